@@ -1,0 +1,71 @@
+"""Config validation names the bad key path; the bundled config compiles."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+import yaml
+
+from transforms.config_checks import ConfigError
+from transforms.rules import DEFAULT_CONFIG_PATH, REMOVAL_KINDS, compile_config, load_config
+
+
+@pytest.fixture()
+def raw_config():
+    return yaml.safe_load(DEFAULT_CONFIG_PATH.read_text(encoding="utf-8"))
+
+
+def test_bundled_config_has_rules_for_every_kind(config):
+    assert {rule.kind for rule in config.pattern_rules} == set(REMOVAL_KINDS)
+    assert len({rule.id for rule in config.pattern_rules}) == len(config.pattern_rules)
+
+
+def test_typo_in_top_level_key_is_named(raw_config):
+    raw_config["patern"] = raw_config.pop("patterns")
+    with pytest.raises(ConfigError, match=r"config\.patern: unknown key"):
+        compile_config(raw_config)
+
+
+def test_unknown_kind_is_named(raw_config):
+    raw_config["patterns"]["newsleter_prompt"] = []
+    with pytest.raises(ConfigError, match=r"patterns\.newsleter_prompt: unknown key"):
+        compile_config(raw_config)
+
+
+def test_invalid_regex_is_named_with_its_path(raw_config):
+    raw_config["patterns"]["copyright"][1]["pattern"] = "(unclosed"
+    with pytest.raises(ConfigError, match=r"patterns\.copyright\[1\]\.pattern: invalid regular expression"):
+        compile_config(raw_config)
+
+
+def test_wrong_type_is_named(raw_config):
+    raw_config["patterns"]["advertisement"][0]["max_chars"] = "sixty"
+    with pytest.raises(ConfigError, match=r"patterns\.advertisement\[0\]\.max_chars: expected int or float, got str"):
+        compile_config(raw_config)
+
+
+def test_duplicate_rule_id_is_refused(raw_config):
+    raw_config["patterns"]["navigation"].append(copy.deepcopy(raw_config["patterns"]["navigation"][0]))
+    with pytest.raises(ConfigError, match=r"duplicate rule id 'navigation.control'"):
+        compile_config(raw_config)
+
+
+def test_credit_pattern_without_credit_group_is_refused(raw_config):
+    raw_config["captions"]["credit_patterns"][0]["pattern"] = r"\(([^)]+)\)$"
+    with pytest.raises(ConfigError, match=r"captions\.credit_patterns\[0\]\.pattern: needs a named group"):
+        compile_config(raw_config)
+
+
+def test_unreadable_or_invalid_yaml_file_is_a_config_error(tmp_path):
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("patterns: [unclosed", encoding="utf-8")
+    with pytest.raises(ConfigError, match="not valid YAML"):
+        load_config(broken)
+    with pytest.raises(ConfigError, match="cannot read config"):
+        load_config(tmp_path / "missing.yaml")
+
+
+def test_fingerprint_changes_with_the_rules(raw_config, config):
+    raw_config["patterns"]["advertisement"][0]["max_chars"] = 61
+    assert compile_config(raw_config).fingerprint != config.fingerprint

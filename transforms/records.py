@@ -1,0 +1,152 @@
+"""The immutable records that flow through the pipeline: input documents, blocks, and what comes out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# Labels a block can get besides a removal kind.
+BODY = "body"
+TITLE = "title"
+CAPTION = "caption"
+REFERENCE = "reference"
+
+
+@dataclass(frozen=True, slots=True)
+class InputDocument:
+    """One article to clean, as read from an input: plain text or HTML, never both."""
+
+    source: str
+    text: str | None = None
+    html: str | None = None
+    id: str | None = None
+    url: str | None = None
+    title: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Removal:
+    """A piece of the input that did not go into the body, and the rule that took it out."""
+
+    kind: str
+    rule: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Caption:
+    text: str
+    credit: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Reference:
+    id: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """One paragraph-like unit of a page, in document order.
+
+    role: paragraph, heading, list_item, quote, preformatted, table_cell, caption (a caption the
+    HTML structure already identified; its credit, when the page marks one, is in credit).
+    link_density: share of the block's characters inside links (0 where unknown, as in text mode).
+    """
+
+    text: str
+    role: str = "paragraph"
+    link_density: float = 0.0
+    credit: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedPage:
+    """What a parser hands to the classifier: ordered blocks, plus what the parser already decided."""
+
+    blocks: tuple[Block, ...]
+    title: str | None = None
+    url: str | None = None
+    published: str | None = None
+    author: str | None = None
+    site_name: str | None = None
+    captions: tuple[Caption, ...] = ()
+    removals: tuple[Removal, ...] = ()
+    chars_in: int = 0
+    blocks_in: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class LabelledBlock:
+    """A block and the decision about it: a label (body, title, caption, reference or a removal kind)."""
+
+    block: Block
+    label: str
+    rule: str
+    reference_id: str | None = None  # the number of a reference-list item
+
+
+@dataclass(frozen=True, slots=True)
+class Rejected:
+    """An input that could not become an article, with the reason and the original input (bounded)."""
+
+    source: str
+    reason: str
+    detail: str
+    input_prefix: str = ""
+    input_length: int = 0
+
+    def to_json_dict(self) -> dict:
+        return {
+            "source": self.source,
+            "reason": self.reason,
+            "detail": self.detail,
+            "input_prefix": self.input_prefix,
+            "input_length": self.input_length,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """The clean article record written to the output."""
+
+    id: str
+    source: str
+    url: str | None
+    title: str | None
+    body: str
+    captions: tuple[Caption, ...]
+    references: tuple[Reference, ...]
+    language: str | None
+    language_score: float | None
+    removed: tuple[Removal, ...]
+    chars_in: int
+    chars_out: int
+    blocks_in: int
+    blocks_kept: int
+    published: str | None = None
+    author: str | None = None
+    site_name: str | None = None
+
+    def to_json_dict(self) -> dict:
+        """The record as documented in the README, keys in a fixed order."""
+        return {
+            "id": self.id,
+            "source": self.source,
+            "url": self.url,
+            "title": self.title,
+            "published": self.published,
+            "author": self.author,
+            "site_name": self.site_name,
+            "body": self.body,
+            "captions": [{"text": c.text, "credit": c.credit} for c in self.captions],
+            "references": [{"id": r.id, "text": r.text} for r in self.references],
+            "language": self.language,
+            "language_score": self.language_score,
+            "removed": [{"kind": r.kind, "rule": r.rule, "text": r.text} for r in self.removed],
+            "stats": {
+                "chars_in": self.chars_in,
+                "chars_out": self.chars_out,
+                "blocks_in": self.blocks_in,
+                "blocks_kept": self.blocks_kept,
+            },
+        }

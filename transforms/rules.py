@@ -1,0 +1,198 @@
+"""Load the YAML config, validate it, and compile it once into a frozen CleanerConfig."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from transforms.config_checks import (
+    ConfigError,
+    compile_pattern,
+    reject_unknown_keys,
+    require_keys,
+    require_list,
+    require_mapping,
+    require_number,
+    require_type,
+)
+
+# configs/ is shipped as package data, so workers and wheel installs find the same file.
+DEFAULT_CONFIG_PATH = Path(__file__).resolve().parent.parent / "configs" / "default.yaml"
+
+REMOVAL_KINDS = (
+    "photo_credit",
+    "copyright",
+    "newsletter_prompt",
+    "donation_prompt",
+    "comment_widget",
+    "social_share",
+    "related_links",
+    "cookie_notice",
+    "advertisement",
+    "navigation",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class PatternRule:
+    """Removes a whole block of at most max_chars characters that the pattern matches."""
+
+    id: str
+    kind: str
+    pattern: re.Pattern
+    max_chars: int
+
+
+@dataclass(frozen=True, slots=True)
+class CreditPattern:
+    id: str
+    pattern: re.Pattern  # has a named group "credit"; what precedes the match is the caption
+
+
+@dataclass(frozen=True, slots=True)
+class CaptionRules:
+    max_chars: int
+    credit_patterns: tuple[CreditPattern, ...]
+    duplicate_rule: str
+
+
+@dataclass(frozen=True, slots=True)
+class CitationRules:
+    inline_marker: re.Pattern
+    reference_item: re.Pattern
+    reference_heading: re.Pattern
+    max_item_chars: int
+
+
+@dataclass(frozen=True, slots=True)
+class LanguageSettings:
+    sample_chars: int
+    seed: int
+    min_chars: int
+
+
+@dataclass(frozen=True, slots=True)
+class CleanerConfig:
+    """Everything the cleaning functions need, validated and compiled; picklable for workers."""
+
+    pattern_rules: tuple[PatternRule, ...]
+    captions: CaptionRules
+    citations: CitationRules
+    language: LanguageSettings
+    fingerprint: str  # hash of the validated config, recorded with each run
+
+
+TOP_LEVEL_KEYS = frozenset({"version", "patterns", "captions", "citations", "language"})
+
+
+def load_config(path: str | Path | None = None) -> CleanerConfig:
+    """Read and compile a config file (the bundled default when path is None)."""
+    config_path = Path(path) if path is not None else DEFAULT_CONFIG_PATH
+    try:
+        text = config_path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise ConfigError(f"{config_path}: cannot read config: {error.strerror or error}") from None
+    try:
+        raw = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        raise ConfigError(f"{config_path}: not valid YAML: {error}") from None
+    return compile_config(raw)
+
+
+def compile_config(raw: object) -> CleanerConfig:
+    """Validate a parsed YAML document and compile it; a ConfigError names the bad key path."""
+    root = require_mapping(raw, "config")
+    reject_unknown_keys(root, TOP_LEVEL_KEYS, "config")
+    require_keys(root, {"patterns", "captions", "citations", "language"}, "config")
+    version = root.get("version", 1)
+    if version != 1:
+        raise ConfigError(f"config.version: unsupported version {version!r} (supported: 1)")
+    return CleanerConfig(
+        pattern_rules=_compile_pattern_rules(root["patterns"]),
+        captions=_compile_caption_rules(root["captions"]),
+        citations=_compile_citation_rules(root["citations"]),
+        language=_compile_language_settings(root["language"]),
+        fingerprint=hashlib.sha256(json.dumps(root, sort_keys=True, default=str).encode()).hexdigest()[:16],
+    )
+
+
+def _compile_pattern_rules(raw: object) -> tuple[PatternRule, ...]:
+    section = require_mapping(raw, "patterns")
+    reject_unknown_keys(section, set(REMOVAL_KINDS), "patterns")
+    rules: list[PatternRule] = []
+    seen_ids: set[str] = set()
+    for kind in REMOVAL_KINDS:  # fixed order: the first matching kind wins, deterministically
+        entries = require_list(section.get(kind, []), f"patterns.{kind}")
+        for index, entry in enumerate(entries):
+            path = f"patterns.{kind}[{index}]"
+            entry = require_mapping(entry, path)
+            reject_unknown_keys(entry, {"id", "pattern", "max_chars", "description"}, path)
+            require_keys(entry, {"id", "pattern"}, path)
+            rule_id = require_type(entry["id"], str, f"{path}.id")
+            if rule_id in seen_ids:
+                raise ConfigError(f"{path}.id: duplicate rule id {rule_id!r}")
+            seen_ids.add(rule_id)
+            rules.append(
+                PatternRule(
+                    id=rule_id,
+                    kind=kind,
+                    pattern=compile_pattern(entry["pattern"], f"{path}.pattern"),
+                    max_chars=int(require_number(entry.get("max_chars", 300), f"{path}.max_chars", minimum=1)),
+                )
+            )
+    return tuple(rules)
+
+
+def _compile_caption_rules(raw: object) -> CaptionRules:
+    section = require_mapping(raw, "captions")
+    reject_unknown_keys(section, {"max_chars", "credit_patterns", "duplicate_rule"}, "captions")
+    require_keys(section, {"credit_patterns"}, "captions")
+    credit_patterns = []
+    for index, entry in enumerate(require_list(section["credit_patterns"], "captions.credit_patterns")):
+        path = f"captions.credit_patterns[{index}]"
+        entry = require_mapping(entry, path)
+        reject_unknown_keys(entry, {"id", "pattern"}, path)
+        require_keys(entry, {"id", "pattern"}, path)
+        pattern = compile_pattern(entry["pattern"], f"{path}.pattern")
+        if "credit" not in pattern.groupindex:
+            raise ConfigError(f"{path}.pattern: needs a named group (?P<credit>...)")
+        credit_patterns.append(CreditPattern(id=require_type(entry["id"], str, f"{path}.id"), pattern=pattern))
+    return CaptionRules(
+        max_chars=int(require_number(section.get("max_chars", 600), "captions.max_chars", minimum=1)),
+        credit_patterns=tuple(credit_patterns),
+        duplicate_rule=require_type(
+            section.get("duplicate_rule", "caption.repeated_text"), str, "captions.duplicate_rule"
+        ),
+    )
+
+
+def _compile_citation_rules(raw: object) -> CitationRules:
+    section = require_mapping(raw, "citations")
+    allowed = {"inline_marker", "reference_item", "reference_heading", "max_item_chars"}
+    reject_unknown_keys(section, allowed, "citations")
+    require_keys(section, allowed - {"max_item_chars"}, "citations")
+    item = compile_pattern(section["reference_item"], "citations.reference_item")
+    missing_groups = {"id", "text"} - set(item.groupindex)
+    if missing_groups:
+        raise ConfigError("citations.reference_item: needs named groups (?P<id>...) and (?P<text>...)")
+    return CitationRules(
+        inline_marker=compile_pattern(section["inline_marker"], "citations.inline_marker"),
+        reference_item=item,
+        reference_heading=compile_pattern(section["reference_heading"], "citations.reference_heading"),
+        max_item_chars=int(require_number(section.get("max_item_chars", 600), "citations.max_item_chars", minimum=1)),
+    )
+
+
+def _compile_language_settings(raw: object) -> LanguageSettings:
+    section = require_mapping(raw, "language")
+    reject_unknown_keys(section, {"sample_chars", "seed", "min_chars"}, "language")
+    return LanguageSettings(
+        sample_chars=int(require_number(section.get("sample_chars", 2000), "language.sample_chars", minimum=1)),
+        seed=int(require_number(section.get("seed", 0), "language.seed", minimum=0)),
+        min_chars=int(require_number(section.get("min_chars", 20), "language.min_chars", minimum=0)),
+    )
