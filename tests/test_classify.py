@@ -1,0 +1,126 @@
+"""Each removal kind fires on real-looking boilerplate and leaves article paragraphs alone."""
+
+from __future__ import annotations
+
+import pytest
+
+from transforms.classify import classify_blocks, label_block, match_pattern_rule
+from transforms.records import BODY, CAPTION, REFERENCE, Block
+
+BOILERPLATE = [
+    ("photo_credit", "Photo: Jane Doe/Reuters"),
+    ("photo_credit", "Image credit: NASA/JPL-Caltech"),
+    ("photo_credit", "(Chip Somodevilla/Getty Images)"),
+    ("photo_credit", "AP Photo/Evan Vucci"),
+    ("copyright", "Copyright 2023 NPR. To see more, visit https://www.npr.org."),
+    ("copyright", "© 2024 The Daily Ledger. All rights reserved."),
+    ("copyright", "This material may not be published, broadcast, rewritten or redistributed."),
+    ("newsletter_prompt", "Want a digest of WHYY’s programs, events & stories? Sign up for our weekly newsletter."),
+    ("newsletter_prompt", "Get the best of our coverage delivered straight to your inbox."),
+    ("newsletter_prompt", "Subscribe to our daily newsletter"),
+    ("donation_prompt", "Together we can reach 100% of WHYY’s fiscal year goal"),
+    ("donation_prompt", "Support independent journalism. Donate today."),
+    ("donation_prompt", "Become a member and help keep local news free for everyone."),
+    ("comment_widget", "Click Here to Leave a Comment Below 0 comments"),
+    ("comment_widget", "12 Comments"),
+    ("comment_widget", "Join the conversation"),
+    ("social_share", "Share on Facebook"),
+    ("social_share", "Facebook Twitter Email Print"),
+    ("social_share", "Share this article"),
+    ("related_links", "Related Articles"),
+    ("related_links", "Read more: Five things to know about the new budget"),
+    ("related_links", "You may also like"),
+    (
+        "cookie_notice",
+        "We use cookies to give you the best experience. By continuing to browse you agree to our cookie policy.",
+    ),
+    ("cookie_notice", "Accept all cookies"),
+    ("advertisement", "Advertisement"),
+    ("advertisement", "Story continues below advertisement"),
+    ("navigation", "Skip to main content"),
+    ("navigation", "Home > World > Europe"),
+    ("navigation", "Privacy Policy | Terms of Use | Contact Us"),
+    ("navigation", "Please enable JavaScript to view this content."),
+]
+
+ARTICLE_PARAGRAPHS = [
+    "The company said it would donate part of the proceeds to flood relief, a decision that drew praise from local officials.",
+    "Researchers found that the cookies sold at the fair contained far more sugar than the labels claimed, according to the report.",
+    "Lawmakers argued for hours over whether the newsletter the agency sent to residents had broken election rules.",
+    "“We will keep sharing what we learn,” she said, adding that the data would be published next month.",
+    "Home prices rose 4% in March, the third monthly gain in a row, as mortgage rates eased.",
+    "Copyright law has struggled to keep up with generative models, several scholars told the committee on Tuesday.",
+]
+
+
+@pytest.mark.parametrize(("kind", "text"), BOILERPLATE)
+def test_boilerplate_block_is_removed_with_its_kind(config, kind, text):
+    labelled = label_block(Block(text=text), config)
+    assert labelled.label == kind, (text, labelled.rule)
+    assert labelled.rule.split(".")[0]
+
+
+@pytest.mark.parametrize("text", ARTICLE_PARAGRAPHS)
+def test_article_paragraph_mentioning_boilerplate_words_is_kept(config, text):
+    assert match_pattern_rule(text, config.pattern_rules) is None
+    assert label_block(Block(text=text), config).label == BODY
+
+
+def test_caption_with_credit_is_split_and_its_alt_text_repeat_dropped(config):
+    blocks = (
+        Block("Firefighters battle the blaze near Santa Clarita on Friday"),
+        Block("Firefighters battle the blaze near Santa Clarita on Friday. (Mario Tama/Getty Images)"),
+        Block("The fire has burned more than 10,000 acres and forced thousands of residents to evacuate their homes."),
+    )
+    labelled = classify_blocks(blocks, config)
+    assert [item.label for item in labelled] == ["duplicate_caption", CAPTION, BODY]
+    assert labelled[1].block.text == "Firefighters battle the blaze near Santa Clarita on Friday."
+    assert labelled[1].block.credit == "Mario Tama/Getty Images"
+
+
+def test_labelled_photo_credit_after_caption_sentence_is_split(config):
+    labelled = label_block(
+        Block("Protesters gather outside parliament in Tbilisi. Photo: Irakli Gedenidze/Reuters"), config
+    )
+    assert labelled.label == CAPTION
+    assert labelled.block.text == "Protesters gather outside parliament in Tbilisi."
+    assert labelled.block.credit == "Irakli Gedenidze/Reuters"
+
+
+def test_parenthesis_without_credit_words_is_not_a_caption(config):
+    text = "The law takes effect next year (pending a court ruling)"
+    assert label_block(Block(text), config).label == BODY
+
+
+def test_trailing_numbered_list_cited_inline_becomes_references(config):
+    blocks = (
+        Block("The ministers met on Thursday.[0] They spoke for ten minutes.[1]"),
+        Block("0. “Ministers meet” Example News, 2 Mar. 2023,"),
+        Block("1. “Brief talks in Delhi” Example Wire, 2 Mar. 2023,"),
+        Block("Click Here to Leave a Comment Below 0 comments"),
+    )
+    labelled = classify_blocks(blocks, config)
+    assert [item.label for item in labelled] == [BODY, REFERENCE, REFERENCE, "comment_widget"]
+    assert [(item.reference_id, item.block.text) for item in labelled[1:3]] == [
+        ("0", "“Ministers meet” Example News, 2 Mar. 2023,"),
+        ("1", "“Brief talks in Delhi” Example Wire, 2 Mar. 2023,"),
+    ]
+
+
+def test_numbered_steps_at_the_end_of_an_article_stay_in_the_body(config):
+    blocks = (
+        Block("Here is how to repot a fern without killing it, according to the gardeners we asked."),
+        Block("1. Water the plant a day before you move it."),
+        Block("2. Loosen the roots gently with your fingers."),
+    )
+    assert [item.label for item in classify_blocks(blocks, config)] == [BODY, BODY, BODY]
+
+
+def test_numbered_list_under_a_sources_heading_becomes_references(config):
+    blocks = (
+        Block("The survey covered 2,000 households in twelve provinces over two years."),
+        Block("Sources"),
+        Block("1. National Statistics Office, Household Survey 2022."),
+    )
+    labelled = classify_blocks(blocks, config)
+    assert [item.label for item in labelled] == [BODY, "reference_heading", REFERENCE]

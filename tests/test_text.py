@@ -1,0 +1,39 @@
+"""Flattened text splits into paragraphs; the first one is the title unless a title is given."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from transforms.text import parse_text, split_paragraphs
+
+
+def test_paragraphs_split_on_blank_lines_and_whitespace_collapses():
+    text = "Headline\n\nFirst  paragraph\nwrapped by the scraper.\r\n \r\nSecond paragraph.\n\n\n"
+    assert split_paragraphs(text) == ["Headline", "First paragraph wrapped by the scraper.", "Second paragraph."]
+
+
+def test_text_without_blank_lines_splits_on_lines():
+    assert split_paragraphs("Headline\nOne.\nTwo.") == ["Headline", "One.", "Two."]
+
+
+def test_first_paragraph_is_the_title():
+    page = parse_text("Headline\n\nBody one.\n\nBody two.")
+    assert page.title == "Headline"
+    assert [block.text for block in page.blocks] == ["Body one.", "Body two."]
+    assert page.blocks_in == 3
+
+
+def test_given_title_is_dropped_from_the_body_when_the_scraper_kept_it():
+    page = parse_text("Headline\n\nBody one.", title="Headline")
+    assert [block.text for block in page.blocks] == ["Body one."]
+    page = parse_text("Body one.\n\nBody two.", title="Headline")
+    assert [block.text for block in page.blocks] == ["Body one.", "Body two."]
+
+
+@given(st.text())
+def test_any_text_parses_into_non_empty_collapsed_blocks(text):
+    page = parse_text(text)
+    for block in page.blocks:
+        assert block.text and block.text == block.text.strip()
+        assert "\n" not in block.text

@@ -1,0 +1,90 @@
+"""Labelled blocks -> the article record: body, captions, references and the removal log."""
+
+from __future__ import annotations
+
+import hashlib
+
+from transforms.citations import strip_inline_markers
+from transforms.records import (
+    BODY,
+    CAPTION,
+    REFERENCE,
+    Article,
+    Caption,
+    LabelledBlock,
+    ParsedPage,
+    Reference,
+    Removal,
+)
+from transforms.rules import CleanerConfig
+
+
+def article_id(source: str, content: str) -> str:
+    """A stable id for inputs that carry none: the same source and content give the same id."""
+    digest = hashlib.sha256(source.encode("utf-8", "surrogatepass"))
+    digest.update(b"\0")
+    digest.update(content.encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()[:24]
+
+
+def body_paragraphs(labelled: tuple[LabelledBlock, ...], config: CleanerConfig) -> list[str]:
+    paragraphs = (
+        strip_inline_markers(item.block.text, config.citations).strip() for item in labelled if item.label == BODY
+    )
+    return [paragraph for paragraph in paragraphs if paragraph]
+
+
+def collect_captions(page: ParsedPage, labelled: tuple[LabelledBlock, ...]) -> tuple[Caption, ...]:
+    """Captions the parser found and caption blocks, in order, each text once."""
+    captions: list[Caption] = []
+    seen: set[str] = set()
+    candidates = list(page.captions) + [
+        Caption(text=item.block.text, credit=item.block.credit) for item in labelled if item.label == CAPTION
+    ]
+    for caption in candidates:
+        if caption.text not in seen:
+            seen.add(caption.text)
+            captions.append(caption)
+    return tuple(captions)
+
+
+def collect_removals(page: ParsedPage, labelled: tuple[LabelledBlock, ...]) -> tuple[Removal, ...]:
+    removed_blocks = tuple(
+        Removal(kind=item.label, rule=item.rule, text=item.block.text)
+        for item in labelled
+        if item.label not in (BODY, CAPTION, REFERENCE)
+    )
+    return page.removals + removed_blocks
+
+
+def assemble_article(
+    *,
+    record_id: str,
+    source: str,
+    page: ParsedPage,
+    labelled: tuple[LabelledBlock, ...],
+    body: list[str],
+    language: tuple[str | None, float | None],
+) -> Article:
+    text = "\n\n".join(body)
+    return Article(
+        id=record_id,
+        source=source,
+        url=page.url,
+        title=page.title,
+        body=text,
+        captions=collect_captions(page, labelled),
+        references=tuple(
+            Reference(id=item.reference_id or "", text=item.block.text) for item in labelled if item.label == REFERENCE
+        ),
+        language=language[0],
+        language_score=language[1],
+        removed=collect_removals(page, labelled),
+        chars_in=page.chars_in,
+        chars_out=len(text),
+        blocks_in=page.blocks_in,
+        blocks_kept=len(body),
+        published=page.published,
+        author=page.author,
+        site_name=page.site_name,
+    )

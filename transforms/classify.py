@@ -1,0 +1,79 @@
+"""Label every block of a page: body, caption, reference, or the kind of boilerplate it is."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from transforms.captions import is_repeated_caption, split_caption
+from transforms.citations import find_reference_list
+from transforms.records import BODY, CAPTION, REFERENCE, Block, Caption, LabelledBlock
+from transforms.rules import CleanerConfig, PatternRule
+
+DUPLICATE_CAPTION = "duplicate_caption"
+REFERENCE_HEADING = "reference_heading"
+
+
+def match_pattern_rule(text: str, rules: tuple[PatternRule, ...]) -> PatternRule | None:
+    """The first rule (in config order) that removes this block, or None."""
+    length = len(text)
+    for rule in rules:
+        if length <= rule.max_chars and rule.pattern.search(text):
+            return rule
+    return None
+
+
+def label_block(block: Block, config: CleanerConfig) -> LabelledBlock:
+    """The decision for one block on its own, before its neighbours are considered."""
+    if block.role == "caption":
+        return LabelledBlock(block, CAPTION, "html.caption")
+    rule = match_pattern_rule(block.text, config.pattern_rules)
+    if rule is not None:
+        return LabelledBlock(block, rule.kind, rule.id)
+    caption = split_caption(block.text, config.captions)
+    if caption is not None:
+        found, rule_id = caption
+        return LabelledBlock(replace(block, text=found.text, credit=found.credit, role="caption"), CAPTION, rule_id)
+    return LabelledBlock(block, BODY, "body")
+
+
+def classify_blocks(blocks: tuple[Block, ...], config: CleanerConfig) -> tuple[LabelledBlock, ...]:
+    """Label blocks in document order: per-block rules first, then decisions that need context."""
+    labelled = [label_block(block, config) for block in blocks]
+    labelled = _label_repeated_captions(labelled, config)
+    labelled = _label_reference_list(labelled, config)
+    return tuple(labelled)
+
+
+def _label_repeated_captions(labelled: list[LabelledBlock], config: CleanerConfig) -> list[LabelledBlock]:
+    """A body block next to a caption that repeats it (the image's alt text) is dropped."""
+    result = list(labelled)
+    for index, item in enumerate(labelled):
+        if item.label != CAPTION:
+            continue
+        caption = item.block
+        for neighbour in (index - 1, index + 1):
+            if 0 <= neighbour < len(result) and result[neighbour].label == BODY:
+                other = result[neighbour].block
+                if is_repeated_caption(other.text, _as_caption(caption)):
+                    result[neighbour] = LabelledBlock(other, DUPLICATE_CAPTION, config.captions.duplicate_rule)
+    return result
+
+
+def _label_reference_list(labelled: list[LabelledBlock], config: CleanerConfig) -> list[LabelledBlock]:
+    texts = [item.block.text for item in labelled]
+    candidates = [item.label == BODY for item in labelled]
+    items, heading = find_reference_list(texts, candidates, config.citations)
+    if not items:
+        return labelled
+    result = list(labelled)
+    for index, (number, text) in items.items():
+        result[index] = LabelledBlock(
+            replace(labelled[index].block, text=text), REFERENCE, "citations.reference_item", number
+        )
+    if heading is not None:
+        result[heading] = LabelledBlock(labelled[heading].block, REFERENCE_HEADING, "citations.reference_heading")
+    return result
+
+
+def _as_caption(block: Block) -> Caption:
+    return Caption(text=block.text, credit=block.credit)

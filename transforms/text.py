@@ -1,0 +1,40 @@
+"""Plain text (a naive scraper's flattened page) -> ordered blocks, one per paragraph."""
+
+from __future__ import annotations
+
+import re
+
+from transforms.records import Block, ParsedPage
+
+_BLANK_LINE = re.compile(r"\n[ \t\r\f\v\u00a0]*\n")
+_WHITESPACE = re.compile(r"\s+")
+
+
+def split_paragraphs(text: str) -> list[str]:
+    """Paragraphs separated by blank lines; a text without blank lines is split on its lines.
+
+    Whitespace inside a paragraph collapses to one space: scrapers wrap lines arbitrarily.
+    """
+    normalized = text.replace("\r\n", "\n").replace("\r", "\n")
+    chunks = _BLANK_LINE.split(normalized) if _BLANK_LINE.search(normalized) else normalized.split("\n")
+    paragraphs = (_WHITESPACE.sub(" ", chunk).strip() for chunk in chunks)
+    return [paragraph for paragraph in paragraphs if paragraph]
+
+
+def parse_text(text: str, title: str | None = None, url: str | None = None) -> ParsedPage:
+    """Blocks of a flattened page. Without a given title, the first paragraph is the title."""
+    paragraphs = split_paragraphs(text)
+    blocks_in = len(paragraphs)
+    if title is None and paragraphs:
+        title, paragraphs = paragraphs[0], paragraphs[1:]
+    elif title is not None:
+        title = _WHITESPACE.sub(" ", title).strip() or None
+        if paragraphs and title is not None and paragraphs[0] == title:
+            paragraphs = paragraphs[1:]  # the scraper kept the headline as the first line
+    return ParsedPage(
+        blocks=tuple(Block(text=paragraph) for paragraph in paragraphs),
+        title=title,
+        url=url,
+        chars_in=len(text),
+        blocks_in=blocks_in,
+    )
