@@ -1,0 +1,59 @@
+"""The composite CleanArticles PTransform: Beam glue around clean_document, with counters."""
+
+from __future__ import annotations
+
+import traceback
+
+import apache_beam as beam
+from apache_beam.metrics import Metrics
+
+from transforms.cleaning import clean_document, rejection
+from transforms.language import LanguageDetector
+from transforms.records import InputDocument, Rejected
+from transforms.rules import CleanerConfig
+
+ARTICLES = "articles"
+REJECTS = "rejects"
+COUNTER_NAMESPACE = "article_cleaner"
+INTERNAL_ERROR = "internal_error"
+
+
+class CleanDocumentFn(beam.DoFn):
+    """Cleans one document; the language detector is built once per worker in setup()."""
+
+    def __init__(self, config: CleanerConfig):
+        self._config = config
+        self._detector: LanguageDetector | None = None
+        self._written = Metrics.counter(COUNTER_NAMESPACE, "articles_written")
+
+    def setup(self):
+        self._detector = LanguageDetector(self._config.language)
+
+    def process(self, document: InputDocument):
+        try:
+            result = clean_document(document, self._config, self._detector)
+        except Exception as error:  # a bug must not sink the run: the document goes to rejects with the trace
+            detail = f"{type(error).__name__}: {error}\n{traceback.format_exc(limit=5)}"
+            result = rejection(document, INTERNAL_ERROR, detail)
+        if isinstance(result, Rejected):
+            Metrics.counter(COUNTER_NAMESPACE, f"rejected.{result.reason}").inc()
+            yield beam.pvalue.TaggedOutput(REJECTS, result)
+            return
+        for removal in result.removed:
+            Metrics.counter(COUNTER_NAMESPACE, f"removed.{removal.kind}").inc()
+        self._written.inc()
+        yield result
+
+
+class CleanArticles(beam.PTransform):
+    """InputDocuments -> Articles (main output) and Rejected (tag "rejects").
+
+    Usable in any pipeline: `articles, rejects = documents | CleanArticles(load_config())`.
+    """
+
+    def __init__(self, config: CleanerConfig):
+        super().__init__()
+        self._config = config
+
+    def expand(self, documents):
+        return documents | "Clean" >> beam.ParDo(CleanDocumentFn(self._config)).with_outputs(REJECTS, main=ARTICLES)
