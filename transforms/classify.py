@@ -6,6 +6,7 @@ from dataclasses import replace
 
 from transforms.captions import is_repeated_caption, split_caption
 from transforms.citations import find_reference_list
+from transforms.content_region import select_main_content
 from transforms.records import BODY, CAPTION, REFERENCE, Block, Caption, LabelledBlock
 from transforms.rules import CleanerConfig, PatternRule
 
@@ -36,12 +37,33 @@ def label_block(block: Block, config: CleanerConfig) -> LabelledBlock:
     return LabelledBlock(block, BODY, "body")
 
 
-def classify_blocks(blocks: tuple[Block, ...], config: CleanerConfig) -> tuple[LabelledBlock, ...]:
-    """Label blocks in document order: per-block rules first, then decisions that need context."""
+def classify_blocks(
+    blocks: tuple[Block, ...], config: CleanerConfig, locate_article: bool = True
+) -> tuple[LabelledBlock, ...]:
+    """Label blocks in document order: per-block rules first, then decisions that need context.
+
+    locate_article: find the article among menus, teasers and footers from the blocks' shape (text
+    mode); an HTML page's blocks come from the main content the parser already selected.
+    """
     labelled = [label_block(block, config) for block in blocks]
     labelled = _label_repeated_captions(labelled, config)
     labelled = _label_reference_list(labelled, config)
+    if locate_article:
+        labelled = _label_outside_article(labelled, config)
     return tuple(labelled)
+
+
+def _label_outside_article(labelled: list[LabelledBlock], config: CleanerConfig) -> list[LabelledBlock]:
+    """Body blocks that the content selector places outside the article get its kind and rule."""
+    decisions = select_main_content(
+        [item.block.text for item in labelled],
+        config.content_selection,
+        already_removed=[item.label != BODY for item in labelled],
+    )
+    return [
+        LabelledBlock(item.block, decision[0], decision[1]) if decision is not None and item.label == BODY else item
+        for item, decision in zip(labelled, decisions, strict=True)
+    ]
 
 
 def _label_repeated_captions(labelled: list[LabelledBlock], config: CleanerConfig) -> list[LabelledBlock]:

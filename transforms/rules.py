@@ -20,6 +20,7 @@ from transforms.config_checks import (
     require_number,
     require_type,
 )
+from transforms.content_region import ContentSelectionSettings, compile_content_selection
 
 # configs/ is shipped as package data, so workers and wheel installs find the same file.
 DEFAULT_CONFIG_PATH = Path(__file__).resolve().parent.parent / "configs" / "default.yaml"
@@ -77,6 +78,20 @@ class LanguageSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class LimitsSettings:
+    """What a worker will attempt on one input before rejecting it (see transforms/guards.py)."""
+
+    max_document_bytes: int = 10 * 1024 * 1024  # a page or record above this is rejected unparsed
+    max_decompressed_bytes: int = 4 * 1024**3  # per compressed file
+    max_compression_ratio: float = 100.0  # decompressed / compressed size, past max_document_bytes
+    max_html_nesting_depth: int = 400  # Lexbor parses deep <div> nesting in quadratic time
+    time_budget_seconds: float = 10.0  # per document, checked between cleaning stages
+
+
+DEFAULT_LIMITS = LimitsSettings()
+
+
+@dataclass(frozen=True, slots=True)
 class CleanerConfig:
     """Everything the cleaning functions need, validated and compiled; picklable for workers."""
 
@@ -84,10 +99,12 @@ class CleanerConfig:
     captions: CaptionRules
     citations: CitationRules
     language: LanguageSettings
+    content_selection: ContentSelectionSettings
     fingerprint: str  # hash of the validated config, recorded with each run
+    limits: LimitsSettings = DEFAULT_LIMITS
 
 
-TOP_LEVEL_KEYS = frozenset({"version", "patterns", "captions", "citations", "language"})
+TOP_LEVEL_KEYS = frozenset({"version", "patterns", "captions", "citations", "language", "content_selection", "limits"})
 
 
 def load_config(path: str | Path | None = None) -> CleanerConfig:
@@ -108,7 +125,7 @@ def compile_config(raw: object) -> CleanerConfig:
     """Validate a parsed YAML document and compile it; a ConfigError names the bad key path."""
     root = require_mapping(raw, "config")
     reject_unknown_keys(root, TOP_LEVEL_KEYS, "config")
-    require_keys(root, {"patterns", "captions", "citations", "language"}, "config")
+    require_keys(root, {"patterns", "captions", "citations", "language", "content_selection"}, "config")
     version = root.get("version", 1)
     if version != 1:
         raise ConfigError(f"config.version: unsupported version {version!r} (supported: 1)")
@@ -117,7 +134,9 @@ def compile_config(raw: object) -> CleanerConfig:
         captions=_compile_caption_rules(root["captions"]),
         citations=_compile_citation_rules(root["citations"]),
         language=_compile_language_settings(root["language"]),
+        content_selection=compile_content_selection(root["content_selection"], "content_selection"),
         fingerprint=hashlib.sha256(json.dumps(root, sort_keys=True, default=str).encode()).hexdigest()[:16],
+        limits=compile_limits(root.get("limits", {})),
     )
 
 
@@ -196,3 +215,15 @@ def _compile_language_settings(raw: object) -> LanguageSettings:
         seed=int(require_number(section.get("seed", 0), "language.seed", minimum=0)),
         min_chars=int(require_number(section.get("min_chars", 20), "language.min_chars", minimum=0)),
     )
+
+
+def compile_limits(raw: object) -> LimitsSettings:
+    """The limits section; every key is optional and falls back to LimitsSettings' default."""
+    section = require_mapping(raw, "limits")
+    reject_unknown_keys(section, set(LimitsSettings.__slots__), "limits")
+    values = {}
+    for name in LimitsSettings.__slots__:
+        default = getattr(DEFAULT_LIMITS, name)
+        minimum = 0.001 if name == "time_budget_seconds" else 1
+        values[name] = type(default)(require_number(section.get(name, default), f"limits.{name}", minimum=minimum))
+    return LimitsSettings(**values)

@@ -1,0 +1,302 @@
+"""Text mode finds the article among menus, link lists, teasers, comments and footers."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from transforms.config_checks import ConfigError
+from transforms.content_region import (
+    BOILERPLATE,
+    NAVIGATION,
+    OUTSIDE_MAIN_REGION,
+    REPEATED_TEXT,
+    SHORT_LINE_RUN,
+    TEMPLATE_STREAM,
+    compile_content_selection,
+    select_main_content,
+)
+from transforms.rules import DEFAULT_CONFIG_PATH
+
+MENU = ["Skip to content", "Home", "News", "Politics", "Business", "Technology", "Sport", "Opinion", "Subscribe"]
+
+ARTICLE = [
+    "WASHINGTON (Reuters) - The city council voted on Tuesday to expand the bus network to three new "
+    "neighbourhoods, ending a dispute that had delayed the plan for more than two years.",
+    "The vote was 7 to 2. Supporters said the new routes would cut commuting times for thousands of "
+    "workers who now spend more than an hour on the road each way.",
+    "“This is the most important transport decision the city has made in a decade,” said council member "
+    "Ana Ruiz, who first proposed the expansion in 2017.",
+    "Opponents argued that the plan was too expensive and that the money should go to road repairs instead, "
+    "a view shared by several business groups in the city centre.",
+]
+
+RELATED = [
+    "Related stories",
+    "Mayor announces new budget plan for schools",
+    "Five things to know about the transit vote",
+    "Local bakery wins national award",
+    "Police investigate break-in at city hall",
+]
+
+COMMENTS = [
+    "12 Comments",
+    "jsmith says:",
+    "November 19, 2019 at 6:44 am",
+    "About time they did this. The buses in my area have been overcrowded for years and nobody at the council "
+    "ever listened to the people who actually ride them every single day.",
+    "transit_fan says:",
+    "November 19, 2019 at 7:02 am",
+    "I wonder how long it will take before the new routes actually start running, knowing this council and its "
+    "habit of announcing things long before anybody has found the money to pay for them.",
+    "mary_k says:",
+    "November 19, 2019 at 8:15 am",
+    "Road repairs should have come first. My street has had the same potholes since the spring of last year, "
+    "and the bus will not even come down our road once the new network is in place.",
+    "dave says:",
+    "November 19, 2019 at 9:30 am",
+    "Good news for the eastern neighbourhoods at last, although I would like to see the timetable before I sell "
+    "my car and trust the council with my daily commute to the other side of town.",
+]
+
+FOOTER = ["About us", "Contact", "Privacy policy", "Terms of use", "© 2019 The City Gazette"]
+
+
+@pytest.fixture(scope="module")
+def selection(config):
+    return config.content_selection
+
+
+@pytest.fixture(scope="module")
+def raw_section():
+    return yaml.safe_load(DEFAULT_CONFIG_PATH.read_text(encoding="utf-8"))["content_selection"]
+
+
+def kept(texts, decisions):
+    return [text for text, decision in zip(texts, decisions, strict=True) if decision is None]
+
+
+def test_article_is_kept_and_menu_related_links_and_footer_are_navigation(selection):
+    page = MENU + ARTICLE + RELATED + FOOTER
+    decisions = select_main_content(page, selection)
+    assert kept(page, decisions) == ARTICLE
+    for index, text in enumerate(page):
+        if text not in ARTICLE:
+            assert decisions[index] == (NAVIGATION, SHORT_LINE_RUN), text
+
+
+def test_comment_section_after_the_article_is_removed(selection):
+    page = MENU + ARTICLE + COMMENTS + FOOTER
+    decisions = select_main_content(page, selection)
+    assert kept(page, decisions) == ARTICLE
+    assert decisions[page.index(COMMENTS[3])] == (BOILERPLATE, TEMPLATE_STREAM)
+
+
+def test_truncated_teasers_after_the_article_are_not_kept(selection):
+    teasers = [
+        "Bridge repairs to close river road for a month",
+        "The river road will close on Monday while crews replace the bearings of the old bridge, officials said "
+        "in a statement that also warned drivers of long…",
+        "School board picks a new superintendent",
+        "The board chose a former principal from a neighbouring district after a six-month national search that "
+        "drew more than forty candidates from...",
+    ]
+    page = MENU + ARTICLE + ["More from the Gazette"] + teasers + FOOTER
+    decisions = select_main_content(page, selection)
+    assert kept(page, decisions) == ARTICLE
+    assert decisions[page.index(teasers[1])] == (NAVIGATION, SHORT_LINE_RUN)
+
+
+def test_prose_between_bylines_and_dates_weighs_less_than_the_article(selection):
+    # Teaser cards: headline, byline, date, a summary each; only the article is prose among prose.
+    cards = []
+    for headline, author, summary in [
+        (
+            "Bridge repairs to close river road",
+            "Tom Hale",
+            "The river road will close on Monday while crews "
+            "replace the bearings of the old bridge, officials said in a statement on Friday afternoon.",
+        ),
+        (
+            "School board picks a new head",
+            "Lisa Moreno",
+            "The board chose a former principal from a neighbouring "
+            "district after a six-month national search that drew more than forty candidates.",
+        ),
+        (
+            "Farmers market moves indoors",
+            "Ray Chu",
+            "Vendors will set up in the old armoury building every "
+            "Saturday from November until the end of March, the organisers announced this week.",
+        ),
+    ]:
+        cards += [headline, author, f"Tuesday November {len(cards) + 10}, 2019", summary]
+    page = MENU + ARTICLE + ["Opinion"] + cards + FOOTER
+    decisions = select_main_content(page, selection)
+    assert kept(page, decisions) == ARTICLE
+    assert decisions[page.index(cards[3])] == (BOILERPLATE, OUTSIDE_MAIN_REGION)
+
+
+def test_short_article_of_two_paragraphs_is_kept_whole(selection):
+    article = ARTICLE[:2]
+    page = MENU + article + FOOTER
+    assert kept(page, select_main_content(page, selection)) == article
+
+
+def test_headings_short_paragraphs_and_list_inside_the_article_are_kept(selection):
+    article = [
+        ARTICLE[0],
+        ARTICLE[1],
+        "What changes for riders",
+        "Three routes will be added:",
+        "Route 12 from the harbour to the university",
+        "Route 31 along the eastern ring road",
+        "Route 40 to the new hospital in the north",
+        "Fares stay the same.",
+        ARTICLE[2],
+        "Why it took so long",
+        ARTICLE[3],
+    ]
+    page = MENU + article + RELATED + FOOTER
+    assert kept(page, select_main_content(page, selection)) == article
+
+
+def test_cookie_notice_before_the_menu_is_not_the_article(selection):
+    cookie_notice = (
+        "We use cookies and similar technologies to improve your experience on our site. By continuing to browse "
+        "you agree to our use of cookies."
+    )
+    page = [cookie_notice, "Accept", "Manage settings"] + MENU + ARTICLE + FOOTER
+    decisions = select_main_content(page, selection)
+    assert kept(page, decisions) == ARTICLE
+    assert decisions[0] == (BOILERPLATE, OUTSIDE_MAIN_REGION)
+
+
+def test_second_copy_of_the_article_flattened_into_one_block_is_removed(selection):
+    whole_copy = " ".join(ARTICLE)
+    page = MENU + ARTICLE + [whole_copy] + FOOTER
+    decisions = select_main_content(page, selection)
+    assert kept(page, decisions) == ARTICLE
+    assert decisions[page.index(whole_copy)] == (BOILERPLATE, REPEATED_TEXT)
+
+
+def test_blocks_the_pattern_rules_removed_count_against_the_region(selection):
+    page = ARTICLE + ["Sign up for our daily newsletter", "Our reporters cover the city every day."]
+    assert kept(page, select_main_content(page, selection)) == page
+    removed = [False] * len(ARTICLE) + [True, False]
+    decisions = select_main_content(page, selection, removed)
+    assert kept(page, decisions)[: len(ARTICLE)] == ARTICLE
+    assert decisions[-1] == (BOILERPLATE, OUTSIDE_MAIN_REGION)
+
+
+def test_run_of_short_links_inside_the_article_is_navigation(selection):
+    links = ["Related", "Budget 2020", "City Hall", "Transit Authority"]
+    page = MENU + ARTICLE[:2] + links + ARTICLE[2:] + FOOTER
+    decisions = select_main_content(page, selection)
+    assert kept(page, decisions) == ARTICLE
+    assert [decisions[page.index(link)] for link in links] == [(NAVIGATION, SHORT_LINE_RUN)] * len(links)
+
+
+def test_cjk_article_is_measured_in_characters(selection):
+    article = [
+        "東京都は火曜日、新しいバス路線を三つの地区に拡大する計画を発表した。この計画は二年以上にわたって議論されてきたものである。",
+        "都の担当者によると、新しい路線は来年の春から運行を開始する予定で、通勤時間の短縮が期待されている。",
+        "一方で、費用が高すぎるという批判も根強く、道路の補修を優先すべきだという意見も出ている。",
+    ]
+    menu = ["ホーム", "ニュース", "政治", "経済", "スポーツ", "天気"]
+    page = menu + article + menu[:3]
+    assert kept(page, select_main_content(page, selection)) == article
+
+
+def test_empty_input_gives_no_decisions(selection):
+    assert select_main_content([], selection) == []
+    assert select_main_content([], selection, []) == []
+
+
+def test_page_without_prose_keeps_nothing(selection):
+    page = MENU + FOOTER
+    decisions = select_main_content(page, selection)
+    assert all(decision is not None for decision in decisions)
+
+
+def test_already_removed_of_the_wrong_length_is_a_bug(selection):
+    with pytest.raises(ValueError):
+        select_main_content(ARTICLE, selection, [False])
+
+
+def test_default_settings_compile(raw_section):
+    settings = compile_content_selection(raw_section)
+    assert settings.block_shape.short_block_max_words > 0
+    assert settings.inside_region.short_line_run_min_blocks > 0
+
+
+def test_unknown_key_is_named_with_its_path(raw_section):
+    section = copy.deepcopy(raw_section)
+    section["region"]["short_line_penalty"] = 3.0
+    with pytest.raises(ConfigError, match=r"content_selection\.region\.short_line_penalty: unknown key"):
+        compile_content_selection(section)
+
+
+def test_unknown_top_level_key_is_named(raw_section):
+    section = copy.deepcopy(raw_section)
+    section["regoin"] = {}
+    with pytest.raises(ValueError, match=r"content_selection\.regoin"):
+        compile_content_selection(section)
+
+
+def test_wrong_type_is_named_with_its_path(raw_section):
+    section = copy.deepcopy(raw_section)
+    section["block_shape"]["short_block_max_words"] = "ten"
+    with pytest.raises(ValueError, match=r"content_selection\.block_shape\.short_block_max_words: expected int"):
+        compile_content_selection(section)
+
+
+def test_boolean_is_not_a_number(raw_section):
+    section = copy.deepcopy(raw_section)
+    section["region"]["list_item_penalty"] = True
+    with pytest.raises(ValueError, match=r"content_selection\.region\.list_item_penalty"):
+        compile_content_selection(section)
+
+
+def test_missing_key_is_named_with_its_path(raw_section):
+    section = copy.deepcopy(raw_section)
+    del section["inside_region"]["short_line_run_min_blocks"]
+    with pytest.raises(ValueError, match=r"content_selection\.inside_region\.short_line_run_min_blocks: required"):
+        compile_content_selection(section)
+
+
+def test_invalid_pattern_is_named_with_its_path(raw_section):
+    section = copy.deepcopy(raw_section)
+    section["block_shape"]["inner_sentence_end"] = "[.!?"
+    with pytest.raises(ValueError, match=r"content_selection\.block_shape\.inner_sentence_end: invalid"):
+        compile_content_selection(section)
+
+
+def test_custom_path_prefixes_errors(raw_section):
+    section = copy.deepcopy(raw_section)
+    section["region"] = []
+    with pytest.raises(ValueError, match=r"config\.content_selection\.region: expected a mapping"):
+        compile_content_selection(section, "config.content_selection")
+
+
+blocks = st.lists(
+    st.one_of(
+        st.text(min_size=1, max_size=200),
+        st.sampled_from(MENU + ARTICLE + RELATED + COMMENTS + FOOTER),
+    ),
+    max_size=40,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(blocks, st.data())
+def test_any_blocks_get_one_valid_decision_each(selection, texts, data):
+    removed = data.draw(st.one_of(st.none(), st.lists(st.booleans(), min_size=len(texts), max_size=len(texts))))
+    decisions = select_main_content(texts, selection, removed)
+    assert len(decisions) == len(texts)
+    for decision in decisions:
+        assert decision is None or (decision[0] in (NAVIGATION, BOILERPLATE) and decision[1].startswith("structure."))

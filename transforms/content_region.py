@@ -1,0 +1,389 @@
+"""Find the article among the menus, link lists, teasers, comments and footers of a flattened text page.
+
+Text mode has no markup, so the evidence is the shape of each block (length, sentence punctuation,
+share of short lowercase function words, truncation, repetition) and of its neighbours. Each block
+adds to or subtracts from a span; the article is the contiguous span that scores best, and inside
+it only runs of short lines and second copies of prose are taken out.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, fields
+from typing import get_type_hints
+
+from transforms.config_checks import (
+    ConfigError,
+    compile_pattern,
+    reject_unknown_keys,
+    require_keys,
+    require_mapping,
+    require_number,
+    require_string_list,
+    require_type,
+)
+
+NAVIGATION = "navigation"
+BOILERPLATE = "boilerplate"
+
+SHORT_LINE_RUN = "structure.short_line_run"
+OUTSIDE_MAIN_REGION = "structure.outside_main_region"
+REPEATED_TEXT = "structure.repeated_text"
+TEMPLATE_STREAM = "structure.template_stream"
+
+# Scripts written without spaces between words: their length is counted in characters.
+_UNSPACED_SCRIPT = re.compile(
+    "[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"
+)
+# Scripts without letter case: the short-lowercase-word evidence says nothing about them.
+_UNCASED_SCRIPT = re.compile(
+    "[\u0590-\u08ff\u0900-\u0dff\u0e00-\u0eff\u1000-\u109f\u1100-\u11ff\u1780-\u17ff"
+    "\u3040-\u30ff\u3130-\u318f\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class BlockShapeSettings:
+    """How a single block is measured and sorted into content, short or boilerplate."""
+
+    sentence_end_characters: str
+    closing_characters: str
+    unspaced_characters_per_word: float
+    function_word_max_length: int
+    short_block_max_words: int
+    list_item_min_words: int
+    content_block_min_words: int
+    min_function_word_share: float
+    inner_sentence_end: re.Pattern
+    repeated_prefix_characters: int
+    truncation_marks: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class RegionSettings:
+    """Weights of the contiguous span search: content adds, boilerplate subtracts."""
+
+    content_weight_per_word: float
+    content_max_weight: float
+    sentence_weight_per_word: float
+    isolation_gap_blocks: int
+    isolated_prose_factor: float
+    template_min_occurrences: int
+    template_max_spacing: int
+    template_stream_factor: float
+    list_item_penalty: float
+    short_block_penalty: float
+    boilerplate_block_penalty: float
+    removed_block_penalty: float
+
+
+@dataclass(frozen=True, slots=True)
+class InsideRegionSettings:
+    """What is still taken out of the chosen span."""
+
+    short_line_run_min_blocks: int
+
+
+@dataclass(frozen=True, slots=True)
+class ContentSelectionSettings:
+    """The content_selection section of the config, validated; see configs/content_selection.yaml."""
+
+    block_shape: BlockShapeSettings
+    region: RegionSettings
+    inside_region: InsideRegionSettings
+
+
+# Block classes, from the shape of one block alone.
+_CONTENT = 2  # long, sentence-shaped prose
+_SENTENCE = 1  # shorter, but ends like a sentence
+_LIST_ITEM = 0  # a line of a few words in running language, without sentence punctuation
+_SHORT = -1  # a short line without sentence punctuation: a heading, a menu entry, a link
+_BOILERPLATE = -2  # text that reads like no language: lists of names, dates, counters
+
+
+def _compile_dataclass(cls: type, section: object, path: str) -> object:
+    mapping = require_mapping(section, path)
+    hints = get_type_hints(cls)
+    names = [field.name for field in fields(cls)]
+    reject_unknown_keys(mapping, set(names), path)
+    require_keys(mapping, set(names), path)
+    values = {}
+    for name in names:
+        key_path = f"{path}.{name}"
+        hint = hints[name]
+        value = mapping[name]
+        if hint is str:
+            values[name] = require_type(value, str, key_path)
+        elif hint is int:
+            values[name] = int(require_number(require_type(value, int, key_path), key_path, minimum=0))
+        elif hint is float:
+            values[name] = float(require_number(value, key_path, minimum=0))
+        elif hint == tuple[str, ...]:
+            values[name] = require_string_list(value, key_path)
+        elif hint is re.Pattern:
+            values[name] = compile_pattern(value, key_path, flags=0)
+        else:
+            values[name] = _compile_dataclass(hint, value, key_path)
+    return cls(**values)
+
+
+def compile_content_selection(section: dict, path: str = "content_selection") -> ContentSelectionSettings:
+    """Validated settings from the YAML section; a wrong key or type raises ConfigError (a ValueError)."""
+    settings = _compile_dataclass(ContentSelectionSettings, section, path)
+    if not settings.block_shape.sentence_end_characters:
+        raise ConfigError(f"{path}.block_shape.sentence_end_characters: must not be empty")
+    if settings.block_shape.unspaced_characters_per_word <= 0:
+        raise ConfigError(f"{path}.block_shape.unspaced_characters_per_word: must be > 0")
+    return settings
+
+
+def _measure(text: str, shape: BlockShapeSettings) -> tuple[int, float]:
+    """Class of the block and its length in words."""
+    tokens = text.split()
+    words = len(tokens)
+    uncased = False
+    if not text.isascii():
+        unspaced = len(_UNSPACED_SCRIPT.findall(text))
+        if unspaced:
+            words += unspaced / shape.unspaced_characters_per_word
+        uncased = len(_UNCASED_SCRIPT.findall(text)) * 2 > len(text)
+    stripped = text.rstrip().rstrip(shape.closing_characters)
+    if stripped.endswith(shape.truncation_marks):
+        # A teaser cut off by the site ("...", "…") is a pointer to another page, not prose here.
+        return (_LIST_ITEM if words > shape.short_block_max_words else _SHORT), words
+    last = stripped[-1:]
+    ends_sentence = bool(last) and last in shape.sentence_end_characters
+    if not ends_sentence and words >= shape.content_block_min_words:
+        # A long block cut off by the scraper or ending in a colon is still prose if a sentence ends inside.
+        ends_sentence = last == ":" or shape.inner_sentence_end.search(stripped) is not None
+    if words <= shape.short_block_max_words and not ends_sentence:
+        if words >= shape.list_item_min_words and _has_function_word(tokens, shape):
+            return _LIST_ITEM, words
+        return _SHORT, words
+    if not uncased and tokens:
+        limit = shape.function_word_max_length
+        function_words = sum(1 for token in tokens if len(token) <= limit and token.islower())
+        if function_words < shape.min_function_word_share * len(tokens):
+            return _BOILERPLATE, words
+    if ends_sentence:
+        return (_CONTENT if words >= shape.content_block_min_words else _SENTENCE), words
+    return _LIST_ITEM, words
+
+
+def _has_function_word(tokens: list[str], shape: BlockShapeSettings) -> bool:
+    limit = shape.function_word_max_length
+    return any(len(token) <= limit and token.islower() for token in tokens)
+
+
+def _best_span(weights: list[float]) -> tuple[int, int]:
+    """The contiguous [start, end) span of largest total weight; (0, 0) when nothing is positive."""
+    best_total, best_start, best_end = 0.0, 0, 0
+    total, start = 0.0, 0
+    for index, weight in enumerate(weights):
+        if total <= 0:
+            total, start = 0.0, index
+        total += weight
+        if total > best_total:
+            best_total, best_start, best_end = total, start, index + 1
+    return best_start, best_end
+
+
+def select_main_content(
+    texts: Sequence[str],
+    settings: ContentSelectionSettings,
+    already_removed: Sequence[bool] | None = None,
+) -> list[tuple[str, str] | None]:
+    """Per block: None to keep it as article body, or (kind, rule) to remove it.
+
+    already_removed[i] means the pattern rules took block i out: it counts as boilerplate here, and
+    what this function says about it is not used.
+    """
+    shape, region = settings.block_shape, settings.region
+    count = len(texts)
+    if already_removed is not None and len(already_removed) != count:
+        raise ValueError(f"already_removed has {len(already_removed)} entries for {count} blocks")
+    removed = [bool(flag) for flag in already_removed] if already_removed is not None else [False] * count
+    classes: list[int] = []
+    lengths: list[float] = []
+    for text in texts:
+        block_class, words = _measure(text, shape)
+        classes.append(block_class)
+        lengths.append(words)
+    # A short line the page shows twice (a menu at the top and again in the footer) is never a heading.
+    short_line_counts = Counter(
+        text for text, block_class in zip(texts, classes, strict=True) if block_class < _SENTENCE
+    )
+    for index, text in enumerate(texts):
+        if classes[index] < _SENTENCE and short_line_counts[text] > 1:
+            classes[index] = _BOILERPLATE
+    copy_of = _find_earlier_copies(texts, classes, shape)
+    stream = _find_template_streams(texts, classes, lengths, shape, region)
+    weights = _region_weights(classes, lengths, removed, copy_of, stream, region)
+    start, end = _best_span(weights)
+    short_line_runs = _short_line_runs(classes, removed, start, end, settings.inside_region.short_line_run_min_blocks)
+
+    decisions: list[tuple[str, str] | None] = []
+    for index in range(count):
+        block_class = classes[index]
+        original = copy_of[index]
+        if original >= 0 and start <= original < end:
+            decisions.append((BOILERPLATE, REPEATED_TEXT))
+        elif start <= index < end:
+            if index in short_line_runs:
+                decisions.append((NAVIGATION, SHORT_LINE_RUN))
+            else:
+                decisions.append(None)
+        elif block_class < _SENTENCE:
+            decisions.append((NAVIGATION, SHORT_LINE_RUN))
+        elif stream[index]:
+            decisions.append((BOILERPLATE, TEMPLATE_STREAM))
+        else:
+            decisions.append((BOILERPLATE, OUTSIDE_MAIN_REGION))
+    return decisions
+
+
+def _find_earlier_copies(texts: Sequence[str], classes: list[int], shape: BlockShapeSettings) -> list[int]:
+    """For each long prose block, the index of an earlier block it repeats, or -1.
+
+    Only long blocks count: a short sentence may recur inside an article (an interviewer's
+    question). A long block that starts like an earlier one is the article again, flattened into
+    one block (a print or summary copy).
+    """
+    copy_of = [-1] * len(texts)
+    first_seen: dict[str, int] = {}
+    first_start: dict[str, int] = {}
+    prefix_length = shape.repeated_prefix_characters
+    for index, text in enumerate(texts):
+        if classes[index] == _CONTENT:
+            original = first_seen.get(text, -1)
+            if original < 0 and len(text) > prefix_length:
+                original = first_start.get(text[:prefix_length], -1)
+            copy_of[index] = original
+        first_seen.setdefault(text, index)
+        if len(text) >= prefix_length:
+            first_start.setdefault(text[:prefix_length], index)
+    return copy_of
+
+
+def _find_template_streams(
+    texts: Sequence[str],
+    classes: list[int],
+    lengths: list[float],
+    shape: BlockShapeSettings,
+    region: RegionSettings,
+) -> list[bool]:
+    """Prose interleaved with short lines of one recurring form: comments or teaser cards.
+
+    "anna says:" / "November 19, 2019 at 6:44 am" / "by Rahul": a comment or a teaser opens with
+    a short line whose last word recurs from item to item. Where such lines recur at least
+    template_min_occurrences times, each within template_max_spacing blocks of the previous one
+    and with prose between, everything from the first to the last item's prose is the stream.
+    """
+    count = len(texts)
+    stream = [False] * count
+    positions: dict[str, list[int]] = {}
+    for index in range(count):
+        if classes[index] >= _SENTENCE or lengths[index] > shape.short_block_max_words:
+            continue
+        text = texts[index]
+        cut = text.rfind(" ")
+        if cut < 0:
+            continue
+        signature = text[cut + 1 :].lower()
+        # Years, prices and scores end embedded tweets and product lines of an article as well.
+        if not signature.rstrip(":").isalpha():
+            continue
+        positions.setdefault(signature, []).append(index)
+    prose = [block_class >= _SENTENCE for block_class in classes]
+    for indexes in positions.values():
+        if len(indexes) < region.template_min_occurrences:
+            continue
+        run = [indexes[0]]
+        for index in indexes[1:] + [count * 2]:
+            previous = run[-1]
+            if index - previous <= region.template_max_spacing and any(prose[previous + 1 : index]):
+                run.append(index)
+                continue
+            if len(run) >= region.template_min_occurrences:
+                last = run[-1] + 1
+                while (
+                    last < count
+                    and (prose[last] or classes[last] == _LIST_ITEM)
+                    and last - run[-1] <= region.template_max_spacing
+                ):
+                    last += 1
+                for member in range(run[0], last):
+                    stream[member] = True
+            run = [index]
+    return stream
+
+
+def _region_weights(
+    classes: list[int],
+    lengths: list[float],
+    removed: list[bool],
+    copy_of: list[int],
+    stream: list[bool],
+    region: RegionSettings,
+) -> list[float]:
+    """What each block adds to a span: prose adds by length, everything else subtracts.
+
+    Prose standing alone between runs of non-prose (a teaser under its headline, byline and date; a
+    comment under its author and time) counts for less than prose among prose, and so does prose
+    inside a template stream. A copy of earlier prose weighs nothing either way: which of the two
+    copies is the article only the rest of the page can tell.
+    """
+    count = len(classes)
+    prose = [classes[index] >= _SENTENCE and not removed[index] and copy_of[index] < 0 for index in range(count)]
+    gap_before = _non_prose_run_lengths(prose, range(count))
+    gap_after = _non_prose_run_lengths(prose, range(count - 1, -1, -1))
+    isolation = region.isolation_gap_blocks
+    weights: list[float] = []
+    for index in range(count):
+        block_class = classes[index]
+        if removed[index]:
+            weights.append(-region.removed_block_penalty)
+        elif block_class >= _SENTENCE:
+            if copy_of[index] >= 0:
+                weights.append(0.0)
+                continue
+            per_word = region.content_weight_per_word if block_class == _CONTENT else region.sentence_weight_per_word
+            weight = min(lengths[index] * per_word, region.content_max_weight)
+            if isolation and gap_before[index] >= isolation and gap_after[index] >= isolation:
+                weight *= region.isolated_prose_factor
+            if stream[index]:
+                weight *= region.template_stream_factor
+            weights.append(weight)
+        elif block_class == _LIST_ITEM:
+            weights.append(-region.list_item_penalty)
+        elif block_class == _SHORT:
+            weights.append(-region.short_block_penalty)
+        else:
+            weights.append(-region.boilerplate_block_penalty)
+    return weights
+
+
+def _non_prose_run_lengths(prose: list[bool], order: range) -> list[int]:
+    """For each block, how many non-prose blocks precede it in the given order; the page edge counts as
+    an endless run, so a teaser at the very end of the page is alone too."""
+    lengths = [0] * len(prose)
+    run = len(prose) + 1
+    for index in order:
+        lengths[index] = run
+        run = 0 if prose[index] else run + 1
+    return lengths
+
+
+def _short_line_runs(classes: list[int], removed: list[bool], start: int, end: int, min_blocks: int) -> set[int]:
+    """Inside the span, runs of at least min_blocks short lines: a link list or a menu, not headings."""
+    members: set[int] = set()
+    run_start = start
+    for index in range(start, end + 1):
+        if index < end and (classes[index] <= _SHORT or removed[index]):
+            continue
+        if index - run_start >= min_blocks:
+            members.update(range(run_start, index))
+        run_start = index + 1
+    return members
