@@ -124,3 +124,32 @@ def test_numbered_list_under_a_sources_heading_becomes_references(config):
     )
     labelled = classify_blocks(blocks, config)
     assert [item.label for item in labelled] == [BODY, "reference_heading", REFERENCE]
+
+
+def test_short_note_without_an_article_span_keeps_its_text(config):
+    blocks = (Block("Back soon: the office is closed until Monday."),)
+    assert [item.label for item in classify_blocks(blocks, config)] == [BODY]
+
+
+def test_menu_and_footer_around_an_article_are_removed_in_text_mode(config):
+    article = [
+        "The city council voted on Wednesday to build a new public library in Eastgate, ending a three-year debate over where the branch should go.",
+        "The two-storey building will replace a converted shop that has served the neighbourhood since 1998, and construction is due to start next spring.",
+        "Residents who spoke at the meeting said the old branch was too small for children's reading groups and had no space for evening classes.",
+    ]
+    blocks = tuple(
+        Block(text)
+        for text in [
+            "News",
+            "Sport",
+            "Weather",
+            "Opinion",
+            *article,
+            "Most read",
+            "Five things to do this weekend",
+            "Why the bus fares went up",
+        ]
+    )
+    labelled = classify_blocks(blocks, config)
+    assert [item.block.text for item in labelled if item.label == BODY] == article
+    assert not [item for item in classify_blocks(blocks, config, locate_article=False)[:4] if item.label != BODY]

@@ -60,10 +60,15 @@ def _label_outside_article(labelled: list[LabelledBlock], config: CleanerConfig)
         config.content_selection,
         already_removed=[item.label != BODY for item in labelled],
     )
-    return [
+    relabelled = [
         LabelledBlock(item.block, decision[0], decision[1]) if decision is not None and item.label == BODY else item
         for item, decision in zip(labelled, decisions, strict=True)
     ]
+    # Shape is relative evidence: with no article-like span at all (a short note, a list page)
+    # it cannot say what is boilerplate, so the pattern rules' decisions stand alone.
+    if not any(item.label == BODY for item in relabelled):
+        return labelled
+    return relabelled
 
 
 def _label_repeated_captions(labelled: list[LabelledBlock], config: CleanerConfig) -> list[LabelledBlock]:
