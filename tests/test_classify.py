@@ -62,7 +62,7 @@ def test_boilerplate_block_is_removed_with_its_kind(config, kind, text):
 
 @pytest.mark.parametrize("text", ARTICLE_PARAGRAPHS)
 def test_article_paragraph_mentioning_boilerplate_words_is_kept(config, text):
-    assert match_pattern_rule(text, config.pattern_rules) is None
+    assert match_pattern_rule(text, config) is None
     assert label_block(Block(text=text), config).label == BODY
 
 

@@ -14,10 +14,10 @@ DUPLICATE_CAPTION = "duplicate_caption"
 REFERENCE_HEADING = "reference_heading"
 
 
-def match_pattern_rule(text: str, rules: tuple[PatternRule, ...]) -> PatternRule | None:
+def match_pattern_rule(text: str, config: CleanerConfig) -> PatternRule | None:
     """The first rule (in config order) that removes this block, or None."""
     length = len(text)
-    for rule in rules:
+    for rule in config.pattern_rules:
         if length <= rule.max_chars and rule.pattern.search(text):
             return rule
     return None
@@ -27,7 +27,7 @@ def label_block(block: Block, config: CleanerConfig) -> LabelledBlock:
     """The decision for one block on its own, before its neighbours are considered."""
     if block.role == "caption":
         return LabelledBlock(block, CAPTION, "html.caption")
-    rule = match_pattern_rule(block.text, config.pattern_rules)
+    rule = match_pattern_rule(block.text, config)
     if rule is not None:
         return LabelledBlock(block, rule.kind, rule.id)
     caption = split_caption(block.text, config.captions)

@@ -21,6 +21,7 @@ from transforms.config_checks import (
     require_type,
 )
 from transforms.content_region import ContentSelectionSettings, compile_content_selection
+from transforms.html_rules import HtmlRules, compile_html_rules
 
 # configs/ is shipped as package data, so workers and wheel installs find the same file.
 DEFAULT_CONFIG_PATH = Path(__file__).resolve().parent.parent / "configs" / "default.yaml"
@@ -100,11 +101,14 @@ class CleanerConfig:
     citations: CitationRules
     language: LanguageSettings
     content_selection: ContentSelectionSettings
+    html: HtmlRules
     fingerprint: str  # hash of the validated config, recorded with each run
     limits: LimitsSettings = DEFAULT_LIMITS
 
 
-TOP_LEVEL_KEYS = frozenset({"version", "patterns", "captions", "citations", "language", "content_selection", "limits"})
+TOP_LEVEL_KEYS = frozenset(
+    {"version", "patterns", "captions", "citations", "language", "content_selection", "html", "limits"}
+)
 
 
 def load_config(path: str | Path | None = None) -> CleanerConfig:
@@ -125,7 +129,7 @@ def compile_config(raw: object) -> CleanerConfig:
     """Validate a parsed YAML document and compile it; a ConfigError names the bad key path."""
     root = require_mapping(raw, "config")
     reject_unknown_keys(root, TOP_LEVEL_KEYS, "config")
-    require_keys(root, {"patterns", "captions", "citations", "language", "content_selection"}, "config")
+    require_keys(root, {"patterns", "captions", "citations", "language", "content_selection", "html"}, "config")
     version = root.get("version", 1)
     if version != 1:
         raise ConfigError(f"config.version: unsupported version {version!r} (supported: 1)")
@@ -135,6 +139,7 @@ def compile_config(raw: object) -> CleanerConfig:
         citations=_compile_citation_rules(root["citations"]),
         language=_compile_language_settings(root["language"]),
         content_selection=compile_content_selection(root["content_selection"], "content_selection"),
+        html=compile_html_rules(root["html"], "html"),
         fingerprint=hashlib.sha256(json.dumps(root, sort_keys=True, default=str).encode()).hexdigest()[:16],
         limits=compile_limits(root.get("limits", {})),
     )

@@ -1,0 +1,307 @@
+"""parse_html: main content, captions, removals and metadata of real-looking pages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from transforms.html import parse_html, split_credit
+from transforms.records import Caption
+from transforms.rules import load_config
+
+DATA = Path(__file__).parent / "data" / "html"
+
+
+@pytest.fixture(scope="module")
+def rules():
+    return load_config().html
+
+
+@pytest.fixture(scope="module")
+def news_page(rules):
+    return parse_html((DATA / "news_article.html").read_text(encoding="utf-8"), rules, url="https://given.example/x")
+
+
+def test_news_article_body_is_the_article_paragraphs_in_order_without_the_headline(news_page):
+    assert [(block.role, block.text) for block in news_page.blocks] == [
+        (
+            "paragraph",
+            "The city council voted on Thursday to approve a network of protected bike lanes, ending a debate "
+            "that has divided residents, shop owners and commuters for more than two years.",
+        ),
+        (
+            "paragraph",
+            "Supporters said the plan would make streets safer for children and older riders, while critics "
+            "warned that removing parking spaces could hurt small businesses on the busiest corridors.",
+        ),
+        ("heading", "What changes next"),
+        (
+            "paragraph",
+            "Construction will begin in the spring, starting with the downtown loop, and the first segments are "
+            "expected to open before the summer holidays, according to the transport department.",
+        ),
+        ("list_item", "Main Street, from the station to the river, with a two-way protected lane."),
+        ("list_item", "Harbor Road, between the market and the university campus."),
+        ("quote", "We have waited a long time for this, and it will change how people move around the city."),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("kind", "rule", "text"),
+    [
+        ("cookie_notice", "cookie.class", "We use cookies to improve your experience. Accept all cookies?"),
+        ("article_metadata", "meta.byline", "By Maria Lopez and Tom Reed"),
+        ("social_share", "share.class", "Share on Facebook Share on X"),
+        (
+            "advertisement",
+            "ad.class",
+            "Advertisement Buy the best mattress in town, delivered tomorrow to your door, guaranteed.",
+        ),
+        ("newsletter_prompt", "newsletter.class", "Sign up for our morning newsletter and get the news in your inbox."),
+        (
+            "related_links",
+            "related.class",
+            "Related Council budget passes after long night Parking fees to rise in the spring",
+        ),
+        ("sidebar", "sidebar.element", "Most read Storm warning for the weekend"),
+        (
+            "footer",
+            "footer.element",
+            "© 2024 The Daily Ledger. All rights reserved. Contact us at desk@ledger.example.com.",
+        ),
+    ],
+)
+def test_each_boilerplate_element_is_removed_and_reported_with_its_kind_and_rule(news_page, kind, rule, text):
+    assert (kind, rule, text) in [(removal.kind, removal.rule, removal.text) for removal in news_page.removals]
+    assert all(text not in block.text for block in news_page.blocks)
+
+
+def test_comment_section_is_reported_as_comment_widget(news_page):
+    comments = [removal for removal in news_page.removals if removal.kind == "comment_widget"]
+    assert [removal.rule for removal in comments] == ["comment.class"]
+    assert comments[0].text.startswith("3 Comments Finally! I have been riding on Main Street")
+
+
+def test_navigation_inside_a_container_is_removed_as_navigation(rules):
+    page = parse_html(
+        "<html><body><article>"
+        '<div class="breadcrumb"><a href="/">Home</a> › <a href="/news">News</a></div>'
+        "<p>First paragraph of a story that is long enough to count as real prose, with commas, clauses.</p>"
+        '<nav><a href="/prev">Previous story</a> <a href="/next">Next story</a></nav>'
+        "<p>Second paragraph of the same story, again long enough to count, and written as plain prose.</p>"
+        "</article></body></html>",
+        rules,
+    )
+    assert [(removal.kind, removal.rule, removal.text) for removal in page.removals] == [
+        ("navigation", "nav.breadcrumb", "Home › News"),
+        ("navigation", "nav.element", "Previous story Next story"),
+    ]
+    assert len(page.blocks) == 2
+
+
+def test_hidden_elements_are_removed_as_hidden(rules):
+    page = parse_html(
+        "<article><p>Visible paragraph of the article, long enough to be selected as prose content.</p>"
+        '<div style="display: none">Hidden tracking text that no reader sees</div>'
+        '<p aria-hidden="true">Screen-reader-hidden duplicate text of no interest</p></article>',
+        rules,
+    )
+    assert [block.text for block in page.blocks] == [
+        "Visible paragraph of the article, long enough to be selected as prose content."
+    ]
+    assert [(removal.kind, removal.rule) for removal in page.removals] == [
+        ("hidden", "hidden.attribute"),
+        ("hidden", "hidden.attribute"),
+    ]
+
+
+def test_figure_caption_is_split_from_its_credit_and_never_in_the_body(news_page):
+    assert news_page.captions == (
+        Caption(
+            text="A cyclist rides along the new lane on Main Street on Thursday.",
+            credit="Olivier Douliery/Pool/AFP via Getty Images",
+        ),
+    )
+    assert all("cyclist" not in block.text for block in news_page.blocks)
+
+
+def test_a_caption_repeated_as_alt_text_and_caption_element_is_kept_once(rules):
+    page = parse_html(
+        "<article><p>The article paragraph, long enough to be the selected content of this page.</p>"
+        '<img src="a.jpg" alt="Firefighters work through the night near the harbour">'
+        '<p class="image-caption">Firefighters work through the night near the harbour</p>'
+        '<span class="photo-credit">Photo: Jane Doe/Reuters</span></article>',
+        rules,
+    )
+    assert page.captions == (Caption("Firefighters work through the night near the harbour", "Jane Doe/Reuters"),)
+    assert [block.text for block in page.blocks] == [
+        "The article paragraph, long enough to be the selected content of this page."
+    ]
+
+
+@pytest.mark.parametrize(
+    ("caption", "expected"),
+    [
+        (
+            "Protesters gather outside the court on Thursday. (Olivier Douliery/Pool/AFP via Getty Images)",
+            ("Protesters gather outside the court on Thursday.", "Olivier Douliery/Pool/AFP via Getty Images"),
+        ),
+        ("Photo: Jane Doe/Reuters", ("", "Jane Doe/Reuters")),
+        ("The harbour at dawn. Photograph: Sam Lee/EPA", ("The harbour at dawn.", "Sam Lee/EPA")),
+        ("The president speaks in Berlin (AP)", ("The president speaks in Berlin", "AP")),
+        ("A view of the old town (in summer)", ("A view of the old town (in summer)", None)),
+    ],
+)
+def test_split_credit_separates_the_credit_from_the_caption(rules, caption, expected):
+    assert split_credit(caption, rules) == expected
+
+
+def test_metadata_comes_from_og_tags_json_ld_and_canonical_link(news_page):
+    assert news_page.title == "City Council Approves New Bike Lanes"
+    assert news_page.url == "https://ledger.example.com/news/bike-lanes"
+    assert news_page.published == "2024-03-14T09:30:00+01:00"
+    assert news_page.author == "Maria Lopez, Tom Reed"
+    assert news_page.site_name == "The Daily Ledger"
+
+
+def test_metadata_falls_back_to_title_element_time_element_and_given_url(rules):
+    page = parse_html(
+        "<html><head><title>Rain expected all week – Weather Desk</title></head><body>"
+        '<article><time datetime="2023-11-02T07:15:00Z">2 Nov</time>'
+        "<p>Forecasters expect rain every day this week, with the heaviest falls on Thursday.</p>"
+        "</article></body></html>",
+        rules,
+        url="https://weather.example/rain",
+    )
+    assert page.title == "Rain expected all week"
+    assert page.url == "https://weather.example/rain"
+    assert page.published == "2023-11-02T07:15:00Z"
+    assert page.author is None
+    assert page.site_name is None
+
+
+def test_json_ld_date_without_time_stays_a_date(rules):
+    page = parse_html(
+        '<script type="application/ld+json">{"@type": "BlogPosting", "headline": "Notes",'
+        ' "datePublished": "2021-05-07", "author": "Ana Ruiz", "publisher": {"name": "Ana\'s Blog"}}</script>'
+        "<p>Some notes about the garden, written in the spring, long enough to be selected.</p>",
+        rules,
+    )
+    assert (page.title, page.published, page.author, page.site_name) == (
+        "Notes",
+        "2021-05-07",
+        "Ana Ruiz",
+        "Ana's Blog",
+    )
+
+
+def test_page_without_an_article_container_selects_the_prose_divs(rules):
+    menu = "".join(f'<div class="item"><a href="/{n}">Section {n}</a></div>' for n in range(8))
+    prose = "".join(
+        f'<div class="para">Paragraph {n} of the story tells what happened, where, and why it matters to readers.</div>'
+        for n in range(4)
+    )
+    page = parse_html(
+        f'<html><body><div class="top">{menu}</div><div class="wrap"><div class="main">{prose}</div></div>'
+        '<div class="bottom"><a href="/about">About</a> <a href="/contact">Contact</a></div></body></html>',
+        rules,
+    )
+    assert [block.text for block in page.blocks] == [
+        f"Paragraph {n} of the story tells what happened, where, and why it matters to readers." for n in range(4)
+    ]
+    assert ("outside_main_content", "content.not_selected") in {(r.kind, r.rule) for r in page.removals}
+
+
+def test_br_separated_article_becomes_one_block_per_line(rules):
+    page = parse_html(
+        '<body><div class="links"><a href="/">Home</a></div><div class="post">'
+        "First line of a plain old blog post, long enough to count as a paragraph.<br><br>"
+        "Second line of the same post, also long enough to count as a paragraph.<br>"
+        "</div></body>",
+        rules,
+    )
+    assert [block.text for block in page.blocks] == [
+        "First line of a plain old blog post, long enough to count as a paragraph.",
+        "Second line of the same post, also long enough to count as a paragraph.",
+    ]
+
+
+def test_a_long_comment_thread_does_not_win_over_a_short_article(rules):
+    comments = "".join(
+        f'<li class="comment"><div class="comment-content"><p>Reader comment number {n}, long, opinionated, '
+        "and full of commas, clauses, asides, and more words than the article itself has.</p></div></li>"
+        for n in range(12)
+    )
+    page = parse_html(
+        '<body><div class="entry-content"><p>The short article, with its single paragraph, is what we want.</p></div>'
+        f'<ol class="comment-list">{comments}</ol></body>',
+        rules,
+    )
+    assert [block.text for block in page.blocks] == ["The short article, with its single paragraph, is what we want."]
+
+
+def test_link_density_is_the_share_of_characters_inside_links(rules):
+    page = parse_html(
+        "<article><p>Read the <a href='/report'>full report</a> published by the agency on Monday morning.</p></article>",
+        rules,
+    )
+    (block,) = page.blocks
+    assert block.link_density == round(len("full report") / len(block.text), 3)
+
+
+def test_link_lists_inside_the_article_are_removed_as_related_links(rules):
+    page = parse_html(
+        "<article><p>Body paragraph of the article, long enough to be the content we select.</p>"
+        "<ul><li><a href='/1'>Another story about the council</a></li></ul></article>",
+        rules,
+    )
+    assert [block.text for block in page.blocks] == [
+        "Body paragraph of the article, long enough to be the content we select."
+    ]
+    assert [(r.kind, r.rule, r.text) for r in page.removals] == [
+        ("related_links", "block.link_density", "Another story about the council")
+    ]
+
+
+def test_counts_describe_the_input(news_page):
+    assert news_page.blocks_in == 12
+    assert news_page.chars_in > sum(len(block.text) for block in news_page.blocks)
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        "",
+        "<html></html>",
+        "<html><head><title>No body here</title></head></html>",
+        "<frameset><frame src='a.html'></frameset>",
+        "<!-- only a comment -->",
+        "<p>unclosed <b>bold <div>garbage &&& <<<>>> </p></span></td>",
+        "<<<<>>>>&#xdeadbeef;&bogus;</</</",
+        "\x00\x01\x02<p>\ufffd\ufffd caf\u00e9 na\u00efve \u2028 \U0001f600</p>",
+        "<p>lone surrogate \ud800 in the middle of a paragraph of the page</p>",
+        "<table><tr><td>cell<td>cell<tr><td><p>para</table>" * 50,
+        "<div>" * 2000 + "deeply nested text that still needs to come out as a block" + "</div>" * 2000,
+    ],
+)
+def test_malformed_or_odd_input_never_raises(rules, html):
+    page = parse_html(html, rules)
+    assert all(block.text and block.text == " ".join(block.text.split()) for block in page.blocks)
+
+
+def test_deeply_nested_text_is_still_extracted(rules):
+    html = "<div>" * 2000 + "deeply nested text that still needs to come out as a block" + "</div>" * 2000
+    assert [block.text for block in parse_html(html, rules).blocks] == [
+        "deeply nested text that still needs to come out as a block"
+    ]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text())
+def test_arbitrary_text_never_raises_and_blocks_are_whitespace_collapsed(text):
+    page = parse_html(text, load_config().html)
+    assert all(block.text and block.text == " ".join(block.text.split()) for block in page.blocks)
+    assert 0.0 <= min((block.link_density for block in page.blocks), default=0.0) <= 1.0

@@ -1,0 +1,646 @@
+"""An HTML page -> its main content as ordered blocks, its captions, metadata and DOM removals.
+
+The page is parsed once with selectolax's Lexbor backend. Whole-tree work is one selector scan on
+the C side (metadata, paragraphs); Python then scores paragraph parents, picks the article
+container and walks only that subtree, applying the removal rules on the way.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from transforms.html_rules import HtmlRules, class_words
+from transforms.records import Block, Caption, ParsedPage, Removal
+
+_ISO_DATETIME = re.compile(
+    r"(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?\s*(Z|[+-]\d{2}:?\d{2})?)?"
+)
+_ARTICLE_TYPES = frozenset(
+    {
+        "article",
+        "newsarticle",
+        "blogposting",
+        "reportagenewsarticle",
+        "analysisnewsarticle",
+        "opinionnewsarticle",
+        "reviewnewsarticle",
+        "backgroundnewsarticle",
+        "scholarlyarticle",
+        "techarticle",
+        "liveblogposting",
+        "report",
+        "socialmediaposting",
+        "webpage",
+    }
+)
+# Metadata elements, selected by type alone with the paragraphs in one scan (type selectors are
+# the cheap ones for Lexbor); their attributes are checked in Python.
+_METADATA_TAGS = frozenset({"meta", "link", "title", "script", "time", "h1"})
+_SCAN_SELECTOR = ", ".join(sorted(_METADATA_TAGS))
+# Python recursion is the walker's stack; deeper than this, a subtree is read as plain text.
+_MAX_WALK_DEPTH = 200
+_CAPTION_CREDIT_PARENTHESIS = re.compile(r"^(.*?)\s*\(([^()]+)\)\s*$")
+
+
+def collapse_whitespace(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _excerpt(text: str, limit: int) -> str:
+    """The first limit characters of text, whitespace collapsed, without collapsing all of a long text."""
+    return collapse_whitespace(text[: 2 * limit])[:limit]
+
+
+def parse_html(html: str, rules: HtmlRules, url: str | None = None) -> ParsedPage:
+    """The main content of an HTML page as ordered blocks, with captions, metadata and removals."""
+    tree = LexborHTMLParser(html or "")
+    metadata_nodes, paragraphs = [], []
+    for node in tree.css(f"{_SCAN_SELECTOR}, {rules.content.paragraph_selector}"):
+        (metadata_nodes if node.tag in _METADATA_TAGS else paragraphs).append(node)
+    metadata, first_heading = _read_metadata(metadata_nodes, rules, url)
+    body = tree.body
+    if body is None:
+        return ParsedPage(blocks=(), **metadata)
+    # Script and style hold raw text, never elements: stripping them frees none of the scanned nodes,
+    # and every later text() call gets cheaper and cleaner.
+    tree.strip_tags(["script", "style"])
+    containers, blocks_in = _select_containers(body, paragraphs, rules)
+    headlines = {text.lower() for text in (metadata["title"], first_heading) if text}
+    walk = _ContentWalk(rules, headlines)
+    for container in containers:
+        walk.walk_container(container)
+    before, after, outside_chars = _outside_removals(body, containers, rules)
+    return ParsedPage(
+        blocks=tuple(walk.blocks),
+        captions=tuple(walk.captions),
+        removals=tuple(before + walk.removals + after),
+        chars_in=outside_chars + walk.chars_seen,
+        blocks_in=blocks_in,
+        **metadata,
+    )
+
+
+# --- metadata ---------------------------------------------------------------------------------
+
+
+def _read_metadata(nodes: list[LexborNode], rules: HtmlRules, url: str | None) -> tuple[dict, str | None]:
+    """title, url, published, author, site_name from meta tags, JSON-LD and markup, best source first.
+
+    Also returns the text of the page's first h1, the headline the body must not repeat.
+    """
+    meta: dict[str, str] = {}
+    canonical = page_title = first_heading = None
+    time_datetime = None
+    article: dict = {}
+    for node in nodes:
+        tag = node.tag
+        if tag == "h1":
+            first_heading = first_heading or collapse_whitespace(node.text()) or None
+            continue
+        attributes = node.attributes
+        if tag == "meta":
+            key = (attributes.get("property") or attributes.get("name") or attributes.get("itemprop") or "").lower()
+            content = attributes.get("content")
+            if key and content and key not in meta:
+                meta[key] = content.strip()
+        elif tag == "link":
+            if canonical is None and (attributes.get("rel") or "").lower() == "canonical":
+                canonical = attributes.get("href") or None
+        elif tag == "title":
+            page_title = page_title or collapse_whitespace(node.text())
+        elif tag == "script":
+            if not article and (attributes.get("type") or "").lower() == "application/ld+json":
+                article = _json_ld_article(node.text())
+        elif tag == "time":
+            time_datetime = time_datetime or attributes.get("datetime")
+    publisher = article.get("publisher")
+    site_name = meta.get("og:site_name") or _name_of(publisher)
+    title = (
+        meta.get("og:title")
+        or _text_value(article.get("headline"))
+        or meta.get("twitter:title")
+        or first_heading
+        or page_title
+    )
+    published = (
+        _text_value(article.get("datePublished"))
+        or meta.get("article:published_time")
+        or meta.get("datepublished")
+        or meta.get("date")
+        or meta.get("pubdate")
+        or meta.get("publishdate")
+        or meta.get("dc.date")
+        or meta.get("dc.date.issued")
+        or meta.get("parsely-pub-date")
+        or meta.get("sailthru.date")
+        or time_datetime
+    )
+    author = _name_of(article.get("author")) or meta.get("author") or meta.get("article:author")
+    if author and author.startswith(("http://", "https://")):
+        author = None
+    metadata = {
+        "title": _strip_site_suffix(collapse_whitespace(title), site_name, rules) or None if title else None,
+        "url": canonical or meta.get("og:url") or url,
+        "published": _iso_date(published) if published else None,
+        "author": collapse_whitespace(author) or None if author else None,
+        "site_name": collapse_whitespace(site_name) or None if site_name else None,
+    }
+    return metadata, first_heading
+
+
+def _json_ld_article(script_text: str) -> dict:
+    """The first article-like object of a JSON-LD script (top level, list or @graph), else {}."""
+    try:
+        data = json.loads(script_text)
+    except ValueError:
+        return {}
+    pending = [data]
+    while pending:
+        item = pending.pop(0)
+        if isinstance(item, list):
+            pending.extend(item)
+        elif isinstance(item, dict):
+            kinds = item.get("@type")
+            kinds = kinds if isinstance(kinds, list) else [kinds]
+            if any(isinstance(kind, str) and kind.lower() in _ARTICLE_TYPES for kind in kinds):
+                if item.get("headline") or item.get("articleBody") or item.get("datePublished"):
+                    return item
+            graph = item.get("@graph")
+            if graph:
+                pending.extend(graph if isinstance(graph, list) else [graph])
+    return {}
+
+
+def _text_value(value) -> str | None:
+    if isinstance(value, list):
+        value = value[0] if value else None
+    return (value.strip() or None) if isinstance(value, str) else None
+
+
+def _name_of(value) -> str | None:
+    """A person or organisation as JSON-LD gives it: a string, {name: ...} or a list of those."""
+    if isinstance(value, list):
+        names = [name for name in map(_name_of, value) if name]
+        return ", ".join(dict.fromkeys(names)) if names else None
+    if isinstance(value, dict):
+        return _text_value(value.get("name"))
+    return _text_value(value)
+
+
+def _strip_site_suffix(title: str, site_name: str | None, rules: HtmlRules) -> str:
+    """Drop a ' | Site Name' part at the end (or start) when it names the site or is short."""
+    site = site_name.lower() if site_name else None
+    for separator in rules.title.separators:
+        if separator not in title:
+            continue
+        head, _, tail = title.rpartition(separator)
+        if (site and site in tail.lower()) or (
+            len(tail.split()) <= rules.title.max_suffix_words and len(head) >= rules.title.min_length_ratio * len(tail)
+        ):
+            return head.strip()
+        first, _, rest = title.partition(separator)
+        if site and site in first.lower():
+            return rest.strip()
+    return title
+
+
+def _iso_date(value: str) -> str | None:
+    """YYYY-MM-DD, or the full ISO datetime when the page gives a time."""
+    match = _ISO_DATETIME.search(value)
+    if not match:
+        return None
+    year, month, day, hour, minute, second, zone = match.groups()
+    date = f"{year}-{month}-{day}"
+    if hour is None:
+        return date
+    zone = zone or ""
+    if zone and zone != "Z" and ":" not in zone:
+        zone = f"{zone[:3]}:{zone[3:]}"
+    return f"{date}T{hour}:{minute}:{second or '00'}{zone}"
+
+
+# --- main content -----------------------------------------------------------------------------
+
+
+def _class_id_words(attributes: dict, rules: HtmlRules, cache: dict) -> tuple[str, ...]:
+    """The class/id words of an element; values without any configured keyword are not split."""
+    value = f"{attributes.get('class') or ''} {attributes.get('id') or ''}"
+    words = cache.get(value)
+    if words is None:
+        words = class_words(value) if rules.class_keyword_scan.search(value.lower()) else ()
+        cache[value] = words
+    return words
+
+
+def _select_containers(
+    body: LexborNode, paragraphs: list[LexborNode], rules: HtmlRules
+) -> tuple[list[LexborNode], int]:
+    """The element(s) holding the article, and how many paragraph candidates the page had (blocks_in).
+
+    Paragraphs score their parent and grandparent; the best candidate outside boilerplate wins, then
+    climbs to an ancestor that holds clearly more of the page's prose (an article split in columns).
+    """
+    content = rules.content
+    parent_points: dict[int, list] = {}
+    counted = 0
+    for paragraph in paragraphs:
+        if paragraph.tag in content.text_holder_tags:
+            # A div holding its own text (no <p>) is a paragraph, or a whole br-separated article:
+            # each direct text run long enough counts as a paragraph of the div itself.
+            direct_text = paragraph.text(deep=False, separator="\x00", strip=True, skip_empty=True)
+            if len(direct_text) < content.min_paragraph_chars:
+                continue
+            points = 0.0
+            for run in direct_text.split("\x00"):
+                if len(run) >= content.min_paragraph_chars:
+                    points += _paragraph_points(run, len(run), content)
+            if not points:
+                continue
+            holder = paragraph
+        else:
+            text = paragraph.text()
+            length = len(text) - text.count(" ") - text.count("\n")
+            if length < content.min_paragraph_chars:
+                continue
+            points = _paragraph_points(text, length, content)
+            holder = paragraph.parent
+        counted += 1
+        if holder is None:
+            continue
+        entry = parent_points.get(holder.mem_id)
+        if entry is None:
+            parent_points[holder.mem_id] = [holder, points]
+        else:
+            entry[1] += points
+    if not parent_points:
+        return [body], counted
+
+    ancestry = _Ancestry(body, rules, parent_points.values())
+    scores: dict[int, list] = {}
+    mass: dict[int, float] = {}
+    for holder, points in parent_points.values():
+        if ancestry.excluded(holder):
+            continue
+        chain = ancestry.chain(holder)
+        for share, node in zip((content.parent_share, content.grandparent_share), chain, strict=False):
+            entry = scores.get(node.mem_id)
+            if entry is None:
+                scores[node.mem_id] = [node, points * share]
+            else:
+                entry[1] += points * share
+        for node in chain:
+            mass[node.mem_id] = mass.get(node.mem_id, 0.0) + points
+    if not scores:
+        return [body], counted
+    for entry in scores.values():
+        entry[1] *= ancestry.hint_weight(entry[0])
+    best = max(scores.values(), key=lambda entry: entry[1])[0]
+    if best.mem_id == body.mem_id:
+        return [best], counted
+
+    # Climb while an ancestor (a few levels up at most) holds clearly more prose than the choice.
+    # Out of an element marked as the article only into one marked at least as strongly (a
+    # "story-body" column inside the itemprop=articleBody section, not an article holding teasers).
+    chosen = best
+    for node in ancestry.chain(best)[1 : 1 + content.max_climb_levels]:
+        if node.mem_id == body.mem_id or ancestry.excluded(node):
+            break
+        if mass.get(node.mem_id, 0.0) >= mass.get(chosen.mem_id, 0.0) * (1.0 + content.climb_min_gain):
+            if not ancestry.is_boundary(chosen) or ancestry.hint_weight(node) >= ancestry.hint_weight(chosen):
+                chosen = node
+    return _with_twin_siblings(chosen, body), counted
+
+
+def _with_twin_siblings(chosen: LexborNode, body: LexborNode) -> list[LexborNode]:
+    """The chosen element and its siblings of the same tag and class: one article in several chunks."""
+    parent = chosen.parent
+    signature = chosen.attributes.get("class")
+    if parent is None or not signature or chosen.mem_id == body.mem_id:
+        return [chosen]
+    tag = chosen.tag
+    return [
+        sibling
+        for sibling in parent.iter()
+        if sibling.mem_id == chosen.mem_id or (sibling.tag == tag and sibling.attributes.get("class") == signature)
+    ]
+
+
+class _Ancestry:
+    """Ancestor chains of candidates, and whether a candidate sits in boilerplate, memoised per node.
+
+    A candidate is boilerplate when an ancestor matches a removal rule (comments, a cookie banner),
+    unless that ancestor holds most of the page's prose (a wrapper: "page has-sidebar") or a content hint is
+    met first on the way up (above an "article body", a match is page layout: "sticky-sidebar").
+    """
+
+    def __init__(self, body: LexborNode, rules: HtmlRules, holders) -> None:
+        self.body_id = body.mem_id
+        self.rules = rules
+        self.word_cache: dict = {}
+        self._excluded: dict[int, bool] = {}
+        self._facts: dict[int, tuple] = {}
+        # The prose under each ancestor, boilerplate or not: what tells a wrapper from a box.
+        self._mass: dict[int, float] = {}
+        for holder, points in holders:
+            for node in self.chain(holder):
+                self._mass[node.mem_id] = self._mass.get(node.mem_id, 0.0) + points
+        self._total_mass = self._mass.get(self.body_id, 0.0)
+
+    def words(self, attributes: dict) -> tuple[str, ...]:
+        return _class_id_words(attributes, self.rules, self.word_cache)
+
+    def chain(self, node: LexborNode) -> list[LexborNode]:
+        """node and its ancestors up to body (included); iterative, pages nest thousands deep."""
+        nodes = []
+        while node is not None:
+            nodes.append(node)
+            if node.mem_id == self.body_id:
+                break
+            node = node.parent
+        return nodes
+
+    def facts(self, node: LexborNode) -> tuple:
+        """(removal rule or None, hint weight, is a boundary hint) of a node, computed once."""
+        key = node.mem_id
+        facts = self._facts.get(key)
+        if facts is None:
+            tag, attributes = node.tag, node.attributes
+            words = self.words(attributes) if attributes else ()
+            content = self.rules.content
+            weight, boundary = 1.0, False
+            for hint in content.hints:
+                if hint.matcher.matches(tag, attributes, words):
+                    weight *= hint.weight
+                    boundary = boundary or hint.boundary
+            if content.negative.matches(tag, attributes, words):
+                weight *= content.negative_weight
+            facts = (self.rules.removal.first_match(tag, attributes, words), weight, boundary)
+            self._facts[key] = facts
+        return facts
+
+    def excluded(self, node: LexborNode) -> bool:
+        """Walk up to the first node that decides; every node on the way shares its verdict."""
+        visited = []
+        verdict = False
+        while node is not None:
+            key = node.mem_id
+            known = self._excluded.get(key)
+            if known is not None:
+                verdict = known
+                break
+            visited.append(key)
+            if key == self.body_id:
+                break
+            rule, _, boundary = self.facts(node)
+            if boundary:
+                break
+            if rule is not None and rule.kind not in self.rules.content.inside_only_kinds:
+                if not self._is_wrapper(node):
+                    verdict = True
+                    break
+            node = node.parent
+        for key in visited:
+            self._excluded[key] = verdict
+        return verdict
+
+    def is_boundary(self, node: LexborNode) -> bool:
+        """Markup that says "this is the article": nothing above it makes it boilerplate."""
+        return self.facts(node)[2]
+
+    def hint_weight(self, node: LexborNode) -> float:
+        """The product of the content hints (and the negative hint) the node matches."""
+        return self.facts(node)[1]
+
+    def _is_wrapper(self, node: LexborNode) -> bool:
+        return self._mass.get(node.mem_id, 0.0) > self.rules.removal_guard.max_share_of_content * self._total_mass
+
+
+def _paragraph_points(text: str, length: int, content) -> float:
+    """Prose earns points: one per paragraph, more for commas and length, both capped."""
+    commas = min(text.count(","), content.max_comma_points)
+    return 1.0 + commas + min(length / content.chars_per_point, content.max_points_per_paragraph)
+
+
+def _outside_removals(
+    body: LexborNode, containers: list[LexborNode], rules: HtmlRules
+) -> tuple[list[Removal], list[Removal], int]:
+    """Report what lies outside the containers, in coarse pieces: each sibling along the path to body.
+
+    Returns the removals before and after the content, and the visible characters they held.
+    """
+    on_path = {container.mem_id for container in containers}
+    node = containers[0]
+    while node is not None and node.mem_id != body.mem_id:
+        on_path.add(node.mem_id)
+        node = node.parent
+    if node is None:
+        return [], [], 0
+    content = rules.content
+    cache: dict = {}
+    before_levels, after_levels = [], []
+    characters = 0
+    node = containers[0].parent if containers[0].mem_id != body.mem_id else None
+    while node is not None:
+        before, after = [], []
+        side = before
+        for child in node.iter():
+            if child.mem_id in on_path:
+                side = after
+                continue
+            tag = child.tag
+            if tag in rules.drop_tags:
+                continue
+            text = child.text(separator=" ", strip=True)
+            if not text:
+                continue
+            characters += len(text)
+            attributes = child.attributes
+            rule = rules.removal.first_match(tag, attributes, _class_id_words(attributes, rules, cache))
+            kind, rule_id = (rule.kind, rule.id) if rule else (content.outside_kind, content.outside_rule)
+            side.append(Removal(kind, rule_id, _excerpt(text, rules.removal_text_chars)))
+        before_levels.append(before)
+        after_levels.append(after)
+        if node.mem_id == body.mem_id:
+            break
+        node = node.parent
+    before_removals = [removal for level in reversed(before_levels) for removal in level]
+    after_removals = [removal for level in after_levels for removal in level]
+    return before_removals, after_removals, characters
+
+
+# --- the walk over the main content -----------------------------------------------------------
+
+
+class _ContentWalk:
+    """Walks the article container once: blocks in document order, captions and removals on the way."""
+
+    def __init__(self, rules: HtmlRules, headlines: set[str]) -> None:
+        self.rules = rules
+        self.block_rules = rules.blocks
+        self.headlines = headlines
+        self.blocks: list[Block] = []
+        self.captions: list[Caption] = []
+        self.removals: list[Removal] = []
+        self.chars_seen = 0
+        self._seen_captions: set[str] = set()
+        self._words_cache: dict = {}
+        self._parts: list[str] = []
+        self._link_chars = 0
+        self._guard_chars = 0
+        self._skip = frozenset(rules.drop_tags) | rules.blocks.skip_tags | {"-comment"}
+
+    def walk_container(self, container: LexborNode) -> None:
+        text = container.text()
+        guard = self.rules.removal_guard
+        self._guard_chars = max(guard.min_guarded_chars, int(len(text) * guard.max_share_of_content))
+        role = self.block_rules.roles.get(container.tag, "paragraph")
+        self._walk(container, role)
+        self._flush(role)
+
+    def _walk(self, node: LexborNode, role: str, depth: int = 0) -> None:
+        if depth > _MAX_WALK_DEPTH:
+            # Pathological nesting: the rest of the subtree joins the current block as plain text.
+            self._parts.append(node.text(separator=" "))
+            return
+        depth += 1
+        block_rules = self.block_rules
+        roles = block_rules.roles
+        for child in node.iter(include_text=True):
+            tag = child.tag
+            if tag == "-text":
+                self._parts.append(child.text_content)
+                continue
+            if tag in self._skip and tag not in self.rules.captions.figure_tags:
+                if tag == "img":
+                    self._take_alt(child)
+                continue
+            attributes = child.attributes
+            words = _class_id_words(attributes, self.rules, self._words_cache) if attributes else ()
+            rule = self.rules.removal.first_match(tag, attributes, words)
+            if rule is not None and self._remove(child, rule):
+                continue
+            if words or tag in self.rules.captions.figure_tags or tag == "figcaption":
+                if self._take_caption(child, tag, words):
+                    continue
+            if tag == "br":
+                self._flush(role)
+                continue
+            child_role = roles.get(tag)
+            if child_role == "paragraph" and role != "paragraph":
+                child_role = role  # a <p> inside a <blockquote> or <li> is still a quote or a list item
+            if child_role is not None or tag in block_rules.block_tags:
+                self._flush(role)
+                self._walk(child, child_role or role, depth)
+                self._flush(child_role or role)
+            elif tag == "a":
+                text = child.text()
+                self._parts.append(text)
+                self._link_chars += len(text.strip())
+            else:
+                self._walk(child, role, depth)
+
+    def _flush(self, role: str) -> None:
+        if not self._parts:
+            return
+        text = collapse_whitespace("".join(self._parts))
+        link_chars = self._link_chars
+        self._parts = []
+        self._link_chars = 0
+        if not text:
+            return
+        self.chars_seen += len(text)
+        block_rules = self.block_rules
+        if role == "heading" and text.lower() in self.headlines:
+            return
+        link_density = min(1.0, link_chars / len(text))
+        if link_density > block_rules.max_link_density:
+            removal_text = text[: self.rules.removal_text_chars]
+            self.removals.append(Removal(block_rules.link_block_kind, block_rules.link_block_rule, removal_text))
+            return
+        if len(text) <= block_rules.max_text_rule_chars:
+            for text_rule in block_rules.text_rules:
+                if text_rule.pattern.fullmatch(text):
+                    self.removals.append(Removal(text_rule.kind, text_rule.id, text))
+                    return
+        self.blocks.append(Block(text=text, role=role, link_density=round(link_density, 3)))
+
+    def _remove(self, node: LexborNode, rule) -> bool:
+        """Record and skip a matched element, unless it is a wrapper holding most of the article."""
+        text = node.text(separator=" ", strip=True)
+        if len(text) > self._guard_chars and node.tag not in rule.matcher.tags:
+            return False
+        if text:
+            self.chars_seen += len(text)
+            self.removals.append(Removal(rule.kind, rule.id, _excerpt(text, self.rules.removal_text_chars)))
+        return True
+
+    # --- captions ---
+
+    def _take_caption(self, node: LexborNode, tag: str, words: tuple[str, ...]) -> bool:
+        """Take a figure, caption or credit element out of the body into captions; False if it is none."""
+        caption_rules = self.rules.captions
+        if tag in caption_rules.figure_tags:
+            credit = None
+            for inner in node.css("[class], [id]"):
+                inner_words = _class_id_words(inner.attributes, self.rules, self._words_cache)
+                if inner_words and caption_rules.credit_words.matches(inner_words):
+                    credit = collapse_whitespace(inner.text()) or None
+                    inner.decompose()
+                    break
+            caption = node.css_first("figcaption")
+            text = caption.text() if caption is not None else ""
+            if not text.strip():
+                image = node.css_first("img[alt]")
+                text = (image.attributes.get("alt") or "") if image is not None else ""
+            self._add_caption(text, credit)
+            return True
+        if tag == "figcaption" or caption_rules.caption_words.matches(words):
+            self._add_caption(node.text(), None)
+            return True
+        if caption_rules.credit_words.matches(words):
+            self._add_caption("", node.text())
+            return True
+        return False
+
+    def _take_alt(self, image: LexborNode) -> None:
+        alt = image.attributes.get("alt") or ""
+        if len(alt.split()) >= self.rules.captions.min_alt_words:
+            self._add_caption(alt, None)
+
+    def _add_caption(self, text: str, credit: str | None) -> None:
+        text = collapse_whitespace(text)[: self.rules.captions.max_caption_chars]
+        credit = collapse_whitespace(credit) if credit else None
+        if credit:
+            label, bare_credit = split_credit(credit, self.rules)
+            if bare_credit and not label:
+                credit = bare_credit  # "Photo: Jane Doe/Reuters" -> "Jane Doe/Reuters"
+        if not text:
+            if credit and self.captions and self.captions[-1].credit is None:
+                self.captions[-1] = Caption(self.captions[-1].text, credit)
+            elif credit:
+                self.captions.append(Caption("", credit))
+            return
+        if credit is None:
+            text, credit = split_credit(text, self.rules)
+        key = text.lower()
+        if key in self._seen_captions:
+            return
+        self._seen_captions.add(key)
+        self.captions.append(Caption(text, credit))
+
+
+def split_credit(text: str, rules: HtmlRules) -> tuple[str, str | None]:
+    """Caption text and its credit, when the caption ends with one ('... (Jane Doe/AFP)')."""
+    for pattern in rules.captions.credit_patterns:
+        match = pattern.match(text)
+        if match and match.lastindex:
+            credit = match.group(match.lastindex)
+            if credit and credit is not match.groupdict().get("text"):
+                return (match.groupdict().get("text") or "").strip(), credit.strip()
+    match = _CAPTION_CREDIT_PARENTHESIS.match(text)
+    if match and rules.captions.agency_pattern.search(match.group(2)):
+        return match.group(1), match.group(2).strip()
+    return text, None

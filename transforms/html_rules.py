@@ -1,0 +1,527 @@
+"""The HTML extractor's rules: validate the `html` section of the YAML config and compile it once."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from transforms.config_checks import ConfigError
+
+# Class and id values are split into lower-case words at punctuation and camelCase humps, so that
+# "share" matches "article__share", "share-bar" and "shareBar" but not "shared" or "sharepoint".
+_CLASS_WORD_BOUNDARY = re.compile(r"[^A-Za-z0-9]+|(?<=[a-z])(?=[A-Z])")
+
+REMOVAL_KINDS = (
+    "hidden",
+    "navigation",
+    "page_header",
+    "footer",
+    "sidebar",
+    "comment_widget",
+    "newsletter_prompt",
+    "social_share",
+    "related_links",
+    "cookie_notice",
+    "advertisement",
+    "popup",
+    "article_metadata",
+)
+BLOCK_ROLES = ("paragraph", "heading", "list_item", "quote", "preformatted", "table_cell")
+
+
+def class_words(value: str) -> tuple[str, ...]:
+    """The lower-case words of a class or id attribute value, and each pair of neighbours joined.
+
+    Pairs let "entrycontent" match "entry-content" and "entryContent" as well as "entrycontent".
+    """
+    words = [word.lower() for word in _CLASS_WORD_BOUNDARY.split(value) if word]
+    return (*words, *(first + second for first, second in zip(words, words[1:], strict=False)))
+
+
+@dataclass(frozen=True, slots=True)
+class WordMatcher:
+    """Matches class/id words exactly, or by prefix for configured words ending in '*'."""
+
+    words: frozenset[str]
+    prefixes: tuple[str, ...]
+
+    def matches(self, words: tuple[str, ...]) -> bool:
+        for word in words:
+            if word in self.words or (self.prefixes and word.startswith(self.prefixes)):
+                return True
+        return False
+
+
+@dataclass(frozen=True, slots=True)
+class ElementMatcher:
+    """Matches an element by tag, by an attribute value pattern, or by a class/id word (any of them)."""
+
+    tags: frozenset[str]
+    attributes: tuple[tuple[str, re.Pattern[str]], ...]
+    words: WordMatcher | None
+
+    def matches(self, tag: str, attributes: dict, words: tuple[str, ...]) -> bool:
+        if tag in self.tags:
+            return True
+        for name, pattern in self.attributes:
+            value = attributes.get(name)
+            if value is not None and pattern.search(value):
+                return True
+        return self.words is not None and self.words.matches(words)
+
+
+@dataclass(frozen=True, slots=True)
+class RemovalRule:
+    """One DOM removal rule: the kind it reports and the elements it takes out."""
+
+    id: str
+    kind: str
+    matcher: ElementMatcher
+
+
+@dataclass(frozen=True, slots=True)
+class RemovalIndex:
+    """The removal rules folded into lookups, so an element costs a few dict hits, not a rule loop.
+
+    When several rules match, the first in configuration order wins, as if they were tried in turn.
+    """
+
+    rules: tuple[RemovalRule, ...]
+    by_tag: dict[str, int]
+    by_word: dict[str, int]
+    by_prefix: tuple[tuple[str, int], ...]
+    by_attribute: dict[str, tuple[tuple[re.Pattern[str], int], ...]]
+    modifier_words: frozenset[str]
+
+    @classmethod
+    def build(cls, rules: tuple[RemovalRule, ...], modifier_words: frozenset[str]) -> RemovalIndex:
+        by_tag: dict[str, int] = {}
+        by_word: dict[str, int] = {}
+        by_prefix, by_attribute = [], {}
+        for index, rule in enumerate(rules):
+            for tag in sorted(rule.matcher.tags):
+                by_tag.setdefault(tag, index)
+            for name, pattern in rule.matcher.attributes:
+                by_attribute[name] = (*by_attribute.get(name, ()), (pattern, index))
+            if rule.matcher.words:
+                for word in sorted(rule.matcher.words.words):
+                    by_word.setdefault(word, index)
+                by_prefix.extend((prefix, index) for prefix in rule.matcher.words.prefixes)
+        return cls(rules, by_tag, by_word, tuple(by_prefix), by_attribute, modifier_words)
+
+    def first_match(self, tag: str, attributes: dict, words: tuple[str, ...]) -> RemovalRule | None:
+        best = self.by_tag.get(tag, len(self.rules))
+        for name, patterns in self.by_attribute.items():
+            value = attributes.get(name)
+            if value is not None:
+                for pattern, index in patterns:
+                    if index < best and pattern.search(value):
+                        best = index
+        if words and self.modifier_words.isdisjoint(words):
+            by_word = self.by_word
+            for word in words:
+                index = by_word.get(word)
+                if index is not None and index < best:
+                    best = index
+                for prefix, index in self.by_prefix:
+                    if index < best and word.startswith(prefix):
+                        best = index
+        return self.rules[best] if best < len(self.rules) else None
+
+
+@dataclass(frozen=True, slots=True)
+class RemovalGuard:
+    """A removal rule does not take out an element that holds most of the article (a wrapper)."""
+
+    max_share_of_content: float
+    min_guarded_chars: int
+
+
+@dataclass(frozen=True, slots=True)
+class ContentHint:
+    """Markup that says 'this is the article body': a candidate it matches has its score multiplied."""
+
+    matcher: ElementMatcher
+    weight: float
+    boundary: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ContentSelection:
+    paragraph_selector: str
+    text_holder_tags: frozenset[str]
+    inside_only_kinds: frozenset[str]
+    min_paragraph_chars: int
+    chars_per_point: int
+    max_comma_points: int
+    max_points_per_paragraph: float
+    parent_share: float
+    grandparent_share: float
+    hints: tuple[ContentHint, ...]
+    negative: ElementMatcher
+    negative_weight: float
+    max_climb_levels: int
+    climb_min_gain: float
+    outside_kind: str
+    outside_rule: str
+
+
+@dataclass(frozen=True, slots=True)
+class TextRule:
+    """A short block whose whole text matches the pattern is boilerplate of this kind."""
+
+    id: str
+    kind: str
+    pattern: re.Pattern[str]
+
+
+@dataclass(frozen=True, slots=True)
+class BlockRules:
+    roles: dict[str, str]
+    block_tags: frozenset[str]
+    skip_tags: frozenset[str]
+    max_link_density: float
+    link_block_kind: str
+    link_block_rule: str
+    max_text_rule_chars: int
+    text_rules: tuple[TextRule, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class CaptionRules:
+    figure_tags: frozenset[str]
+    caption_words: WordMatcher
+    credit_words: WordMatcher
+    min_alt_words: int
+    max_caption_chars: int
+    credit_patterns: tuple[re.Pattern[str], ...]
+    agency_pattern: re.Pattern[str]
+
+
+@dataclass(frozen=True, slots=True)
+class TitleRules:
+    separators: tuple[str, ...]
+    max_suffix_words: int
+    min_length_ratio: float
+
+
+@dataclass(frozen=True, slots=True)
+class HtmlRules:
+    """Everything parse_html needs, validated and compiled."""
+
+    drop_tags: tuple[str, ...]
+    removal: RemovalIndex
+    # One scan over a lower-cased class/id value: only values it hits are split into words.
+    class_keyword_scan: re.Pattern[str]
+    removal_guard: RemovalGuard
+    removal_text_chars: int
+    content: ContentSelection
+    blocks: BlockRules
+    captions: CaptionRules
+    title: TitleRules
+
+
+# --- validation -------------------------------------------------------------------------------
+
+
+def _mapping(section: Any, path: str, required: set[str], optional: set[str] = frozenset()) -> dict:
+    if not isinstance(section, dict):
+        raise ConfigError(f"{path}: expected a mapping, got {type(section).__name__}")
+    for key in section:
+        if key not in required and key not in optional:
+            allowed = ", ".join(sorted(required | set(optional)))
+            raise ConfigError(f"{path}.{key}: unknown key (allowed: {allowed})")
+    for key in sorted(required):
+        if key not in section:
+            raise ConfigError(f"{path}.{key}: missing")
+    return section
+
+
+def _list(value: Any, path: str) -> list:
+    if not isinstance(value, list):
+        raise ConfigError(f"{path}: expected a list, got {type(value).__name__}")
+    return value
+
+
+def _string(value: Any, path: str) -> str:
+    if not isinstance(value, str) or not value:
+        raise ConfigError(f"{path}: expected a non-empty string, got {value!r}")
+    return value
+
+
+def _strings(value: Any, path: str) -> tuple[str, ...]:
+    return tuple(_string(item, f"{path}[{index}]") for index, item in enumerate(_list(value, path)))
+
+
+def _number(value: Any, path: str, low: float, high: float) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value <= high:
+        raise ConfigError(f"{path}: expected a number in [{low}, {high}], got {value!r}")
+    return float(value)
+
+
+def _integer(value: Any, path: str, low: int, high: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise ConfigError(f"{path}: expected an integer in [{low}, {high}], got {value!r}")
+    return value
+
+
+def _choice(value: Any, path: str, allowed: tuple[str, ...]) -> str:
+    if value not in allowed:
+        raise ConfigError(f"{path}: unknown value {value!r} (allowed: {', '.join(allowed)})")
+    return value
+
+
+def _regex(value: Any, path: str, allow_empty: bool = False) -> re.Pattern[str]:
+    if not (allow_empty and value == ""):
+        _string(value, path)
+    try:
+        return re.compile(value, re.IGNORECASE)
+    except re.error as error:
+        raise ConfigError(f"{path}: invalid regular expression {value!r}: {error}") from None
+
+
+def _selector(value: Any, path: str) -> str:
+    text = _string(value, path)
+    # Lexbor silently matches nothing for a selector it cannot parse; catch the common slips here.
+    if text.count("(") != text.count(")") or text.count("[") != text.count("]") or text.count('"') % 2:
+        raise ConfigError(f"{path}: unbalanced brackets or quotes in selector {text!r}")
+    return text
+
+
+def _tags(value: Any, path: str) -> frozenset[str]:
+    tags = _strings(value, path)
+    for index, tag in enumerate(tags):
+        if not re.fullmatch(r"[a-z][a-z0-9-]*", tag):
+            raise ConfigError(f"{path}[{index}]: {tag!r} is not a lower-case tag name")
+    return frozenset(tags)
+
+
+def _words(value: Any, path: str) -> WordMatcher:
+    words, prefixes = set(), []
+    for index, word in enumerate(_strings(value, path)):
+        if not re.fullmatch(r"[a-z0-9]+\*?", word):
+            raise ConfigError(f"{path}[{index}]: a class word is lower-case letters/digits, optionally ending in '*'")
+        if word.endswith("*"):
+            prefixes.append(word[:-1])
+        else:
+            words.add(word)
+    return WordMatcher(frozenset(words), tuple(sorted(prefixes)))
+
+
+def _matcher(entry: dict, path: str) -> ElementMatcher:
+    """tags / attributes / words of a rule entry; at least one of them."""
+    if not any(key in entry for key in ("tags", "attributes", "words")):
+        raise ConfigError(f"{path}: needs tags, attributes or words")
+    attributes = entry.get("attributes", {})
+    if not isinstance(attributes, dict):
+        raise ConfigError(f"{path}.attributes: expected a mapping of attribute name -> regular expression")
+    return ElementMatcher(
+        tags=_tags(entry["tags"], f"{path}.tags") if "tags" in entry else frozenset(),
+        attributes=tuple(
+            (_string(name, f"{path}.attributes"), _regex(pattern, f"{path}.attributes.{name}", allow_empty=True))
+            for name, pattern in attributes.items()
+        ),
+        words=_words(entry["words"], f"{path}.words") if "words" in entry else None,
+    )
+
+
+def _removal_rules(section: Any, path: str) -> tuple[RemovalRule, ...]:
+    _mapping(section, path, set(), set(REMOVAL_KINDS))
+    rules, seen = [], set()
+    # Kinds apply in the order of REMOVAL_KINDS, so a hidden share bar is reported as hidden.
+    for kind in REMOVAL_KINDS:
+        for index, entry in enumerate(_list(section.get(kind, []), f"{path}.{kind}")):
+            where = f"{path}.{kind}[{index}]"
+            _mapping(entry, where, {"id"}, {"tags", "attributes", "words"})
+            rule_id = _string(entry["id"], f"{where}.id")
+            if rule_id in seen:
+                raise ConfigError(f"{where}.id: duplicate rule id {rule_id!r}")
+            seen.add(rule_id)
+            rules.append(RemovalRule(rule_id, kind, _matcher(entry, where)))
+    return tuple(rules)
+
+
+def _class_keyword_scan(matchers: list[WordMatcher]) -> re.Pattern[str]:
+    """One regex finding any configured word in a class/id value, as a trie: a plain alternation of
+    ~150 words costs the regex engine ~150 attempts at every character."""
+    stems = {stem for matcher in matchers for stem in (*matcher.words, *matcher.prefixes)}
+    # Any word containing a shorter configured word is found through that one.
+    stems = {stem for stem in stems if not any(other != stem and other in stem for other in stems)}
+    trie: dict = {}
+    for stem in stems:
+        node = trie
+        for character in stem:
+            node = node.setdefault(character, {})
+        node[""] = {}
+    return re.compile(_trie_pattern(trie) if trie else "(?!)")
+
+
+def _trie_pattern(trie: dict) -> str:
+    if "" in trie:
+        return ""  # a complete stem: whatever follows is irrelevant to "contains"
+    branches = [re.escape(character) + _trie_pattern(child) for character, child in sorted(trie.items())]
+    return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+
+
+def _content(section: Any, path: str) -> ContentSelection:
+    keys = {
+        "paragraph_selector",
+        "text_holder_tags",
+        "inside_only_kinds",
+        "min_paragraph_chars",
+        "chars_per_point",
+        "max_comma_points",
+        "max_points_per_paragraph",
+        "parent_share",
+        "grandparent_share",
+        "hints",
+        "negative",
+        "negative_weight",
+        "max_climb_levels",
+        "climb_min_gain",
+        "outside",
+    }
+    _mapping(section, path, keys)
+    hints = []
+    for index, hint in enumerate(_list(section["hints"], f"{path}.hints")):
+        where = f"{path}.hints[{index}]"
+        _mapping(hint, where, {"weight"}, {"tags", "attributes", "words", "boundary"})
+        boundary = hint.get("boundary", False)
+        if not isinstance(boundary, bool):
+            raise ConfigError(f"{where}.boundary: expected true or false, got {boundary!r}")
+        hints.append(
+            ContentHint(_matcher(hint, where), _number(hint["weight"], f"{where}.weight", 0.0, 100.0), boundary)
+        )
+    negative = _mapping(section["negative"], f"{path}.negative", set(), {"tags", "attributes", "words"})
+    outside = _mapping(section["outside"], f"{path}.outside", {"kind", "rule"})
+    return ContentSelection(
+        paragraph_selector=_selector(section["paragraph_selector"], f"{path}.paragraph_selector"),
+        text_holder_tags=_tags(section["text_holder_tags"], f"{path}.text_holder_tags"),
+        inside_only_kinds=frozenset(
+            _choice(kind, f"{path}.inside_only_kinds[{index}]", REMOVAL_KINDS)
+            for index, kind in enumerate(_list(section["inside_only_kinds"], f"{path}.inside_only_kinds"))
+        ),
+        min_paragraph_chars=_integer(section["min_paragraph_chars"], f"{path}.min_paragraph_chars", 0, 10_000),
+        chars_per_point=_integer(section["chars_per_point"], f"{path}.chars_per_point", 1, 10_000),
+        max_comma_points=_integer(section["max_comma_points"], f"{path}.max_comma_points", 0, 10_000),
+        max_points_per_paragraph=_number(
+            section["max_points_per_paragraph"], f"{path}.max_points_per_paragraph", 0.0, 1000.0
+        ),
+        parent_share=_number(section["parent_share"], f"{path}.parent_share", 0.0, 1.0),
+        grandparent_share=_number(section["grandparent_share"], f"{path}.grandparent_share", 0.0, 1.0),
+        hints=tuple(hints),
+        negative=_matcher(negative, f"{path}.negative"),
+        negative_weight=_number(section["negative_weight"], f"{path}.negative_weight", 0.0, 1.0),
+        max_climb_levels=_integer(section["max_climb_levels"], f"{path}.max_climb_levels", 0, 100),
+        climb_min_gain=_number(section["climb_min_gain"], f"{path}.climb_min_gain", 0.0, 1000.0),
+        outside_kind=_string(outside["kind"], f"{path}.outside.kind"),
+        outside_rule=_string(outside["rule"], f"{path}.outside.rule"),
+    )
+
+
+def _blocks(section: Any, path: str) -> BlockRules:
+    keys = {"roles", "block_tags", "skip_tags", "max_link_density", "link_block", "max_text_rule_chars", "text_rules"}
+    _mapping(section, path, keys)
+    roles = section["roles"]
+    if not isinstance(roles, dict):
+        raise ConfigError(f"{path}.roles: expected a mapping of tag -> role")
+    for tag, role in roles.items():
+        _choice(role, f"{path}.roles.{tag}", BLOCK_ROLES)
+    link_block = _mapping(section["link_block"], f"{path}.link_block", {"kind", "rule"})
+    text_rules = []
+    for index, entry in enumerate(_list(section["text_rules"], f"{path}.text_rules")):
+        where = f"{path}.text_rules[{index}]"
+        _mapping(entry, where, {"id", "kind", "pattern"})
+        text_rules.append(
+            TextRule(
+                _string(entry["id"], f"{where}.id"),
+                _choice(entry["kind"], f"{where}.kind", REMOVAL_KINDS),
+                _regex(entry["pattern"], f"{where}.pattern"),
+            )
+        )
+    return BlockRules(
+        roles=dict(roles),
+        block_tags=_tags(section["block_tags"], f"{path}.block_tags"),
+        skip_tags=_tags(section["skip_tags"], f"{path}.skip_tags"),
+        max_link_density=_number(section["max_link_density"], f"{path}.max_link_density", 0.0, 1.0),
+        link_block_kind=_choice(link_block["kind"], f"{path}.link_block.kind", REMOVAL_KINDS),
+        link_block_rule=_string(link_block["rule"], f"{path}.link_block.rule"),
+        max_text_rule_chars=_integer(section["max_text_rule_chars"], f"{path}.max_text_rule_chars", 0, 100_000),
+        text_rules=tuple(text_rules),
+    )
+
+
+def _captions(section: Any, path: str) -> CaptionRules:
+    keys = {
+        "figure_tags",
+        "caption_words",
+        "credit_words",
+        "min_alt_words",
+        "max_caption_chars",
+        "credit_patterns",
+        "agencies",
+    }
+    _mapping(section, path, keys)
+    agencies = _strings(section["agencies"], f"{path}.agencies")
+    patterns = _strings(section["credit_patterns"], f"{path}.credit_patterns")
+    return CaptionRules(
+        figure_tags=_tags(section["figure_tags"], f"{path}.figure_tags"),
+        caption_words=_words(section["caption_words"], f"{path}.caption_words"),
+        credit_words=_words(section["credit_words"], f"{path}.credit_words"),
+        min_alt_words=_integer(section["min_alt_words"], f"{path}.min_alt_words", 0, 1000),
+        max_caption_chars=_integer(section["max_caption_chars"], f"{path}.max_caption_chars", 1, 100_000),
+        credit_patterns=tuple(
+            _regex(pattern, f"{path}.credit_patterns[{index}]") for index, pattern in enumerate(patterns)
+        ),
+        agency_pattern=re.compile(r"\b(?:" + "|".join(re.escape(agency) for agency in agencies) + r")\b"),
+    )
+
+
+def compile_html_rules(section: dict, path: str = "html") -> HtmlRules:
+    """Validate the `html` config section and compile its patterns.
+
+    Raises ValueError naming the offending key path (e.g. html.removal.navigation[2].words).
+    """
+    keys = {
+        "drop_tags",
+        "removal",
+        "modifier_words",
+        "removal_guard",
+        "removal_text_chars",
+        "content",
+        "blocks",
+        "captions",
+        "title",
+    }
+    _mapping(section, path, keys)
+    rules = _removal_rules(section["removal"], f"{path}.removal")
+    content = _content(section["content"], f"{path}.content")
+    captions = _captions(section["captions"], f"{path}.captions")
+    guard = _mapping(section["removal_guard"], f"{path}.removal_guard", {"max_share_of_content", "min_guarded_chars"})
+    title = _mapping(section["title"], f"{path}.title", {"separators", "max_suffix_words", "min_length_ratio"})
+    word_matchers = [rule.matcher.words for rule in rules if rule.matcher.words]
+    word_matchers += [hint.matcher.words for hint in content.hints if hint.matcher.words]
+    word_matchers += [
+        matcher for matcher in (content.negative.words, captions.caption_words, captions.credit_words) if matcher
+    ]
+    return HtmlRules(
+        drop_tags=tuple(_tags(section["drop_tags"], f"{path}.drop_tags")),
+        removal=RemovalIndex.build(rules, frozenset(_words(section["modifier_words"], f"{path}.modifier_words").words)),
+        class_keyword_scan=_class_keyword_scan(word_matchers),
+        removal_guard=RemovalGuard(
+            max_share_of_content=_number(
+                guard["max_share_of_content"], f"{path}.removal_guard.max_share_of_content", 0.0, 1.0
+            ),
+            min_guarded_chars=_integer(guard["min_guarded_chars"], f"{path}.removal_guard.min_guarded_chars", 0, 10**9),
+        ),
+        removal_text_chars=_integer(section["removal_text_chars"], f"{path}.removal_text_chars", 0, 100_000),
+        content=content,
+        blocks=_blocks(section["blocks"], f"{path}.blocks"),
+        captions=captions,
+        title=TitleRules(
+            separators=_strings(title["separators"], f"{path}.title.separators"),
+            max_suffix_words=_integer(title["max_suffix_words"], f"{path}.title.max_suffix_words", 0, 100),
+            min_length_ratio=_number(title["min_length_ratio"], f"{path}.title.min_length_ratio", 0.0, 100.0),
+        ),
+    )
