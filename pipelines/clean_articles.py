@@ -1,6 +1,8 @@
-"""article-cleaner's entry point: options -> read -> CleanArticles -> write, and a run summary.
+"""article-cleaner's entry point: options -> read -> CleanArticles -> write, and a run report.
 
-    article-cleaner --input 'pages/*.txt' --output out/ [--format auto|text|jsonl] [--config FILE]
+    article-cleaner --input 'pages/*.txt' --output out/ [--format auto|text|html|jsonl|warc|parquet]
+        [--field_map text=content,url=link] [--output_format jsonl|parquet] [--output_compression gzip]
+        [--config FILE]
 
 Any Beam pipeline option (--runner, --direct_num_workers, ...) passes through to Beam.
 """
@@ -15,10 +17,11 @@ from apache_beam.options.pipeline_options import PipelineOptions, StandardOption
 
 from transforms.clean import ARTICLES, REJECTS, CleanArticles
 from transforms.config_checks import ConfigError
+from transforms.field_mapping import FieldMapError, parse_field_map
 from transforms.rules import load_config
 from transforms.run_summary import summarize_metrics
-from transforms.sinks import WriteJsonLines
-from transforms.sources import DOCUMENTS, FORMATS, ReadDocuments
+from transforms.sinks import OUTPUT_COMPRESSIONS, OUTPUT_FORMATS, WriteRecords, write_report
+from transforms.sources import DOCUMENTS, FILTERED, FORMATS, ReadDocuments, ReadSettings
 
 # The in-process runner: Beam's default DirectRunner first tries Prism, which downloads a binary.
 DEFAULT_RUNNER = "FnApiRunner"
@@ -34,22 +37,38 @@ class CleanArticlesOptions(PipelineOptions):
         parser.add_argument(
             "--input", action="append", help="file or glob to read (repeatable); local paths, gs://, s3://"
         )
-        parser.add_argument("--output", help="directory for articles*.jsonl and rejects*.jsonl")
+        parser.add_argument("--output", help="directory for articles*, rejects*, filtered* and _report.json")
         parser.add_argument(
             "--format", default="auto", choices=FORMATS, help="input format; auto picks by file extension"
         )
+        parser.add_argument(
+            "--field_map",
+            default=None,
+            help="JSON lines / Parquet field names, e.g. text=content,url=meta.link (fields: text html id url title)",
+        )
+        parser.add_argument("--output_format", default="jsonl", choices=OUTPUT_FORMATS)
+        parser.add_argument(
+            "--output_compression", default="none", choices=OUTPUT_COMPRESSIONS, help="gzip the JSON lines output"
+        )
+        parser.add_argument("--compress", action="store_true", help="same as --output_compression gzip")
         parser.add_argument("--config", default=None, help="rules YAML (default: the bundled configs/default.yaml)")
 
 
-def build_pipeline(pipeline: beam.Pipeline, options: CleanArticlesOptions, config) -> None:
-    documents = pipeline | "Read" >> ReadDocuments(options.input, options.format)
-    cleaned = documents[DOCUMENTS] | "CleanArticles" >> CleanArticles(config)
-    cleaned[ARTICLES] | "WriteArticles" >> WriteJsonLines(options.output, "articles")
+def build_pipeline(pipeline: beam.Pipeline, options: CleanArticlesOptions, config, fields) -> None:
+    settings = ReadSettings(input_format=options.format, fields=fields, limits=config.limits)
+    read = pipeline | "Read" >> ReadDocuments(options.input, settings)
+    # One big input file must not pin all its documents to the worker that read it.
+    documents = read[DOCUMENTS] | "Spread" >> beam.Reshuffle()
+    cleaned = documents | "CleanArticles" >> CleanArticles(config)
+    output_format = options.output_format
+    compression = "gzip" if options.compress else options.output_compression
+    cleaned[ARTICLES] | "WriteArticles" >> WriteRecords(options.output, "articles", output_format, compression)
     (
-        (documents[REJECTS], cleaned[REJECTS])
+        (read[REJECTS], cleaned[REJECTS])
         | "AllRejects" >> beam.Flatten()
-        | "WriteRejects" >> WriteJsonLines(options.output, "rejects")
+        | "WriteRejects" >> WriteRecords(options.output, "rejects", output_format, compression)
     )
+    read[FILTERED] | "WriteFiltered" >> WriteRecords(options.output, "filtered", output_format, compression)
 
 
 def unmatched_inputs(patterns: list[str]) -> list[str]:
@@ -74,6 +93,11 @@ def run(argv: list[str] | None = None) -> int:
     except ConfigError as error:
         print(f"article-cleaner: invalid config: {error}", file=sys.stderr)
         return EXIT_BAD_ARGUMENTS
+    try:
+        fields = parse_field_map(cleaner_options.field_map)
+    except FieldMapError as error:
+        print(f"article-cleaner: {error}", file=sys.stderr)
+        return EXIT_BAD_ARGUMENTS
     missing = unmatched_inputs(cleaner_options.input)
     if missing:
         print(f"article-cleaner: no file matches --input {missing[0]!r}", file=sys.stderr)
@@ -83,11 +107,13 @@ def run(argv: list[str] | None = None) -> int:
         standard.runner = DEFAULT_RUNNER
 
     pipeline = beam.Pipeline(options=options)
-    build_pipeline(pipeline, cleaner_options, config)
+    build_pipeline(pipeline, cleaner_options, config, fields)
     result = pipeline.run()
     result.wait_until_finish()
     summary = summarize_metrics(result)
+    report_path = write_report(cleaner_options.output, summary.as_report(config.fingerprint))
     print(summary.as_table())
+    print(f"report: {report_path}")
     return EXIT_OK if summary.is_balanced() else EXIT_RUN_FAILED
 
 

@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+import gzip
 import json
+import shutil
+from pathlib import Path
 
 import apache_beam as beam
+import pyarrow.parquet as parquet
+import yaml
 from apache_beam.testing.test_pipeline import TestPipeline as BeamTestPipeline
 from apache_beam.testing.util import assert_that, equal_to
 
 from pipelines.clean_articles import run
 from transforms.clean import ARTICLES, REJECTS, CleanArticles
 from transforms.records import InputDocument
+from transforms.rules import DEFAULT_CONFIG_PATH
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+HOSTILE_DIR = REPO_ROOT / "tests" / "data" / "hostile"
 
 ARTICLE = (
     "Storm closes harbour\n\n"
@@ -30,7 +39,8 @@ def test_cli_writes_articles_and_accounts_for_every_bad_input(tmp_path, capsys):
     inputs.mkdir()
     (inputs / "storm.txt").write_text(ARTICLE, encoding="utf-8")
     (inputs / "empty.txt").write_text("", encoding="utf-8")
-    (inputs / "latin1.txt").write_bytes("Caf\u00e9\n\nCaf\u00e9 au lait".encode("latin-1"))
+    (inputs / "latin1.txt").write_bytes(ARTICLE.replace("Monday", "Montag in K\u00f6ln").encode("latin-1"))
+    (inputs / "binary.txt").write_bytes(b"\x00\x01\x02\x03" * 100)
     (inputs / "batch.jsonl").write_text(
         json.dumps({"id": "story-1", "text": ARTICLE}) + "\n{broken\n" + json.dumps({"text": ["list"]}) + "\n",
         encoding="utf-8",
@@ -41,21 +51,31 @@ def test_cli_writes_articles_and_accounts_for_every_bad_input(tmp_path, capsys):
 
     articles = read_jsonl(output, "articles*.jsonl")
     rejects = read_jsonl(output, "rejects*.jsonl")
-    assert sorted(a["source"] for a in articles) == ["batch.jsonl:1", "storm.txt"]
+    assert sorted(a["source"] for a in articles) == ["batch.jsonl:1", "latin1.txt", "storm.txt"]
     assert {a["id"] for a in articles if a["source"] == "batch.jsonl:1"} == {"story-1"}
     assert sorted((r["source"], r["reason"]) for r in rejects) == [
         ("batch.jsonl:2", "malformed_json"),
         ("batch.jsonl:3", "invalid_field"),
+        ("binary.txt", "undecodable"),
         ("empty.txt", "empty_input"),
-        ("latin1.txt", "undecodable"),
     ]
     storm = next(a for a in articles if a["source"] == "storm.txt")
     assert storm["title"] == "Storm closes harbour"
     assert [r["kind"] for r in storm["removed"]] == ["advertisement", "copyright"]
     assert storm["body"].count("\n\n") == 1
+    assert "Montag in Köln" in next(a["body"] for a in articles if a["source"] == "latin1.txt")
     summary = capsys.readouterr().out
-    assert "inputs                                   6" in summary
-    assert "articles written                         2" in summary
+    assert "inputs                                   7" in summary
+    assert "articles written                         3" in summary
+    report = json.loads((output / "_report.json").read_text(encoding="utf-8"))
+    assert {key: report[key] for key in ("inputs", "written", "rejected", "filtered", "duplicates", "balanced")} == {
+        "inputs": 7,
+        "written": 3,
+        "rejected": {"empty_input": 1, "invalid_field": 1, "malformed_json": 1, "undecodable": 1},
+        "filtered": {},
+        "duplicates": 0,
+        "balanced": True,
+    }
 
 
 def test_cli_refuses_a_bad_config_and_a_missing_input_with_exit_code_2(tmp_path, capsys):
@@ -67,6 +87,48 @@ def test_cli_refuses_a_bad_config_and_a_missing_input_with_exit_code_2(tmp_path,
     assert run(["--input", str(tmp_path / "nothing*.txt"), "--output", str(tmp_path / "o")]) == 2
     assert "no file matches" in capsys.readouterr().err
     assert run(["--output", str(tmp_path / "o")]) == 2
+    assert run(["--input", str(tmp_path / "a.txt"), "--output", str(tmp_path / "o"), "--field_map", "body=x"]) == 2
+    assert "--field_map 'body': unknown field" in capsys.readouterr().err
+    limits_typo = tmp_path / "limits.yaml"
+    raw = yaml.safe_load(DEFAULT_CONFIG_PATH.read_text(encoding="utf-8"))
+    raw["limits"]["max_documnet_bytes"] = 5
+    limits_typo.write_text(yaml.safe_dump(raw), encoding="utf-8")
+    assert run(["--input", str(tmp_path / "a.txt"), "--output", str(tmp_path / "o"), "--config", str(limits_typo)]) == 2
+    assert "limits.max_documnet_bytes: unknown key" in capsys.readouterr().err
+
+
+def test_two_runs_over_the_same_inputs_give_byte_identical_records(tmp_path):
+    shutil.copytree(REPO_ROOT / "examples", tmp_path / "in")
+    (tmp_path / "in" / "crawl.warc.gz").write_bytes((HOSTILE_DIR / "mixed.warc.gz").read_bytes())
+    (tmp_path / "in" / "types.jsonl").write_bytes((HOSTILE_DIR / "wrong-types.jsonl").read_bytes())
+    runs = []
+    for name in ("first", "second"):
+        argv = ["--input", str(tmp_path / "in" / "*"), "--output", str(tmp_path / name), "--direct_num_workers", "2"]
+        assert run(argv) == 0
+        runs.append(
+            {
+                pattern: sorted(
+                    line for path in (tmp_path / name).glob(pattern) for line in path.read_text("utf-8").splitlines()
+                )
+                for pattern in ("articles-*", "rejects-*", "filtered-*", "_report.json")
+            }
+        )
+    first, second = runs
+    assert first == second
+    assert len(first["articles-*"]) >= 4 and len(first["rejects-*"]) >= 6 and len(first["filtered-*"]) == 2
+    ids = [json.loads(line)["id"] for line in first["articles-*"]]
+    assert len(set(ids)) == len(ids)
+
+
+def test_cli_writes_parquet_and_gzipped_jsonl_when_asked(tmp_path):
+    inputs = tmp_path / "storm.txt"
+    inputs.write_text(ARTICLE, encoding="utf-8")
+    assert run(["--input", str(inputs), "--output", str(tmp_path / "pq"), "--output_format", "parquet"]) == 0
+    [articles] = parquet.read_table(sorted((tmp_path / "pq").glob("articles-*.parquet"))).to_pylist()
+    assert articles["title"] == "Storm closes harbour" and articles["stats"]["blocks_kept"] == 2
+    assert run(["--input", str(inputs), "--output", str(tmp_path / "gz"), "--compress"]) == 0
+    [path] = sorted((tmp_path / "gz").glob("articles-*.jsonl.gz"))
+    assert json.loads(gzip.decompress(path.read_bytes()))["title"] == "Storm closes harbour"
 
 
 def test_clean_articles_transform_is_usable_in_another_pipeline(config):

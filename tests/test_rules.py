@@ -69,3 +69,26 @@ def test_unreadable_or_invalid_yaml_file_is_a_config_error(tmp_path):
 def test_fingerprint_changes_with_the_rules(raw_config, config):
     raw_config["patterns"]["advertisement"][0]["max_chars"] = 61
     assert compile_config(raw_config).fingerprint != config.fingerprint
+
+
+def test_limits_section_compiles_with_defaults_for_missing_keys(raw_config):
+    raw_config["limits"] = {"max_document_bytes": 2048, "time_budget_seconds": 0.5}
+    limits = compile_config(raw_config).limits
+    assert (limits.max_document_bytes, limits.time_budget_seconds) == (2048, 0.5)
+    assert limits.max_html_nesting_depth == 400
+
+
+def test_typo_in_a_limit_is_named(raw_config):
+    raw_config["limits"]["max_document_byte"] = 10
+    with pytest.raises(ConfigError, match=r"limits\.max_document_byte: unknown key \(allowed: max_compression_ratio"):
+        compile_config(raw_config)
+
+
+def test_wrong_typed_or_non_positive_limit_is_named(raw_config):
+    raw_config["limits"]["time_budget_seconds"] = "ten"
+    with pytest.raises(ConfigError, match=r"limits\.time_budget_seconds: expected int or float, got str"):
+        compile_config(raw_config)
+    raw_config["limits"]["time_budget_seconds"] = 10
+    raw_config["limits"]["max_document_bytes"] = 0
+    with pytest.raises(ConfigError, match=r"limits\.max_document_bytes: must be >= 1, got 0"):
+        compile_config(raw_config)

@@ -8,6 +8,7 @@ import apache_beam as beam
 from apache_beam.metrics import Metrics
 
 from transforms.cleaning import clean_document, rejection
+from transforms.guards import Deadline
 from transforms.language import LanguageDetector
 from transforms.records import InputDocument, Rejected
 from transforms.rules import CleanerConfig
@@ -31,7 +32,8 @@ class CleanDocumentFn(beam.DoFn):
 
     def process(self, document: InputDocument):
         try:
-            result = clean_document(document, self._config, self._detector)
+            deadline = Deadline.starting_now(self._config.limits.time_budget_seconds)
+            result = clean_document(document, self._config, self._detector, deadline)
         except Exception as error:  # a bug must not sink the run: the document goes to rejects with the trace
             detail = f"{type(error).__name__}: {error}\n{traceback.format_exc(limit=5)}"
             result = rejection(document, INTERNAL_ERROR, detail)

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from transforms.assemble import article_id, assemble_article, body_paragraphs
 from transforms.classify import classify_blocks
+from transforms.guards import TIME_BUDGET_EXCEEDED, Deadline, limit_violation, time_is_up
+from transforms.html import parse_html
 from transforms.language import LanguageDetector
 from transforms.records import Article, InputDocument, ParsedPage, Rejected
 from transforms.rules import CleanerConfig
@@ -28,19 +32,40 @@ def rejection(document: InputDocument, reason: str, detail: str) -> Rejected:
 
 
 def parse_document(document: InputDocument, config: CleanerConfig) -> ParsedPage:
-    return parse_text(document.text or "", title=document.title, url=document.url)
+    """Blocks of the document: the HTML parser's main content, or the paragraphs of flattened text."""
+    if document.text is not None:
+        return parse_text(document.text, title=document.title, url=document.url)
+    page = parse_html(document.html or "", config.html, url=document.url)
+    return page if document.title is None else replace(page, title=document.title)
 
 
-def clean_document(document: InputDocument, config: CleanerConfig, detector: LanguageDetector) -> Article | Rejected:
+def over_budget(document: InputDocument, deadline: Deadline, stage: str) -> Rejected:
+    return rejection(document, TIME_BUDGET_EXCEEDED, f"over the {deadline.budget_seconds} s budget after {stage}")
+
+
+def clean_document(
+    document: InputDocument, config: CleanerConfig, detector: LanguageDetector, deadline: Deadline | None = None
+) -> Article | Rejected:
+    """The article of one document, or why not. The deadline (see guards.Deadline) is checked
+    between stages; limits are checked before parsing."""
     content = document.text if document.text is not None else document.html
     if content is None or not content.strip():
         return rejection(document, EMPTY_INPUT, "the document has no text")
+    violation = limit_violation(document.text, document.html, config.limits)
+    if violation is not None:
+        return rejection(document, *violation)
     page = parse_document(document, config)
-    labelled = classify_blocks(page.blocks, config)
+    if time_is_up(deadline):
+        return over_budget(document, deadline, "parsing")
+    labelled = classify_blocks(page.blocks, config, locate_article=document.text is not None)
+    if time_is_up(deadline):
+        return over_budget(document, deadline, "classifying")
     body = body_paragraphs(labelled, config)
     if not body:
         return rejection(document, NO_ARTICLE_TEXT, f"all {len(labelled)} blocks were removed as boilerplate")
     text = "\n\n".join(body)
+    if time_is_up(deadline):
+        return over_budget(document, deadline, "assembling the body")
     return assemble_article(
         record_id=document.id or article_id(document.source, content),
         source=document.source,

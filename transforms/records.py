@@ -106,6 +106,26 @@ class Rejected:
 
 
 @dataclass(frozen=True, slots=True)
+class Filtered:
+    """A readable input deliberately not cleaned (a WARC response that is not an HTML page), and why."""
+
+    source: str
+    reason: str
+    detail: str
+    url: str | None = None
+    input_length: int = 0
+
+    def to_json_dict(self) -> dict:
+        return {
+            "source": self.source,
+            "reason": self.reason,
+            "detail": self.detail,
+            "url": self.url,
+            "input_length": self.input_length,
+        }
+
+
+@dataclass(frozen=True, slots=True)
 class Article:
     """The clean article record written to the output."""
 

@@ -1,8 +1,8 @@
-"""The run's accounting, read from Beam counters: inputs, written, rejected per reason, removed per kind."""
+"""The run's accounting, read from Beam counters: every input written, rejected, filtered or a duplicate."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from apache_beam.metrics.metric import MetricsFilter
 
@@ -15,10 +15,14 @@ class RunSummary:
     written: int
     rejected: dict[str, int]
     removed: dict[str, int]
+    filtered: dict[str, int] = field(default_factory=dict)
+    duplicates: int = 0
+    warc_records_skipped: dict[str, int] = field(default_factory=dict)  # not inputs (README, WARC)
 
     def is_balanced(self) -> bool:
-        """Every input is accounted for: written or rejected."""
-        return self.inputs == self.written + sum(self.rejected.values())
+        """Every input is accounted for: inputs == written + rejected + filtered + duplicates."""
+        accounted = self.written + sum(self.rejected.values()) + sum(self.filtered.values()) + self.duplicates
+        return self.inputs == accounted
 
     def as_table(self) -> str:
         lines = [
@@ -27,11 +31,33 @@ class RunSummary:
             f"{'rejected':<32}{sum(self.rejected.values()):>10}",
         ]
         lines += [f"  {reason:<30}{count:>10}" for reason, count in sorted(self.rejected.items())]
+        lines.append(f"{'filtered':<32}{sum(self.filtered.values()):>10}")
+        lines += [f"  {reason:<30}{count:>10}" for reason, count in sorted(self.filtered.items())]
+        lines.append(f"{'duplicates':<32}{self.duplicates:>10}")
         lines.append(f"{'removed blocks':<32}{sum(self.removed.values()):>10}")
         lines += [f"  {kind:<30}{count:>10}" for kind, count in sorted(self.removed.items())]
+        if self.warc_records_skipped:
+            lines.append(f"{'WARC records skipped':<32}{sum(self.warc_records_skipped.values()):>10}")
+            lines += [f"  {kind:<30}{count:>10}" for kind, count in sorted(self.warc_records_skipped.items())]
         if not self.is_balanced():
-            lines.append("ACCOUNTING MISMATCH: inputs != written + rejected")
+            lines.append("ACCOUNTING MISMATCH: inputs != written + rejected + filtered + duplicates")
         return "\n".join(lines)
+
+    def as_report(self, config_fingerprint: str) -> dict:
+        """The content of DIR/_report.json (README, Run report)."""
+        return {
+            "inputs": self.inputs,
+            "written": self.written,
+            "rejected": dict(sorted(self.rejected.items())),
+            "rejected_total": sum(self.rejected.values()),
+            "filtered": dict(sorted(self.filtered.items())),
+            "filtered_total": sum(self.filtered.values()),
+            "duplicates": self.duplicates,
+            "balanced": self.is_balanced(),
+            "removed": dict(sorted(self.removed.items())),
+            "warc_records_skipped": dict(sorted(self.warc_records_skipped.items())),
+            "config_fingerprint": config_fingerprint,
+        }
 
 
 def summary_from_counters(counters: dict[str, int]) -> RunSummary:
@@ -45,6 +71,9 @@ def summary_from_counters(counters: dict[str, int]) -> RunSummary:
         written=counters.get("articles_written", 0),
         rejected=with_prefix("rejected."),
         removed=with_prefix("removed."),
+        filtered=with_prefix("filtered."),
+        duplicates=counters.get("duplicates", 0),
+        warc_records_skipped=with_prefix("warc_records_skipped."),
     )
 
 

@@ -1,57 +1,118 @@
-"""Readers: input files (plain text, JSON lines; gzipped or not) -> InputDocuments or Rejected."""
+"""Readers: input files -> InputDocuments, or a Rejected / Filtered record for every input that is not one.
+
+Formats: plain text and HTML (one document per file), JSON lines, WARC (one input per response
+record) and Parquet (one input per row); .gz and .bz2 files are decompressed while streaming.
+"""
 
 from __future__ import annotations
 
-import codecs
+import bz2
 import gzip
+import io
 import json
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from typing import IO
 
 import apache_beam as beam
+import pyarrow.parquet as parquet
 from apache_beam.io import fileio
 from apache_beam.io.filesystem import CompressionTypes
 from apache_beam.metrics import Metrics
+from pyarrow import ArrowException
+from warcio.archiveiterator import ArchiveIterator
+from warcio.exceptions import ArchiveLoadFailed
 
-from transforms.records import InputDocument, Rejected
+from transforms.decoding import Undecodable, charset_from_content_type, decode_text
+from transforms.field_mapping import DEFAULT_FIELD_MAPPING, FieldMapping, FieldProblem, document_fields
+from transforms.guards import TOO_LARGE, CappedStream, LimitExceeded, decompressed_byte_cap
+from transforms.records import Filtered, InputDocument, Rejected
+from transforms.rules import DEFAULT_LIMITS, LimitsSettings
 
 DOCUMENTS = "documents"
 REJECTS = "rejects"
-FORMATS = ("auto", "text", "jsonl")
+FILTERED = "filtered"
+FORMATS = ("auto", "text", "html", "jsonl", "warc", "parquet")
 REJECT_PREFIX_CHARS = 2000
-JSONL_FIELDS = ("text", "html", "id", "url", "title")
+READ_CHUNK_BYTES = 1 << 20
+PARQUET_BATCH_ROWS = 64
+HTML_MEDIA_TYPES = ("text/html", "application/xhtml+xml")
 
-# Reject reasons of the readers.
+# Reject reasons of the readers (the guards add too_large and decompression_bomb).
 UNDECODABLE = "undecodable"
 MALFORMED_JSON = "malformed_json"
 INVALID_FIELD = "invalid_field"
 MISSING_FIELD = "missing_field"
 UNKNOWN_FORMAT = "unknown_format"
 CORRUPT_COMPRESSION = "corrupt_compression"
+TRUNCATED_RECORD = "truncated_record"
 UNREADABLE = "unreadable"
+EMPTY_INPUT = "empty_input"
+# Filter reasons: the input is fine, but not a page to clean.
+NOT_HTML = "not_html"
+HTTP_STATUS = "http_status"
 
-_BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
+_EXTENSIONS = (
+    ((".jsonl", ".ndjson", ".json"), "jsonl"),
+    ((".txt", ".text"), "text"),
+    ((".html", ".htm", ".xhtml"), "html"),
+    ((".warc",), "warc"),
+    ((".parquet",), "parquet"),
+)
+_COMPRESSIONS = ((".gz", "gzip"), (".bz2", "bzip2"))
+# What a corrupt or cut file raises while it is read; anything else is a bug.
+_READ_ERRORS = (EOFError, OSError, zlib.error, ArchiveLoadFailed, ArrowException)
+
+
+@dataclass(frozen=True, slots=True)
+class ReadSettings:
+    """How to read the inputs: the format (auto: by extension), the field mapping, the limits."""
+
+    input_format: str = "auto"
+    fields: FieldMapping = DEFAULT_FIELD_MAPPING
+    limits: LimitsSettings = DEFAULT_LIMITS
+
+
+DEFAULT_READ_SETTINGS = ReadSettings()
+
+
+@dataclass(frozen=True, slots=True)
+class SkippedWarcRecord:
+    """A WARC record that is not an input (warcinfo, request, metadata, revisit, ...): counted, not read."""
+
+    source: str
+    record_type: str
+
+
+@dataclass(frozen=True, slots=True)
+class OverlongLine:
+    """A line longer than the limit: its first bytes and its full length, the rest never held in memory."""
+
+    prefix: bytes
+    length: int
 
 
 def format_of(path: str, requested: str) -> str | None:
     """The input format of a file: the requested one, or by extension under auto (None: unknown)."""
     if requested != "auto":
         return requested
-    name = path.lower().removesuffix(".gz")
-    if name.endswith((".jsonl", ".ndjson", ".json")):
-        return "jsonl"
-    if name.endswith((".txt", ".text")):
-        return "text"
+    name = path.lower()
+    for suffix, _ in _COMPRESSIONS:
+        name = name.removesuffix(suffix)
+    for extensions, file_format in _EXTENSIONS:
+        if name.endswith(extensions):
+            return file_format
     return None
 
 
-def decode_bytes(data: bytes) -> str:
-    """Text of a file: a byte-order mark wins, else UTF-8. Raises UnicodeDecodeError."""
-    for bom, encoding in _BOMS:
-        if data.startswith(bom):
-            return data[len(bom) :].decode(encoding)
-    return data.decode("utf-8")
+def compression_of(path: str) -> str | None:
+    name = path.lower()
+    return next((compression for suffix, compression in _COMPRESSIONS if name.endswith(suffix)), None)
+
+
+def base_name(path: str) -> str:
+    return path.rstrip("/").rsplit("/", 1)[-1]
 
 
 def bounded_prefix(data: bytes | str) -> str:
@@ -60,86 +121,319 @@ def bounded_prefix(data: bytes | str) -> str:
     return data[:REJECT_PREFIX_CHARS]
 
 
-def reject(source: str, reason: str, detail: str, original: bytes | str = b"") -> Rejected:
+def reject(source: str, reason: str, detail: str, original: bytes | str = b"", length: int | None = None) -> Rejected:
     return Rejected(
-        source=source, reason=reason, detail=detail, input_prefix=bounded_prefix(original), input_length=len(original)
+        source=source,
+        reason=reason,
+        detail=detail,
+        input_prefix=bounded_prefix(original),
+        input_length=len(original) if length is None else length,
     )
 
 
-def document_from_text_file(source: str, data: bytes) -> InputDocument | Rejected:
-    try:
-        text = decode_bytes(data)
-    except UnicodeDecodeError as error:
-        return reject(source, UNDECODABLE, f"not valid UTF-8 at byte {error.start}: {error.reason}", data)
-    return InputDocument(source=source, text=text)
+# --- pure parsing of one input ---------------------------------------------------------------
 
 
-def document_from_json_line(source: str, line: bytes) -> InputDocument | Rejected:
-    """One JSON object of a JSONL file: text or html, and optional id, url and title."""
+def document_from_bytes(
+    source: str, data: bytes, html: bool, declared_charset: str | None = None, **fields
+) -> InputDocument | Rejected:
+    """One whole document (a text or HTML file, a WARC payload), decoded; fields: id, url, title."""
+    decoded = decode_text(data, declared=declared_charset, html=html)
+    if isinstance(decoded, Undecodable):
+        return reject(source, UNDECODABLE, decoded.detail, data)
+    if html:
+        return InputDocument(source=source, html=decoded.text, **fields)
+    return InputDocument(source=source, text=decoded.text, **fields)
+
+
+def document_from_record(
+    source: str, record: Mapping, fields: FieldMapping, limits: LimitsSettings, original: bytes | str
+) -> InputDocument | Rejected:
+    """A JSON object or a Parquet row, through the field mapping."""
+    values = document_fields(record, fields)
+    if isinstance(values, FieldProblem):
+        return reject(source, values.reason, values.detail, original)
+    content = values["html"] if values["html"] is not None else values["text"]
+    size = len(content) if isinstance(content, bytes) else utf8_length(content, limits.max_document_bytes)
+    if size > limits.max_document_bytes:
+        return reject(source, TOO_LARGE, f"{size} bytes, over the {limits.max_document_bytes}-byte limit", original)
+    for name in ("text", "html"):
+        if isinstance(values[name], bytes):
+            decoded = decode_text(values[name], html=name == "html")
+            if isinstance(decoded, Undecodable):
+                return reject(source, UNDECODABLE, f"field {fields.source_of(name)!r}: {decoded.detail}", original)
+            values[name] = decoded.text
+    return InputDocument(source=source, **values)
+
+
+def document_from_json_line(
+    source: str, line: bytes, fields: FieldMapping = DEFAULT_FIELD_MAPPING, limits: LimitsSettings = DEFAULT_LIMITS
+) -> InputDocument | Rejected:
+    """One line of a JSON-lines file. JSON lines are UTF-8 (a byte-order mark is tolerated)."""
     try:
-        item = json.loads(decode_bytes(line))
+        item = json.loads(line.removeprefix(b"\xef\xbb\xbf").decode("utf-8"))
     except UnicodeDecodeError as error:
         return reject(source, UNDECODABLE, f"not valid UTF-8 at byte {error.start}: {error.reason}", line)
     except (json.JSONDecodeError, RecursionError) as error:
         return reject(source, MALFORMED_JSON, f"not a JSON value: {error}", line)
     if not isinstance(item, dict):
         return reject(source, MALFORMED_JSON, f"expected a JSON object, got {type(item).__name__}", line)
-    fields = {}
-    for name in JSONL_FIELDS:
-        value = item.get(name)
-        if name == "id" and isinstance(value, int) and not isinstance(value, bool):
-            value = str(value)
-        if value is not None and not isinstance(value, str):
-            return reject(source, INVALID_FIELD, f"field {name!r} must be a string, got {type(value).__name__}", line)
-        fields[name] = value
-    if fields["text"] is None and fields["html"] is None:
-        return reject(source, MISSING_FIELD, "the object has neither a 'text' nor an 'html' field", line)
-    return InputDocument(source=source, **fields)
+    return document_from_record(source, item, fields, limits, line)
 
 
-def documents_from_jsonl(name: str, lines: Iterable[bytes]) -> Iterator[InputDocument | Rejected]:
-    for number, line in enumerate(lines, 1):
-        if line.strip():
-            yield document_from_json_line(f"{name}:{number}", line)
+def utf8_length(text: str, limit: int) -> int:
+    """The UTF-8 size of text, computed exactly only when it could matter against limit."""
+    if len(text) > limit or len(text) * 4 <= limit:
+        return len(text)  # at least this many bytes, or certainly within the limit
+    return len(text.encode("utf-8", "surrogatepass"))
 
 
-def read_file_documents(name: str, stream: IO[bytes], input_format: str) -> Iterator[InputDocument | Rejected]:
-    """Every document of one file; a file that breaks midway rejects the rest with the reason."""
-    file_format = format_of(name, input_format)
-    if file_format is None:
-        yield reject(name, UNKNOWN_FORMAT, f"cannot tell the format of {name!r}; pass --format text|jsonl")
+def read_at_most(stream: IO[bytes], size: int) -> bytes:
+    """Up to size bytes: an unbuffered stream may return fewer per read before its end."""
+    parts = []
+    while size > 0 and (part := stream.read(min(size, READ_CHUNK_BYTES))):
+        parts.append(part)
+        size -= len(part)
+    return b"".join(parts)
+
+
+def bounded_lines(stream: IO[bytes], max_bytes: int) -> Iterator[tuple[int, bytes | OverlongLine]]:
+    """(line number, line) for every line, streaming; a line over max_bytes comes as an OverlongLine."""
+    number = 0
+    pending = bytearray()
+    overlong: OverlongLine | None = None
+    while chunk := stream.read(READ_CHUNK_BYTES):
+        start = 0
+        while start < len(chunk):
+            newline = chunk.find(b"\n", start)
+            end = len(chunk) if newline < 0 else newline + 1
+            if overlong is not None:
+                overlong = OverlongLine(overlong.prefix, overlong.length + end - start)
+            else:
+                pending += chunk[start:end]
+                if len(pending) > max_bytes:
+                    overlong = OverlongLine(bytes(pending[: REJECT_PREFIX_CHARS * 4]), len(pending))
+                    pending = bytearray()
+            start = end
+            if newline >= 0:
+                number += 1
+                yield number, overlong if overlong is not None else bytes(pending)
+                pending, overlong = bytearray(), None
+    if pending or overlong is not None:
+        yield number + 1, overlong if overlong is not None else bytes(pending)
+
+
+# --- one reader per format -------------------------------------------------------------------
+
+
+def read_whole_document(
+    name: str, stream: IO[bytes], html: bool, limits: LimitsSettings, size: int | None
+) -> Iterator[InputDocument | Rejected]:
+    """A text or HTML file: one document. Its size is checked before reading where it is known."""
+    limit = limits.max_document_bytes
+    if size is not None and size > limit:
+        prefix = stream.read(REJECT_PREFIX_CHARS * 4)
+        yield reject(name, TOO_LARGE, f"{size} bytes, over the {limit}-byte limit", prefix, length=size)
         return
+    data = read_at_most(stream, limit + 1)
+    if len(data) > limit:
+        yield reject(name, TOO_LARGE, f"more than {limit} bytes decompressed, over the limit", data, length=len(data))
+        return
+    yield document_from_bytes(name, data, html)
+
+
+def read_jsonl(
+    name: str, stream: IO[bytes], fields: FieldMapping, limits: LimitsSettings
+) -> Iterator[InputDocument | Rejected]:
+    """One input per non-blank line; a file without any is one empty_input."""
+    any_line = False
+    for number, line in bounded_lines(stream, limits.max_document_bytes):
+        source = f"{name}:{number}"
+        if isinstance(line, OverlongLine):
+            any_line = True
+            detail = f"a {line.length}-byte line, over the {limits.max_document_bytes}-byte limit"
+            yield reject(source, TOO_LARGE, detail, line.prefix, length=line.length)
+        elif line.strip():
+            any_line = True
+            yield document_from_json_line(source, line, fields, limits)
+    if not any_line:
+        yield reject(name, EMPTY_INPUT, "the file holds no JSON lines")
+
+
+def read_warc(
+    name: str, stream: IO[bytes], limits: LimitsSettings
+) -> Iterator[InputDocument | Rejected | Filtered | SkippedWarcRecord]:
+    """Each response record is one input: an HTML page becomes a document, another payload is
+    filtered (not_html, http_status). Other record types are skipped and counted, not inputs."""
+    any_response = False
+    for number, record in enumerate(ArchiveIterator(stream), 1):
+        source = f"{name}:{number}"
+        if record.rec_type != "response":
+            yield SkippedWarcRecord(source, record.rec_type or "unknown")
+            continue
+        any_response = True
+        yield warc_response_document(source, record, limits)
+    if not any_response:
+        yield reject(name, EMPTY_INPUT, "the file holds no WARC response records")
+
+
+def warc_response_document(source: str, record, limits: LimitsSettings) -> InputDocument | Rejected | Filtered:
+    url = record.rec_headers.get_header("WARC-Target-URI")
+    record_id = (record.rec_headers.get_header("WARC-Record-ID") or "").strip("<>") or None
+    length = int(record.length or 0)
+    http = record.http_headers
+    content_type = http.get_header("Content-Type") if http is not None else None
+    media_type = (content_type or "").split(";", 1)[0].strip().lower()
+    if http is None:
+        return Filtered(source, NOT_HTML, "the response has no HTTP headers", url, length)
+    status = http.get_statuscode() or ""
+    if not status.startswith("2"):
+        return Filtered(source, HTTP_STATUS, f"HTTP status {status or 'missing'}", url, length)
+    if content_type and media_type not in HTML_MEDIA_TYPES:
+        return Filtered(source, NOT_HTML, f"content type {content_type!r}", url, length)
+    limit = limits.max_document_bytes
+    if length > limit:
+        return reject(source, TOO_LARGE, f"{length} bytes, over the {limit}-byte limit", length=length)
+    payload = record.content_stream().read(limit + 1)
+    if len(payload) > limit:
+        return reject(source, TOO_LARGE, f"more than {limit} bytes decoded, over the limit", payload, len(payload))
+    missing = getattr(record.raw_stream, "limit", 0)
+    if missing:
+        detail = f"the record declares {length} bytes but the file ends {missing} bytes short"
+        return reject(source, TRUNCATED_RECORD, detail, payload, length=length)
+    if not content_type and b"<html" not in payload[:2048].lower():
+        return Filtered(source, NOT_HTML, "no content type and no <html> tag", url, length)
+    return document_from_bytes(
+        source, payload, html=True, url=url, id=record_id, declared_charset=charset_from_content_type(content_type)
+    )
+
+
+def read_parquet(
+    name: str, stream: IO[bytes], fields: FieldMapping, limits: LimitsSettings
+) -> Iterator[InputDocument | Rejected]:
+    """One input per row. A file whose rows cannot be read at all (not Parquet, no text or html
+    column) is one input, rejected."""
+    parquet_file = parquet.ParquetFile(stream)
+    columns = set(parquet_file.schema_arrow.names)
+    needed = sorted({path[0] for _, path in fields.paths} & columns)
+    if not {fields.source_of("text").split(".")[0], fields.source_of("html").split(".")[0]} & columns:
+        detail = f"no column {fields.source_of('text')!r} or {fields.source_of('html')!r} (has: {sorted(columns)})"
+        yield reject(name, MISSING_FIELD, detail)
+        return
+    number = 0
+    for batch in parquet_file.iter_batches(batch_size=PARQUET_BATCH_ROWS, columns=needed):
+        for row in batch.to_pylist():
+            number += 1
+            original = json.dumps(row, ensure_ascii=False, default=str)[: REJECT_PREFIX_CHARS * 2]
+            yield document_from_record(f"{name}:{number}", row, fields, limits, original)
+    if number == 0:
+        yield reject(name, EMPTY_INPUT, "the file holds no rows")
+
+
+# --- one file ---------------------------------------------------------------------------------
+
+
+class CorruptCompression(Exception):
+    """A compressed stream ended early or is not what its extension says."""
+
+
+class _CheckedDecompression(io.RawIOBase):
+    """Decompressed bytes whose errors cannot be mistaken for a clean end: warcio reads an EOFError
+    as the end of the archive, so a cut .warc.gz would otherwise lose its last records silently."""
+
+    def __init__(self, decompressed: IO[bytes]):
+        super().__init__()
+        self._decompressed = decompressed
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        try:
+            data = self._decompressed.read1(len(buffer))
+        except (EOFError, OSError, zlib.error) as error:
+            raise CorruptCompression(f"{type(error).__name__}: {error}") from None
+        buffer[: len(data)] = data
+        return len(data)
+
+
+def open_decompressed(raw: IO[bytes], compression: str | None, max_bytes: int, size: int | None) -> IO[bytes]:
+    """The file's bytes, decompressed while streaming; Python's readers (unlike Beam's) raise on a
+    truncated stream. Decompressed output is capped (see guards.decompressed_byte_cap)."""
+    if compression is None:
+        return raw
+    decompressed = gzip.GzipFile(fileobj=raw, mode="rb") if compression == "gzip" else bz2.BZ2File(raw, mode="rb")
+    # Unbuffered: a read returns what one decompression step gave, so the records before a cut
+    # still come out before the error does.
+    return CappedStream(_CheckedDecompression(decompressed), max_bytes, size)
+
+
+def read_file(
+    path: str, raw: IO[bytes], settings: ReadSettings = DEFAULT_READ_SETTINGS, size: int | None = None
+) -> Iterator[InputDocument | Rejected | Filtered | SkippedWarcRecord]:
+    """Every input of one file. A file that breaks midway yields what it read, then one reject for
+    the rest with the reason; bad input never raises."""
+    name = base_name(path)
+    file_format = format_of(name, settings.input_format)
+    if file_format is None:
+        yield reject(name, UNKNOWN_FORMAT, f"cannot tell the format of {name!r}; pass --format")
+        return
+    compression = compression_of(name)
+    if file_format == "parquet" and compression is not None:
+        yield reject(name, UNREADABLE, "a compressed Parquet file: Parquet compresses its own columns")
+        return
+    limits = settings.limits
+    cap = decompressed_byte_cap(size, limits.max_document_bytes, limits)
+    read_count = 0
     try:
-        if file_format == "jsonl":
-            yield from documents_from_jsonl(name, stream)
-        else:
-            yield document_from_text_file(name, stream.read())
-    except (EOFError, OSError, zlib.error, gzip.BadGzipFile) as error:
-        yield reject(
-            name, CORRUPT_COMPRESSION if name.endswith(".gz") else UNREADABLE, f"{type(error).__name__}: {error}"
-        )
+        stream = open_decompressed(raw, compression, cap, size)
+        for item in _read_format(name, stream, file_format, settings, None if compression else size):
+            read_count += 1
+            yield item
+    except LimitExceeded as error:
+        yield reject(name, error.reason, f"{error.detail}; after {read_count} records, the rest is not read")
+    except CorruptCompression as error:
+        yield reject(name, CORRUPT_COMPRESSION, f"{error}; after {read_count} records, the rest is not read")
+    except _READ_ERRORS as error:
+        yield reject(name, UNREADABLE, f"{type(error).__name__}: {error}; after {read_count} records")
 
 
-def base_name(path: str) -> str:
-    return path.rstrip("/").rsplit("/", 1)[-1]
+def _read_format(name: str, stream: IO[bytes], file_format: str, settings: ReadSettings, size: int | None):
+    if file_format == "jsonl":
+        return read_jsonl(name, stream, settings.fields, settings.limits)
+    if file_format == "warc":
+        return read_warc(name, stream, settings.limits)
+    if file_format == "parquet":
+        return read_parquet(name, stream, settings.fields, settings.limits)
+    return read_whole_document(name, stream, file_format == "html", settings.limits, size)
+
+
+# --- Beam glue --------------------------------------------------------------------------------
 
 
 class ReadInputFile(beam.DoFn):
-    """A matched file -> documents (main output) and rejects (tagged output)."""
+    """A matched file -> documents (main output), rejects and filtered inputs (tagged outputs)."""
 
-    def __init__(self, input_format: str):
-        self._input_format = input_format
+    def __init__(self, settings: ReadSettings):
+        self._settings = settings
         self._inputs = Metrics.counter("article_cleaner", "inputs")
 
     def process(self, readable_file: fileio.ReadableFile):
-        path = readable_file.metadata.path
-        stream = readable_file.open(compression_type=CompressionTypes.AUTO)
+        # Decompression is ours (read_file), not Beam's: Beam's gzip reader stops silently at a cut.
+        stream = readable_file.open(compression_type=CompressionTypes.UNCOMPRESSED)
         try:
-            for item in read_file_documents(base_name(path), stream, self._input_format):
+            size = readable_file.metadata.size_in_bytes
+            for item in read_file(readable_file.metadata.path, stream, self._settings, size):
+                if isinstance(item, SkippedWarcRecord):
+                    Metrics.counter("article_cleaner", f"warc_records_skipped.{item.record_type}").inc()
+                    continue
                 self._inputs.inc()
                 if isinstance(item, Rejected):
                     Metrics.counter("article_cleaner", f"rejected.{item.reason}").inc()
                     yield beam.pvalue.TaggedOutput(REJECTS, item)
+                elif isinstance(item, Filtered):
+                    Metrics.counter("article_cleaner", f"filtered.{item.reason}").inc()
+                    yield beam.pvalue.TaggedOutput(FILTERED, item)
                 else:
                     yield item
         finally:
@@ -147,12 +441,13 @@ class ReadInputFile(beam.DoFn):
 
 
 class ReadDocuments(beam.PTransform):
-    """Globs -> documents and rejects: `documents, rejects = p | ReadDocuments(globs, "auto")`."""
+    """Globs -> documents, rejects and filtered: `read = p | ReadDocuments(globs, ReadSettings())`,
+    then read[DOCUMENTS], read[REJECTS], read[FILTERED]."""
 
-    def __init__(self, patterns: Iterable[str], input_format: str = "auto"):
+    def __init__(self, patterns: Iterable[str], settings: ReadSettings = DEFAULT_READ_SETTINGS):
         super().__init__()
         self._patterns = list(patterns)
-        self._input_format = input_format
+        self._settings = settings
 
     def expand(self, pbegin):
         return (
@@ -160,5 +455,5 @@ class ReadDocuments(beam.PTransform):
             | "Patterns" >> beam.Create(self._patterns)
             | "Match" >> fileio.MatchAll()
             | "Open" >> fileio.ReadMatches()
-            | "Parse" >> beam.ParDo(ReadInputFile(self._input_format)).with_outputs(REJECTS, main=DOCUMENTS)
+            | "Parse" >> beam.ParDo(ReadInputFile(self._settings)).with_outputs(REJECTS, FILTERED, main=DOCUMENTS)
         )

@@ -1,0 +1,152 @@
+"""Hostile input: one CLI run over tests/data/hostile accounts for every input with a clear reason,
+and the pure parsing and cleaning functions never raise on arbitrary text, bytes or markup."""
+
+from __future__ import annotations
+
+from transforms.rules import load_config
+
+import importlib.util
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from transforms.cleaning import clean_document
+from transforms.guards import html_nesting_depth
+from transforms.records import Article, InputDocument, Rejected
+from transforms.text import parse_text
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+HOSTILE_DIR = REPO_ROOT / "tests" / "data" / "hostile"
+# HTML pages: written once HTML mode cleans them; until then text mode finds no text in them.
+HTML_PAGES = {"mixed.warc.gz:3", "mixed.warc.gz:6", "truncated.warc.gz:3"}
+EXPECTED = {
+    "binary.txt": "undecodable",
+    "bomb.jsonl.gz": "decompression_bomb",
+    "corrupt.parquet": "unreadable",
+    "deep-nesting.html.gz": "too_deeply_nested",
+    "empty.html": "empty_input",
+    "empty.jsonl": "empty_input",
+    "empty.txt": "empty_input",
+    "whitespace-only.txt": "empty_input",
+    "invalid-utf8.jsonl:1": "written",
+    "invalid-utf8.jsonl:2": "undecodable",
+    "latin1-article.txt": "written",
+    "long-line.txt.gz": "written",
+    "long-line.jsonl:1": "too_large",
+    "long-line.jsonl:2": "written",
+    "page-50mb.html": "too_large",
+    "malformed.jsonl:1": "written",
+    **{f"malformed.jsonl:{line}": "malformed_json" for line in (2, 3, 4, 5, 6, 9)},
+    "mixed.warc.gz:4": "not_html",
+    "mixed.warc.gz:5": "http_status",
+    "not-gzip.txt.gz": "corrupt_compression",
+    "nul-bytes.txt": "undecodable",
+    "scan.pdf": "unknown_format",
+    **{f"truncated.jsonl.gz:{line}": "written" for line in range(1, 79)},
+    "truncated.jsonl.gz": "corrupt_compression",
+    "truncated.txt.bz2": "corrupt_compression",
+    "truncated.warc.gz:4": "not_html",
+    "truncated.warc.gz:5": "http_status",
+    "truncated.warc.gz": "corrupt_compression",
+    "utf16.txt": "written",
+    **{f"wrong-types.jsonl:{line}": "invalid_field" for line in (1, 2, 3, 4)},
+    "wrong-types.jsonl:5": "missing_field",
+    "wrong-types.jsonl:6": "missing_field",
+    "wrong-types.jsonl:7": "written",
+}
+
+
+def load_generator():
+    spec = importlib.util.spec_from_file_location("hostile_generate", HOSTILE_DIR / "generate.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def read_outputs(directory: Path, pattern: str) -> list[dict]:
+    return [json.loads(line) for path in sorted(directory.glob(pattern)) for line in path.open(encoding="utf-8")]
+
+
+def test_committed_hostile_files_are_small_and_match_their_generator():
+    generator = load_generator()
+    committed = {path.name for path in HOSTILE_DIR.iterdir() if path.name != "generate.py"}
+    assert committed == set(generator.files())
+    assert all((HOSTILE_DIR / name).stat().st_size < 200_000 for name in committed)
+    assert len(committed) + len(generator.generated_at_test_time()) >= 12
+
+
+def test_one_cli_run_over_every_hostile_input_exits_0_and_accounts_for_each(tmp_path):
+    inputs = tmp_path / "hostile"
+    shutil.copytree(HOSTILE_DIR, inputs, ignore=shutil.ignore_patterns("*.py"))
+    for name, data in load_generator().generated_at_test_time().items():
+        (inputs / name).write_bytes(data)
+    output = tmp_path / "out"
+    command = [sys.executable, "-m", "pipelines.clean_articles", "--input", str(inputs / "*"), "--output", str(output)]
+    completed = subprocess.run(command, cwd=REPO_ROOT, capture_output=True, text=True, timeout=300)
+    assert completed.returncode == 0, completed.stderr[-3000:]
+
+    articles = read_outputs(output, "articles-*.jsonl")
+    rejects = read_outputs(output, "rejects-*.jsonl")
+    filtered = read_outputs(output, "filtered-*.jsonl")
+    outcomes = {record["source"]: "written" for record in articles}
+    for record in rejects + filtered:
+        assert record["source"] not in outcomes, f"{record['source']} is accounted for twice"
+        outcomes[record["source"]] = record["reason"]
+    for source in HTML_PAGES:
+        assert outcomes.pop(source) in ("written", "no_article_text")
+    assert outcomes == EXPECTED
+    assert all(record["detail"] for record in rejects + filtered)
+    report = json.loads((output / "_report.json").read_text(encoding="utf-8"))
+    assert report["balanced"] is True
+    assert report["inputs"] == len(EXPECTED) + len(HTML_PAGES)
+    assert report["inputs"] == report["written"] + report["rejected_total"] + report["filtered_total"]
+    assert report["warc_records_skipped"] == {"metadata": 1, "request": 2, "warcinfo": 2}
+    big_page = next(record for record in rejects if record["source"] == "page-50mb.html")
+    assert big_page["detail"].endswith("bytes, over the 10485760-byte limit")
+    assert big_page["input_length"] > 50 * 1024 * 1024 and len(big_page["input_prefix"]) == 2000
+
+
+# --- properties: the pure functions under the readers and the cleaner never raise ---
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(max_size=3000))
+def test_clean_document_on_arbitrary_text_returns_an_article_or_a_reject(config, detector, text):
+    result = clean_document(InputDocument(source="s", text=text), config, detector)
+    assert isinstance(result, Article | Rejected)
+    assert parse_text(text).blocks_in >= 0
+
+
+MARKUP = st.lists(
+    st.one_of(
+        st.sampled_from(
+            ["<div>", "</div>", "<p>", "<b>", "</b>", "<!--", "-->", "<script>", "</script>", "<a href=x>"]
+        ),
+        st.text(max_size=20),
+    ),
+    max_size=200,
+).map("".join)
+
+
+@settings(max_examples=150, deadline=None)
+@given(MARKUP)
+def test_clean_document_on_arbitrary_markup_returns_an_article_or_a_reject(config, detector, html):
+    result = clean_document(InputDocument(source="s", html=html), config, detector)
+    assert isinstance(result, Article | Rejected)
+    assert html_nesting_depth(html, stop_above=10_000) >= 0
+
+
+@settings(max_examples=150, deadline=None)
+@given(MARKUP)
+def test_parse_html_on_arbitrary_markup_never_raises(html):
+    # HTML mode is being built beside this issue; the property holds for whatever parse_html is there.
+    html_module = pytest.importorskip("transforms.html")
+    html_rules = pytest.importorskip("transforms.html_rules")
+    page = html_module.parse_html(html, load_config().html)
+    assert all(block.text for block in page.blocks)
