@@ -12,21 +12,19 @@ _TRAILING_PUNCTUATION = re.compile(r"[\s.,;:!?…]+$")
 
 def split_caption(text: str, rules: CaptionRules) -> tuple[Caption, str] | None:
     """(caption, rule id) when the paragraph is a caption ending in a photo credit, else None."""
-    if len(text) > rules.max_chars:
+    found = rules.credit_search.search(text)
+    if found is None:
         return None
-    for credit_pattern in rules.credit_patterns:
-        match = credit_pattern.pattern.search(text)
-        if match is None:
-            continue
-        caption_text = text[: match.start()].rstrip(" |–—-")
-        leading = match.group(0)[: match.start("credit") - match.start()]
-        if leading[:1] in ".!?":  # the sentence mark belongs to the caption, the label to the credit
-            caption_text += leading[0]
-        credit = match.group("credit").strip()
-        if not caption_text.strip() or not credit:
-            return None
-        return Caption(text=caption_text.strip(), credit=credit), credit_pattern.id
-    return None
+    index, match = found
+    credit_pattern = rules.credit_patterns[index]
+    caption_text = text[: match.start()].rstrip(" |–—-")
+    leading = match.group(0)[: match.start("credit") - match.start()]
+    if leading[:1] in ".!?":  # the sentence mark belongs to the caption, the label to the credit
+        caption_text += leading[0]
+    credit = match.group("credit").strip()
+    if not caption_text.strip() or not credit:
+        return None
+    return Caption(text=caption_text.strip(), credit=credit), credit_pattern.id
 
 
 def caption_key(text: str) -> str:

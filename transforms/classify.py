@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from transforms.captions import is_repeated_caption, split_caption
-from transforms.citations import find_reference_list
+from transforms.citations import find_reference_list, strip_inline_markers
 from transforms.content_region import select_main_content
 from transforms.records import BODY, CAPTION, REFERENCE, Block, Caption, LabelledBlock
 from transforms.rules import CleanerConfig, PatternRule
@@ -16,11 +16,8 @@ REFERENCE_HEADING = "reference_heading"
 
 def match_pattern_rule(text: str, config: CleanerConfig) -> PatternRule | None:
     """The first rule (in config order) that removes this block, or None."""
-    length = len(text)
-    for rule in config.pattern_rules:
-        if length <= rule.max_chars and rule.pattern.search(text):
-            return rule
-    return None
+    found = config.pattern_search.search(text)
+    return config.pattern_rules[found[0]] if found is not None else None
 
 
 def label_block(block: Block, config: CleanerConfig) -> LabelledBlock:
@@ -56,7 +53,8 @@ def classify_blocks(
 def _label_outside_article(labelled: list[LabelledBlock], config: CleanerConfig) -> list[LabelledBlock]:
     """Body blocks that the content selector places outside the article get its kind and rule."""
     decisions = select_main_content(
-        [item.block.text for item in labelled],
+        # "…the branch should go.[1]" must read as a sentence: markers hide the full stop.
+        [strip_inline_markers(item.block.text, config.citations) for item in labelled],
         config.content_selection,
         already_removed=[item.label != BODY for item in labelled],
     )

@@ -22,6 +22,7 @@ from transforms.config_checks import (
 )
 from transforms.content_region import ContentSelectionSettings, compile_content_selection
 from transforms.html_rules import HtmlRules, compile_html_rules
+from transforms.literal_screen import ScreenedPatterns
 
 # configs/ is shipped as package data, so workers and wheel installs find the same file.
 DEFAULT_CONFIG_PATH = Path(__file__).resolve().parent.parent / "configs" / "default.yaml"
@@ -61,6 +62,7 @@ class CaptionRules:
     max_chars: int
     credit_patterns: tuple[CreditPattern, ...]
     duplicate_rule: str
+    credit_search: ScreenedPatterns  # the credit patterns, screened: finds the first that matches
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +99,7 @@ class CleanerConfig:
     """Everything the cleaning functions need, validated and compiled; picklable for workers."""
 
     pattern_rules: tuple[PatternRule, ...]
+    pattern_search: ScreenedPatterns  # pattern_rules' patterns and max_chars, screened, in the same order
     captions: CaptionRules
     citations: CitationRules
     language: LanguageSettings
@@ -133,8 +136,10 @@ def compile_config(raw: object) -> CleanerConfig:
     version = root.get("version", 1)
     if version != 1:
         raise ConfigError(f"config.version: unsupported version {version!r} (supported: 1)")
+    pattern_rules = _compile_pattern_rules(root["patterns"])
     return CleanerConfig(
-        pattern_rules=_compile_pattern_rules(root["patterns"]),
+        pattern_rules=pattern_rules,
+        pattern_search=ScreenedPatterns.build([(rule.pattern, rule.max_chars) for rule in pattern_rules]),
         captions=_compile_caption_rules(root["captions"]),
         citations=_compile_citation_rules(root["citations"]),
         language=_compile_language_settings(root["language"]),
@@ -186,9 +191,11 @@ def _compile_caption_rules(raw: object) -> CaptionRules:
         if "credit" not in pattern.groupindex:
             raise ConfigError(f"{path}.pattern: needs a named group (?P<credit>...)")
         credit_patterns.append(CreditPattern(id=require_type(entry["id"], str, f"{path}.id"), pattern=pattern))
+    max_chars = int(require_number(section.get("max_chars", 600), "captions.max_chars", minimum=1))
     return CaptionRules(
-        max_chars=int(require_number(section.get("max_chars", 600), "captions.max_chars", minimum=1)),
+        max_chars=max_chars,
         credit_patterns=tuple(credit_patterns),
+        credit_search=ScreenedPatterns.build([(credit.pattern, max_chars) for credit in credit_patterns]),
         duplicate_rule=require_type(
             section.get("duplicate_rule", "caption.repeated_text"), str, "captions.duplicate_rule"
         ),

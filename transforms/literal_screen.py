@@ -1,0 +1,284 @@
+"""The literal words a regular expression cannot match without, as a cheap pre-check before searching.
+
+Python's `re` has no literal prefilter for case-insensitive, unanchored patterns: a search tries the
+whole pattern at every position of the text. A substring test (`"cookie" in text`) runs in C at
+memchr speed, so a text holding none of a pattern's required literals is skipped without a search.
+The literals are read from the compiled pattern itself, never declared by hand, so a rule edited in
+the YAML cannot drift from its screen. Screens may let through texts the pattern does not match
+(the search then decides); they never skip a text the pattern matches.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from dataclasses import dataclass
+from re import _constants as sre_constants  # the parser behind re.compile; stable since Python 3.11
+from re import _parser as sre_parse
+
+# Under re.IGNORECASE an ASCII letter also matches these characters, which str.lower() does not
+# map to it (checked against all of Unicode in tests/test_literal_screen.py).
+_CASE_EXCEPTIONS = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s"})
+# More alternatives than this and a literal set stops being a cheap screen.
+_MAX_ALTERNATIVES = 24
+_SELECTIVE_LENGTH = 5
+_REPEATS = (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT, sre_constants.POSSESSIVE_REPEAT)
+_ZERO_WIDTH = (sre_constants.AT, sre_constants.ASSERT, sre_constants.ASSERT_NOT)
+
+
+def screen_form(text: str) -> str:
+    """The form of a text that screen literals are looked up in: lower case, IGNORECASE's extra folds applied."""
+    if not text.isascii() and ("\u0130" in text or "\u0131" in text or "\u017f" in text):
+        text = text.translate(_CASE_EXCEPTIONS)  # rare, and translate is slow on non-ASCII text
+    return text.lower()
+
+
+def required_literals(pattern: re.Pattern) -> tuple[str, ...] | None:
+    """Lower-case literals of which every match of the pattern contains at least one, or None.
+
+    None when no such set can be read off (a pattern that can match without any literal). Only ASCII
+    literals are used: screen_form() makes their case-insensitive lookup exact.
+    """
+    try:
+        parsed = sre_parse.parse(pattern.pattern, pattern.flags)
+    except (re.error, TypeError):  # bytes patterns and the like: no screen, always search
+        return None
+    exact, required = _sequence(list(parsed))
+    candidates = [*required, exact] if exact is not None else required
+    best = _best_set(candidates)
+    return tuple(sorted(best)) if best else None
+
+
+def _sequence(items: list) -> tuple[frozenset[str] | None, list[frozenset[str]]]:
+    """(every string the sequence can match when they are few, else None; literal sets it requires)."""
+    run: list[frozenset[str]] = []  # exact sets of the consecutive elements being collected
+    required: list[frozenset[str]] = []
+    broken = False
+    for op, value in items:
+        exact, inner = _node(op, value)
+        required.extend(inner)
+        if exact is not None:
+            run.append(exact)
+            continue
+        broken = True
+        required.extend(_factors(run))
+        run = []
+    required.extend(_factors(run))
+    return (None if broken else _product(run)), required
+
+
+def _product(sets: list[frozenset[str]]) -> frozenset[str] | None:
+    """Every concatenation of one string from each set, or None when there are too many."""
+    strings = frozenset({""})
+    for options in sets:
+        if len(strings) * len(options) > _MAX_ALTERNATIVES:
+            return None
+        strings = frozenset(head + tail for head in strings for tail in options)
+    return strings
+
+
+def _factors(run: list[frozenset[str]]) -> list[frozenset[str]]:
+    """The literal sets of every stretch of consecutive exact elements: each is required."""
+    factors = []
+    for start in range(len(run)):
+        strings = frozenset({""})
+        for options in run[start:]:
+            if len(strings) * len(options) > _MAX_ALTERNATIVES:
+                break
+            strings = frozenset(head + tail for head in strings for tail in options)
+            if "" not in strings:
+                factors.append(strings)
+    return factors
+
+
+def _node(op, value) -> tuple[frozenset[str] | None, list[frozenset[str]]]:
+    if op is sre_constants.LITERAL:
+        character = chr(value)
+        return (frozenset({character.lower()}), []) if character.isascii() else (None, [])
+    if op is sre_constants.IN:
+        characters = [chr(code) for kind, code in value if kind is sre_constants.LITERAL]
+        if len(characters) == len(value) and all(character.isascii() for character in characters):
+            return frozenset(character.lower() for character in characters), []
+        return None, []
+    if op is sre_constants.SUBPATTERN:
+        return _sequence(list(value[-1]))
+    if op is sre_constants.ATOMIC_GROUP:
+        return _sequence(list(value))
+    if op is sre_constants.BRANCH:
+        branches = [_sequence(list(branch)) for branch in value[1]]
+        # Some literal of every branch: one set from each (a branch without one requires nothing).
+        per_branch = [_best_set([*inner, exact] if exact is not None else inner) for exact, inner in branches]
+        required = [frozenset().union(*per_branch)] if all(per_branch) else []
+        if all(exact is not None for exact, _ in branches):
+            union = frozenset().union(*(exact for exact, _ in branches))
+            if len(union) <= _MAX_ALTERNATIVES:
+                return union, required
+        return None, required
+    if op in _REPEATS:
+        low, high, body = value
+        exact, inner = _sequence(list(body))
+        if low == high == 1:
+            return exact, inner
+        if low == 0:
+            if high == 1 and exact is not None:
+                return exact | {""}, []
+            return None, []
+        return None, [*inner, exact] if exact is not None else inner
+    if op in _ZERO_WIDTH:
+        return frozenset({""}), []
+    return None, []  # any other character class or construct: matches something unknown
+
+
+def _best_set(candidates: list[frozenset[str]]) -> frozenset[str] | None:
+    """The cheapest selective set: literals of _SELECTIVE_LENGTH characters are rare enough in prose,
+    so among those the fewest literals (each is one substring test), then the longest."""
+    usable = {_minimal(candidate) for candidate in candidates if candidate and "" not in candidate}
+    if not usable:
+        return None
+    return max(
+        usable,
+        key=lambda candidate: (
+            min(min(map(len, candidate)), _SELECTIVE_LENGTH),
+            -len(candidate),
+            min(map(len, candidate)),
+            sorted(candidate),
+        ),
+    )
+
+
+def _minimal(literals: frozenset[str]) -> frozenset[str]:
+    """Drop literals that contain another one: a text holding the longer one holds the shorter."""
+    return frozenset(
+        literal for literal in literals if not any(other != literal and other in literal for other in literals)
+    )
+
+
+def is_anchored_at_start(pattern: re.Pattern) -> bool:
+    """True when every match starts at the beginning of the text: a search is one attempt, no screen needed."""
+    try:
+        parsed = sre_parse.parse(pattern.pattern, pattern.flags)
+    except (re.error, TypeError):
+        return False
+    return _starts_anchored(list(parsed), multiline=bool(parsed.state.flags & re.MULTILINE))
+
+
+def _starts_anchored(items: list, multiline: bool) -> bool:
+    if not items:
+        return False
+    op, value = items[0]
+    if op is sre_constants.AT:
+        # Under MULTILINE, ^ also matches after every newline.
+        return value is sre_constants.AT_BEGINNING_STRING or (value is sre_constants.AT_BEGINNING and not multiline)
+    if op is sre_constants.SUBPATTERN:
+        _, add_flags, del_flags, body = value
+        inner_multiline = (multiline or bool(add_flags & re.MULTILINE)) and not del_flags & re.MULTILINE
+        return _starts_anchored(list(body), inner_multiline)
+    if op is sre_constants.BRANCH:
+        return all(_starts_anchored(list(branch), multiline) for branch in value[1])
+    return False
+
+
+@dataclass(frozen=True, slots=True)
+class ScreenedPatterns:
+    """An ordered list of patterns, each for texts up to a length; finds the first that matches a text.
+
+    The order of the list decides, as in a plain loop over it, but few patterns are searched:
+    - a pattern only applies to texts of at most its max length;
+    - a pattern whose required literals are all absent from the text cannot match it;
+    - the patterns anchored at the start (one attempt each) are tried in one match of their
+      alternation, compiled per length bucket, instead of one Python call each.
+    Masks are bit sets over positions in the list.
+    """
+
+    patterns: tuple[re.Pattern, ...]
+    literals: tuple[tuple[str, int], ...]  # (literal, mask of the screened patterns requiring it)
+    screened: int  # mask of the patterns with a screen
+    joined: int  # mask of the anchored patterns tried through the joined alternation
+    length_limits: tuple[int, ...]  # the distinct max lengths, ascending
+    length_masks: tuple[int, ...]  # [i]: mask of the patterns that apply to texts of length_limits[i] chars
+    joined_by_length: tuple[tuple[re.Pattern | None, tuple[int, ...]], ...]  # [i]: (alternation, group -> position)
+
+    @classmethod
+    def build(cls, patterns: list[tuple[re.Pattern, int]]) -> ScreenedPatterns:
+        """patterns: (pattern, max text length) in priority order."""
+        masks: dict[str, int] = {}
+        screened = joined = 0
+        for index, (pattern, _) in enumerate(patterns):
+            if is_anchored_at_start(pattern):
+                if _joinable(pattern, patterns[0][0].flags):
+                    joined |= 1 << index
+                continue
+            literals = required_literals(pattern)
+            if literals is None:
+                continue
+            screened |= 1 << index
+            for literal in literals:
+                masks[literal] = masks.get(literal, 0) | 1 << index
+        limits = tuple(sorted({max_length for _, max_length in patterns}))
+        length_masks = tuple(
+            sum(1 << index for index, (_, max_length) in enumerate(patterns) if max_length >= limit) for limit in limits
+        )
+        joined_by_length = tuple(_join(patterns, length_mask & joined) for length_mask in length_masks)
+        return cls(
+            tuple(pattern for pattern, _ in patterns),
+            tuple(sorted(masks.items())),
+            screened,
+            joined,
+            limits,
+            length_masks,
+            joined_by_length,
+        )
+
+    def search(self, text: str) -> tuple[int, re.Match] | None:
+        """(position of the first pattern that matches, its match), or None."""
+        bucket = bisect_left(self.length_limits, len(text))
+        if bucket == len(self.length_limits):
+            return None
+        mask = self.length_masks[bucket] & ~self.joined
+        first_joined = None
+        alternation, positions = self.joined_by_length[bucket]
+        if alternation is not None:
+            match = alternation.match(text)
+            if match is not None:
+                first_joined = positions[match.lastindex]
+                mask &= (1 << first_joined) - 1  # only earlier patterns can still take precedence
+        if mask & self.screened:
+            form = screen_form(text)
+            found = 0
+            for literal, requiring in self.literals:
+                if literal in form:
+                    found |= requiring
+            mask &= ~self.screened | found
+        patterns = self.patterns
+        while mask:
+            lowest = mask & -mask
+            index = lowest.bit_length() - 1
+            match = patterns[index].search(text)
+            if match is not None:
+                return index, match
+            mask ^= lowest
+        if first_joined is not None:
+            return first_joined, patterns[first_joined].search(text)
+        return None
+
+
+def _joinable(pattern: re.Pattern, flags: int) -> bool:
+    """Whether the pattern means the same as a group in an alternation compiled with these flags:
+    no groups of its own (their numbers would shift) and no flags of its own."""
+    if pattern.groups or pattern.flags != flags:
+        return False
+    try:
+        re.compile(f"({pattern.pattern})", flags)
+    except re.error:  # a global inline flag such as (?x) is only allowed at the very start
+        return False
+    return True
+
+
+def _join(patterns: list[tuple[re.Pattern, int]], mask: int) -> tuple[re.Pattern | None, tuple[int, ...]]:
+    """One alternation of the masked patterns, each in its own group, in order: its first matching
+    branch is the first matching pattern. positions[group number] is the pattern's position."""
+    members = [index for index in range(len(patterns)) if mask >> index & 1]
+    if not members:
+        return None, ()
+    source = "|".join(f"({patterns[index][0].pattern})" for index in members)
+    return re.compile(source, patterns[members[0]][0].flags), (-1, *members)
