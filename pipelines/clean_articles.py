@@ -1,4 +1,5 @@
-"""article-cleaner's entry point: options -> read -> CleanArticles -> write, and a run report.
+"""article-cleaner's entry point: options -> read -> CleanArticles -> CleanCorpus -> write, and a run
+report; `article-cleaner explain FILE` shows how one document is cleaned.
 
     article-cleaner --input 'pages/*.txt' --output out/ [--format auto|text|html|jsonl|warc|parquet]
         [--field_map text=content,url=link] [--output_format jsonl|parquet] [--output_compression gzip]
@@ -9,19 +10,25 @@ Any Beam pipeline option (--runner, --direct_num_workers, ...) passes through to
 
 from __future__ import annotations
 
+import argparse
 import sys
 
 import apache_beam as beam
+from apache_beam.io.filesystem import CompressionTypes
 from apache_beam.io.filesystems import FileSystems
 from apache_beam.options.pipeline_options import PipelineOptions, StandardOptions
 
 from transforms.clean import ARTICLES, REJECTS, CleanArticles
 from transforms.config_checks import ConfigError
+from transforms.corpus import CleanCorpus
+from transforms.explain import explain_document, format_explanation
 from transforms.field_mapping import FieldMapError, parse_field_map
+from transforms.records import InputDocument, Rejected
 from transforms.rules import load_config
+from transforms.run_report import SummarizeCorpus, write_markdown_report
 from transforms.run_summary import summarize_metrics
 from transforms.sinks import OUTPUT_COMPRESSIONS, OUTPUT_FORMATS, WriteRecords, write_report
-from transforms.sources import DOCUMENTS, FILTERED, FORMATS, ReadDocuments, ReadSettings
+from transforms.sources import DOCUMENTS, FILTERED, FORMATS, ReadDocuments, ReadSettings, read_file
 
 # The in-process runner: Beam's default DirectRunner first tries Prism, which downloads a binary.
 DEFAULT_RUNNER = "FnApiRunner"
@@ -60,15 +67,20 @@ def build_pipeline(pipeline: beam.Pipeline, options: CleanArticlesOptions, confi
     # One big input file must not pin all its documents to the worker that read it.
     documents = read[DOCUMENTS] | "Spread" >> beam.Reshuffle()
     cleaned = documents | "CleanArticles" >> CleanArticles(config)
-    output_format = options.output_format
-    compression = "gzip" if options.compress else options.output_compression
-    cleaned[ARTICLES] | "WriteArticles" >> WriteRecords(options.output, "articles", output_format, compression)
-    (
-        (read[REJECTS], cleaned[REJECTS])
-        | "AllRejects" >> beam.Flatten()
-        | "WriteRejects" >> WriteRecords(options.output, "rejects", output_format, compression)
-    )
-    read[FILTERED] | "WriteFiltered" >> WriteRecords(options.output, "filtered", output_format, compression)
+    corpus = cleaned[ARTICLES] | "CleanCorpus" >> CleanCorpus(config.corpus)
+
+    def write(records, name: str) -> None:
+        compression = "gzip" if options.compress else options.output_compression
+        records | f"Write{name.title().replace('_', '')}" >> WriteRecords(
+            options.output, name, options.output_format, compression
+        )
+
+    write(corpus["articles"], "articles")
+    write((read[REJECTS], cleaned[REJECTS]) | "AllRejects" >> beam.Flatten(), "rejects")
+    write((read[FILTERED], corpus["filtered"]) | "AllFiltered" >> beam.Flatten(), "filtered")
+    write(corpus["duplicates"], "duplicates")
+    write(corpus["mined"], "site_boilerplate")
+    (corpus["articles"], corpus["mined"]) | "SummarizeCorpus" >> SummarizeCorpus(options.output)
 
 
 def unmatched_inputs(patterns: list[str]) -> list[str]:
@@ -111,14 +123,56 @@ def run(argv: list[str] | None = None) -> int:
     result = pipeline.run()
     result.wait_until_finish()
     summary = summarize_metrics(result)
-    report_path = write_report(cleaner_options.output, summary.as_report(config.fingerprint))
+    report = summary.as_report(config.fingerprint)
+    report_path = write_report(cleaner_options.output, report)
+    markdown_path = write_markdown_report(cleaner_options.output, report)
     print(summary.as_table())
-    print(f"report: {report_path}")
+    print(f"report: {report_path}, {markdown_path}")
     return EXIT_OK if summary.is_balanced() else EXIT_RUN_FAILED
 
 
+def explain(argv: list[str]) -> int:
+    """`article-cleaner explain FILE`: each block of one document with its label and rule."""
+    parser = argparse.ArgumentParser(
+        prog="article-cleaner explain", description="Show how one document is cleaned, block by block."
+    )
+    parser.add_argument("file", help="a .txt, .html(.gz), .jsonl, .warc(.gz) or .parquet file")
+    parser.add_argument("--record", type=int, default=1, help="which document of a multi-document file (from 1)")
+    parser.add_argument("--format", default="auto", choices=FORMATS)
+    parser.add_argument("--config", default=None, help="rules YAML (default: the bundled one)")
+    parser.add_argument("--width", type=int, default=None, help="line width (default: the terminal's)")
+    args = parser.parse_args(argv)
+    try:
+        config = load_config(args.config)
+    except ConfigError as error:
+        print(f"article-cleaner: invalid config: {error}", file=sys.stderr)
+        return EXIT_BAD_ARGUMENTS
+    settings = ReadSettings(input_format=args.format, limits=config.limits)
+    try:
+        with FileSystems.open(args.file, compression_type=CompressionTypes.UNCOMPRESSED) as stream:
+            documents = [
+                item for item in read_file(args.file, stream, settings) if isinstance(item, (InputDocument, Rejected))
+            ]
+    except OSError as error:
+        print(f"article-cleaner: cannot read {args.file}: {error}", file=sys.stderr)
+        return EXIT_BAD_ARGUMENTS
+    if not 1 <= args.record <= len(documents):
+        print(f"article-cleaner: {args.file} holds {len(documents)} documents, not {args.record}", file=sys.stderr)
+        return EXIT_BAD_ARGUMENTS
+    document = documents[args.record - 1]
+    if isinstance(document, Rejected):
+        print(f"{document.source}: rejected ({document.reason}): {document.detail}")
+        return EXIT_OK
+    print(f"{document.source}")
+    print(format_explanation(explain_document(document, config), args.width))
+    return EXIT_OK
+
+
 def main() -> None:
-    sys.exit(run())
+    argv = sys.argv[1:]
+    if argv[:1] == ["explain"]:
+        sys.exit(explain(argv[1:]))
+    sys.exit(run(argv))
 
 
 if __name__ == "__main__":

@@ -51,8 +51,12 @@ def test_cli_writes_articles_and_accounts_for_every_bad_input(tmp_path, capsys):
 
     articles = read_jsonl(output, "articles*.jsonl")
     rejects = read_jsonl(output, "rejects*.jsonl")
-    assert sorted(a["source"] for a in articles) == ["batch.jsonl:1", "latin1.txt", "storm.txt"]
-    assert {a["id"] for a in articles if a["source"] == "batch.jsonl:1"} == {"story-1"}
+    duplicates = read_jsonl(output, "duplicates*.jsonl")
+    # batch.jsonl:1 carries the same story as storm.txt: one copy is kept, the smaller id
+    assert sorted(a["source"] for a in articles) == ["latin1.txt", "storm.txt"]
+    storm_id = next(a["id"] for a in articles if a["source"] == "storm.txt")
+    assert storm_id < "story-1"
+    assert duplicates == [{"id": "story-1", "source": "batch.jsonl:1", "url": None, "duplicate_of": storm_id}]
     assert sorted((r["source"], r["reason"]) for r in rejects) == [
         ("batch.jsonl:2", "malformed_json"),
         ("batch.jsonl:3", "invalid_field"),
@@ -66,14 +70,14 @@ def test_cli_writes_articles_and_accounts_for_every_bad_input(tmp_path, capsys):
     assert "Montag in Köln" in next(a["body"] for a in articles if a["source"] == "latin1.txt")
     summary = capsys.readouterr().out
     assert "inputs                                   7" in summary
-    assert "articles written                         3" in summary
+    assert "articles written                         2" in summary
     report = json.loads((output / "_report.json").read_text(encoding="utf-8"))
     assert {key: report[key] for key in ("inputs", "written", "rejected", "filtered", "duplicates", "balanced")} == {
         "inputs": 7,
-        "written": 3,
+        "written": 2,
         "rejected": {"empty_input": 1, "invalid_field": 1, "malformed_json": 1, "undecodable": 1},
         "filtered": {},
-        "duplicates": 0,
+        "duplicates": 1,
         "balanced": True,
     }
 

@@ -92,3 +92,13 @@ def test_wrong_typed_or_non_positive_limit_is_named(raw_config):
     raw_config["limits"]["max_document_bytes"] = 0
     with pytest.raises(ConfigError, match=r"limits\.max_document_bytes: must be >= 1, got 0"):
         compile_config(raw_config)
+
+
+def test_corpus_section_typo_and_bad_share_are_named(raw_config):
+    raw_config["corpus"]["site_boilerplate"]["min_page"] = 3
+    with pytest.raises(ConfigError, match=r"corpus\.site_boilerplate\.min_page: unknown key"):
+        compile_config(raw_config)
+    del raw_config["corpus"]["site_boilerplate"]["min_page"]
+    raw_config["corpus"]["site_boilerplate"]["min_share"] = 1.5
+    with pytest.raises(ConfigError, match=r"corpus\.site_boilerplate\.min_share: must be <= 1"):
+        compile_config(raw_config)

@@ -65,6 +65,7 @@ def assemble_article(
     labelled: tuple[LabelledBlock, ...],
     body: list[str],
     language: tuple[str | None, float | None],
+    site: str,
 ) -> Article:
     text = "\n\n".join(body)
     return Article(
@@ -87,4 +88,5 @@ def assemble_article(
         published=page.published,
         author=page.author,
         site_name=page.site_name,
+        site=site,
     )

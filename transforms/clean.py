@@ -25,7 +25,7 @@ class CleanDocumentFn(beam.DoFn):
     def __init__(self, config: CleanerConfig):
         self._config = config
         self._detector: LanguageDetector | None = None
-        self._written = Metrics.counter(COUNTER_NAMESPACE, "articles_written")
+        self._cleaned = Metrics.counter(COUNTER_NAMESPACE, "articles_cleaned")
 
     def setup(self):
         self._detector = LanguageDetector(self._config.language)
@@ -43,7 +43,7 @@ class CleanDocumentFn(beam.DoFn):
             return
         for removal in result.removed:
             Metrics.counter(COUNTER_NAMESPACE, f"removed.{removal.kind}").inc()
-        self._written.inc()
+        self._cleaned.inc()
         yield result
 
 

@@ -11,6 +11,7 @@ from transforms.html import parse_html
 from transforms.language import LanguageDetector
 from transforms.records import Article, InputDocument, ParsedPage, Rejected
 from transforms.rules import CleanerConfig
+from transforms.sites import site_of
 from transforms.text import parse_text
 
 REJECT_PREFIX_CHARS = 2000
@@ -73,4 +74,5 @@ def clean_document(
         labelled=labelled,
         body=body,
         language=detector.detect(text),
+        site=site_of(page.url or document.url, document.folder),
     )

@@ -125,7 +125,7 @@ def _decode(data: bytes, declared: str | None, html: bool) -> DecodedText | Unde
         if codec is not None:
             try:
                 return DecodedText(data.decode(codec), codec, "declared")
-            except UnicodeDecodeError:
+            except UnicodeError:  # Python's "undefined" codec refuses everything with a plain UnicodeError
                 pass  # pages misdeclare their charset; what follows decides
     try:
         return DecodedText(data.decode("utf-8"), "utf-8", "utf-8")

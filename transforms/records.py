@@ -21,6 +21,7 @@ class InputDocument:
     id: str | None = None
     url: str | None = None
     title: str | None = None
+    folder: str | None = None  # the input file's folder: the site of a document without a URL
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,6 +147,7 @@ class Article:
     published: str | None = None
     author: str | None = None
     site_name: str | None = None
+    site: str = "unknown"  # registered domain of the URL, else "folder:<input folder>"
 
     def to_json_dict(self) -> dict:
         """The record as documented in the README, keys in a fixed order."""
@@ -153,6 +155,7 @@ class Article:
             "id": self.id,
             "source": self.source,
             "url": self.url,
+            "site": self.site,
             "title": self.title,
             "published": self.published,
             "author": self.author,
@@ -169,4 +172,37 @@ class Article:
                 "blocks_in": self.blocks_in,
                 "blocks_kept": self.blocks_kept,
             },
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Duplicate:
+    """An article whose normalized body equals a kept article's."""
+
+    id: str
+    source: str
+    url: str | None
+    duplicate_of: str
+
+    def to_json_dict(self) -> dict:
+        return {"id": self.id, "source": self.source, "url": self.url, "duplicate_of": self.duplicate_of}
+
+
+@dataclass(frozen=True, slots=True)
+class MinedParagraph:
+    """A paragraph found on enough of one site's pages to be that site's boilerplate."""
+
+    site: str
+    key: str
+    pages: int
+    site_pages: int
+    text: str
+
+    def to_json_dict(self) -> dict:
+        return {
+            "site": self.site,
+            "key": self.key,
+            "pages": self.pages,
+            "site_pages": self.site_pages,
+            "text": self.text,
         }

@@ -18,11 +18,13 @@ from transforms.config_checks import (
     require_list,
     require_mapping,
     require_number,
+    require_string_list,
     require_type,
 )
 from transforms.content_region import ContentSelectionSettings, compile_content_selection
 from transforms.html_rules import HtmlRules, compile_html_rules
 from transforms.literal_screen import ScreenedPatterns
+from transforms.site_boilerplate import SiteBoilerplateSettings
 
 # configs/ is shipped as package data, so workers and wheel installs find the same file.
 DEFAULT_CONFIG_PATH = Path(__file__).resolve().parent.parent / "configs" / "default.yaml"
@@ -95,6 +97,15 @@ DEFAULT_LIMITS = LimitsSettings()
 
 
 @dataclass(frozen=True, slots=True)
+class CorpusSettings:
+    """The cross-document steps: site boilerplate mining, language filter, exact dedup."""
+
+    site_boilerplate: SiteBoilerplateSettings
+    languages: tuple[str, ...]  # empty: every language is kept
+    deduplicate: bool
+
+
+@dataclass(frozen=True, slots=True)
 class CleanerConfig:
     """Everything the cleaning functions need, validated and compiled; picklable for workers."""
 
@@ -105,12 +116,13 @@ class CleanerConfig:
     language: LanguageSettings
     content_selection: ContentSelectionSettings
     html: HtmlRules
+    corpus: CorpusSettings
     fingerprint: str  # hash of the validated config, recorded with each run
     limits: LimitsSettings = DEFAULT_LIMITS
 
 
 TOP_LEVEL_KEYS = frozenset(
-    {"version", "patterns", "captions", "citations", "language", "content_selection", "html", "limits"}
+    {"version", "patterns", "captions", "citations", "language", "content_selection", "html", "corpus", "limits"}
 )
 
 
@@ -145,6 +157,7 @@ def compile_config(raw: object) -> CleanerConfig:
         language=_compile_language_settings(root["language"]),
         content_selection=compile_content_selection(root["content_selection"], "content_selection"),
         html=compile_html_rules(root["html"], "html"),
+        corpus=_compile_corpus_settings(root.get("corpus", {})),
         fingerprint=hashlib.sha256(json.dumps(root, sort_keys=True, default=str).encode()).hexdigest()[:16],
         limits=compile_limits(root.get("limits", {})),
     )
@@ -239,3 +252,22 @@ def compile_limits(raw: object) -> LimitsSettings:
         minimum = 0.001 if name == "time_budget_seconds" else 1
         values[name] = type(default)(require_number(section.get(name, default), f"limits.{name}", minimum=minimum))
     return LimitsSettings(**values)
+
+
+def _compile_corpus_settings(raw: object) -> CorpusSettings:
+    section = require_mapping(raw, "corpus")
+    reject_unknown_keys(section, {"site_boilerplate", "languages", "deduplicate"}, "corpus")
+    mining = require_mapping(section.get("site_boilerplate", {}), "corpus.site_boilerplate")
+    path = "corpus.site_boilerplate"
+    reject_unknown_keys(mining, {"enabled", "min_pages", "min_share", "max_chars"}, path)
+    languages = require_string_list(section.get("languages", []), "corpus.languages")
+    return CorpusSettings(
+        site_boilerplate=SiteBoilerplateSettings(
+            enabled=require_type(mining.get("enabled", True), bool, f"{path}.enabled"),
+            min_pages=int(require_number(mining.get("min_pages", 5), f"{path}.min_pages", minimum=2)),
+            min_share=float(require_number(mining.get("min_share", 0.2), f"{path}.min_share", minimum=0, maximum=1)),
+            max_chars=int(require_number(mining.get("max_chars", 1000), f"{path}.max_chars", minimum=1)),
+        ),
+        languages=tuple(sorted(set(languages))),
+        deduplicate=require_type(section.get("deduplicate", True), bool, "corpus.deduplicate"),
+    )

@@ -18,6 +18,7 @@ class RunSummary:
     filtered: dict[str, int] = field(default_factory=dict)
     duplicates: int = 0
     warc_records_skipped: dict[str, int] = field(default_factory=dict)  # not inputs (README, WARC)
+    languages: dict[str, int] = field(default_factory=dict)  # articles written per language
 
     def is_balanced(self) -> bool:
         """Every input is accounted for: inputs == written + rejected + filtered + duplicates."""
@@ -56,6 +57,7 @@ class RunSummary:
             "balanced": self.is_balanced(),
             "removed": dict(sorted(self.removed.items())),
             "warc_records_skipped": dict(sorted(self.warc_records_skipped.items())),
+            "languages": dict(sorted(self.languages.items())),
             "config_fingerprint": config_fingerprint,
         }
 
@@ -68,12 +70,13 @@ def summary_from_counters(counters: dict[str, int]) -> RunSummary:
 
     return RunSummary(
         inputs=counters.get("inputs", 0),
-        written=counters.get("articles_written", 0),
+        written=counters.get("written.articles", 0),
         rejected=with_prefix("rejected."),
         removed=with_prefix("removed."),
         filtered=with_prefix("filtered."),
         duplicates=counters.get("duplicates", 0),
         warc_records_skipped=with_prefix("warc_records_skipped."),
+        languages=with_prefix("language."),
     )
 
 

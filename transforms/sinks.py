@@ -12,6 +12,7 @@ import apache_beam as beam
 import pyarrow as pa
 from apache_beam.io.filesystem import CompressionTypes
 from apache_beam.io.filesystems import FileSystems
+from apache_beam.metrics import Metrics
 
 OUTPUT_FORMATS = ("jsonl", "parquet")
 OUTPUT_COMPRESSIONS = ("none", "gzip")
@@ -28,6 +29,7 @@ ARTICLE_SCHEMA = pa.schema(
         pa.field("id", pa.string(), nullable=False),
         pa.field("source", pa.string(), nullable=False),
         ("url", pa.string()),
+        pa.field("site", pa.string(), nullable=False),
         ("title", pa.string()),
         ("published", pa.string()),
         ("author", pa.string()),
@@ -59,7 +61,30 @@ FILTERED_SCHEMA = pa.schema(
         ("input_length", pa.int64()),
     ]
 )
-SCHEMAS = {"articles": ARTICLE_SCHEMA, "rejects": REJECT_SCHEMA, "filtered": FILTERED_SCHEMA}
+DUPLICATE_SCHEMA = pa.schema(
+    [
+        pa.field("id", pa.string(), nullable=False),
+        pa.field("source", pa.string(), nullable=False),
+        ("url", pa.string()),
+        pa.field("duplicate_of", pa.string(), nullable=False),
+    ]
+)
+SITE_BOILERPLATE_SCHEMA = pa.schema(
+    [
+        pa.field("site", pa.string(), nullable=False),
+        pa.field("key", pa.string(), nullable=False),
+        ("pages", pa.int64()),
+        ("site_pages", pa.int64()),
+        ("text", pa.string()),
+    ]
+)
+SCHEMAS = {
+    "articles": ARTICLE_SCHEMA,
+    "rejects": REJECT_SCHEMA,
+    "filtered": FILTERED_SCHEMA,
+    "duplicates": DUPLICATE_SCHEMA,
+    "site_boilerplate": SITE_BOILERPLATE_SCHEMA,
+}
 
 
 def to_json_line(record) -> str:
@@ -78,11 +103,20 @@ class WriteRecords(beam.PTransform):
         if output_format not in OUTPUT_FORMATS or compression not in OUTPUT_COMPRESSIONS:
             raise ValueError(f"unknown output format {output_format!r} or compression {compression!r}")
         self._prefix = FileSystems.join(output_dir, name)
+        self._name = name
         self._schema = SCHEMAS[name]
         self._format = output_format
         self._compression = compression
 
     def expand(self, records):
+        # Counted where records leave the pipeline: what the run report calls written.
+        written = Metrics.counter("article_cleaner", f"written.{self._name}")
+
+        def count(record):
+            written.inc()
+            return record
+
+        records = records | "Count" >> beam.Map(count)
         if self._format == "parquet":
             # Parquet compresses its own column chunks: snappy by default, gzip when asked.
             return (

@@ -12,7 +12,7 @@ import io
 import json
 import zlib
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import IO
 
 import apache_beam as beam
@@ -113,6 +113,11 @@ def compression_of(path: str) -> str | None:
 
 def base_name(path: str) -> str:
     return path.rstrip("/").rsplit("/", 1)[-1]
+
+
+def parent_folder(path: str) -> str:
+    """The folder holding an input file: what names its site when a document has no URL."""
+    return path.rstrip("/").rsplit("/", 1)[0] if "/" in path else "."
 
 
 def bounded_prefix(data: bytes | str) -> str:
@@ -423,7 +428,9 @@ class ReadInputFile(beam.DoFn):
         stream = readable_file.open(compression_type=CompressionTypes.UNCOMPRESSED)
         try:
             size = readable_file.metadata.size_in_bytes
-            for item in read_file(readable_file.metadata.path, stream, self._settings, size):
+            path = readable_file.metadata.path
+            folder = parent_folder(path)
+            for item in read_file(path, stream, self._settings, size):
                 if isinstance(item, SkippedWarcRecord):
                     Metrics.counter("article_cleaner", f"warc_records_skipped.{item.record_type}").inc()
                     continue
@@ -435,7 +442,7 @@ class ReadInputFile(beam.DoFn):
                     Metrics.counter("article_cleaner", f"filtered.{item.reason}").inc()
                     yield beam.pvalue.TaggedOutput(FILTERED, item)
                 else:
-                    yield item
+                    yield replace(item, folder=folder)
         finally:
             stream.close()
 

@@ -1,0 +1,179 @@
+"""Corpus-level steps: per-site boilerplate mining, language filter and dedup, with hand counts."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from pathlib import Path
+
+import apache_beam as beam
+from apache_beam.testing.test_pipeline import TestPipeline as BeamTestPipeline
+
+from transforms.clean import ARTICLES, CleanArticles
+from transforms.corpus import CleanCorpus
+from transforms.dedup import split_kept_copy
+from transforms.records import Article, InputDocument
+from transforms.rules import CorpusSettings
+from transforms.sinks import to_json_line
+from transforms.site_boilerplate import SiteBoilerplateSettings, is_site_boilerplate, remove_site_boilerplate
+from transforms.sites import registered_domain, site_of
+
+CORPUS = Path(__file__).parent / "data" / "corpus" / "local_news.jsonl"
+SITE_PROMPT = (
+    "Riverdale Gazette readers keep this newsroom going: add your name to the Gazette Circle "
+    "and get first look at every Sunday edition."
+)
+MINING = SiteBoilerplateSettings(enabled=True, min_pages=5, min_share=0.2, max_chars=1000)
+OUTPUTS = ("articles", "filtered", "duplicates", "mined")
+NOTHING = CorpusSettings(site_boilerplate=replace(MINING, enabled=False), languages=(), deduplicate=False)
+
+
+def corpus_documents() -> list[InputDocument]:
+    items = [json.loads(line) for line in CORPUS.read_text(encoding="utf-8").splitlines()]
+    return [InputDocument(source=f"local_news.jsonl:{n}", **item) for n, item in enumerate(items, 1)]
+
+
+def run_corpus(config, documents, settings, tmp_path):
+    """{output name: sorted list of JSON records} of CleanArticles + CleanCorpus over the documents."""
+    with BeamTestPipeline(runner="FnApiRunner") as pipeline:
+        cleaned = pipeline | beam.Create(documents) | CleanArticles(config)
+        outputs = cleaned[ARTICLES] | CleanCorpus(settings)
+        for name in OUTPUTS:
+            (
+                outputs[name]
+                | f"Serialize{name}" >> beam.Map(to_json_line)
+                | f"Write{name}" >> beam.io.WriteToText(str(tmp_path / name), file_name_suffix=".jsonl")
+            )
+    return {
+        name: sorted(
+            (
+                json.loads(line)
+                for path in tmp_path.glob(f"{name}*.jsonl")
+                for line in path.read_text("utf-8").splitlines()
+            ),
+            key=json.dumps,
+        )
+        for name in OUTPUTS
+    }
+
+
+def test_site_prompt_is_mined_from_every_page_of_its_site_and_nothing_else_is_touched(config, tmp_path):
+    settings = replace(NOTHING, site_boilerplate=MINING)
+    results = run_corpus(config, corpus_documents(), settings, tmp_path)
+    articles = {record["id"]: record for record in results["articles"]}
+    riverdale = [record for key, record in articles.items() if key.startswith("riverdale-")]
+    assert len(riverdale) == 24
+    for record in riverdale:
+        assert SITE_PROMPT not in record["body"]
+        assert record["body"].count("\n\n") == 2  # lead, quote and detail stay
+        assert {
+            "kind": "site_boilerplate",
+            "rule": "site_boilerplate:riverdalegazette.com",
+            "text": SITE_PROMPT,
+        } in record["removed"]
+    harbour = [record for key, record in articles.items() if key.startswith("harbour-")]
+    assert len(harbour) == 3
+    for record in harbour:
+        assert all(item["kind"] != "site_boilerplate" for item in record["removed"])
+    # repeated on two pages of its site only: below min_pages, so kept on both
+    assert sum("Tickets for the new crossing go on sale next week." in r["body"] for r in harbour) == 2
+    assert [(m["site"], m["pages"], m["site_pages"], m["text"]) for m in results["mined"]] == [
+        ("riverdalegazette.com", 24, 24, SITE_PROMPT)
+    ]
+    assert results["filtered"] == [] and results["duplicates"] == []
+
+
+def test_language_filter_and_dedup_match_hand_counts(config, tmp_path):
+    documents = corpus_documents()[24:]  # the three harbour pages, all English
+    german = InputDocument(
+        source="de.txt",
+        id="de-1",
+        text="Hafen geschlossen\n\nDer Hafen bleibt wegen des Sturms bis Donnerstag geschlossen, teilte die Stadtverwaltung am Montag mit. Die Fischer müssen ihre Boote im Hafenbecken lassen.",
+    )
+    french = InputDocument(
+        source="fr.txt",
+        id="fr-1",
+        text="Le port fermé\n\nLe port restera fermé jusqu'à jeudi à cause de la tempête, a annoncé la mairie lundi. Les pêcheurs doivent laisser leurs bateaux au quai.",
+    )
+    copies = [replace(documents[0], id=f"copy-{n}", source=f"mirror-{n}.jsonl:1") for n in (3, 1, 2)]
+    second_copy = replace(documents[1], id="aaa-first", source="mirror.jsonl:9")
+    settings = replace(NOTHING, languages=("en",), deduplicate=True)
+    results = run_corpus(config, [*documents, german, french, *copies, second_copy], settings, tmp_path)
+    # 3 harbour + 3 copies of page 1 + 1 copy of page 2 = 7 English; 4 are duplicates
+    assert sorted(record["id"] for record in results["articles"]) == ["aaa-first", "copy-1", "harbour-news-3"]
+    assert sorted((d["id"], d["duplicate_of"]) for d in results["duplicates"]) == [
+        ("copy-2", "copy-1"),
+        ("copy-3", "copy-1"),
+        ("harbour-news-1", "copy-1"),
+        ("harbour-news-2", "aaa-first"),
+    ]
+    assert sorted((f["source"], f["reason"]) for f in results["filtered"]) == [
+        ("de.txt", "language"),
+        ("fr.txt", "language"),
+    ]
+    assert "language de is not one of: en" in {f["detail"] for f in results["filtered"]}
+
+
+def article(body: str, removed=()) -> Article:
+    return Article(
+        id="a",
+        source="s",
+        url=None,
+        title=None,
+        body=body,
+        captions=(),
+        references=(),
+        language="en",
+        language_score=1.0,
+        removed=tuple(removed),
+        chars_in=len(body),
+        chars_out=len(body),
+        blocks_in=body.count("\n\n") + 1,
+        blocks_kept=body.count("\n\n") + 1,
+    )
+
+
+def test_boilerplate_threshold_needs_both_page_count_and_share():
+    assert is_site_boilerplate(5, 20, MINING)
+    assert not is_site_boilerplate(4, 4, MINING)  # every page, but too few pages
+    assert not is_site_boilerplate(5, 100, MINING)  # enough pages, too small a share
+
+
+def test_removal_matches_case_and_punctuation_variants_and_updates_stats():
+    from transforms.site_boilerplate import paragraph_key
+
+    keys = {paragraph_key("Join the Gazette Circle today!")}
+    cleaned = remove_site_boilerplate(
+        article("First paragraph.\n\njoin the gazette circle today\n\nLast one."), "x.com", keys
+    )
+    assert cleaned.body == "First paragraph.\n\nLast one."
+    assert cleaned.blocks_kept == 2 and cleaned.chars_out == len(cleaned.body)
+    assert cleaned.removed[-1].rule == "site_boilerplate:x.com"
+
+
+def test_kept_copy_does_not_depend_on_arrival_order():
+    first, second = replace(article("same"), id="b"), replace(article("same"), id="a")
+    assert split_kept_copy([first, second])[0].id == split_kept_copy([second, first])[0].id == "a"
+
+
+def test_site_is_the_registered_domain_or_the_input_folder():
+    assert registered_domain("https://www.bbc.co.uk/news/world") == "bbc.co.uk"
+    assert registered_domain("https://someone.github.io/post") == "someone.github.io"
+    assert site_of(None, "crawl/site-a") == "folder:crawl/site-a"
+    assert site_of("not a url at all", None) == "unknown"
+
+
+def test_cli_run_writes_a_readable_report_with_sites_languages_and_mined_lines(tmp_path, capsys):
+    from pipelines.clean_articles import run
+
+    output = tmp_path / "out"
+    assert run(["--input", str(CORPUS), "--output", str(output)]) == 0
+    report = (output / "report.md").read_text(encoding="utf-8")
+    assert "| articles written | 27 |" in report
+    assert "| site_boilerplate | 24 |" in report
+    assert "| en | 27 |" in report
+    assert "| riverdalegazette.com | 24 |" in report and "| example.org | 3 |" in report
+    assert f"- 24/24 pages: {SITE_PROMPT}" in report
+    mined = [json.loads(line) for path in output.glob("site_boilerplate*.jsonl") for line in path.open(encoding="utf-8")]
+    assert [(m["site"], m["pages"]) for m in mined] == [("riverdalegazette.com", 24)]
+    assert json.loads((output / "_report.json").read_text(encoding="utf-8"))["languages"] == {"en": 27}

@@ -1,0 +1,68 @@
+"""The explain view labels every block of a document with the rule that decided it."""
+
+from __future__ import annotations
+
+from tests.conftest import require_shared
+from transforms.explain import explain_document, format_explanation
+from transforms.records import InputDocument
+
+
+def test_explain_shows_every_block_of_the_npr_golden_article_with_label_and_rule(config):
+    path = require_shared("golden", "npr-blinken-lavrov.txt")
+    text = path.read_text(encoding="utf-8")
+    rows = explain_document(InputDocument(source=path.name, text=text), config)
+    paragraphs = [paragraph for paragraph in text.split("\n\n") if paragraph.strip()]
+    assert len(rows) == len(paragraphs)  # the title and every block, none lost
+    assert [(row.label, row.rule) for row in rows if row.label not in ("kept",)] == [
+        ("title", "text.first_paragraph"),
+        ("duplicate_caption", "caption.repeated_text"),
+        ("caption", "caption.parenthesized_credit"),
+        ("copyright", "copyright.notice"),
+        ("newsletter_prompt", "newsletter.sign_up"),
+        ("donation_prompt", "donation.fundraising_goal"),
+    ]
+    assert sum(row.label == "kept" for row in rows) == 7
+    assert "(credit: Olivier Douliery/Pool/AFP via Getty Images)" in rows[2].text
+
+
+def test_formatted_explanation_fits_the_width_and_ends_with_counts(config):
+    document = InputDocument(
+        source="a.txt", text="Headline\n\n" + "A long article sentence that keeps going. " * 20 + "\n\nAdvertisement"
+    )
+    output = format_explanation(explain_document(document, config), width=100)
+    lines = output.splitlines()
+    assert all(len(line) <= 100 for line in lines)
+    assert lines[-1] == "advertisement 1, kept 1, title 1"
+
+
+def test_explain_html_lists_dom_removals_and_captions(config):
+    html = """<html><head><title>Dam opens - Valley Times</title></head><body>
+    <nav><a href="/">Home</a> <a href="/news">News</a></nav>
+    <article><h1>Dam opens</h1>
+    <p>The new dam on the Kell river opened on Monday after six years of construction and delays.</p>
+    <figure><img src="d.jpg" alt="The dam"><figcaption>The dam at dawn. Photo: Ana Ruiz/Valley Times</figcaption></figure>
+    <p>Engineers said the reservoir would take two winters to fill completely, depending on rainfall.</p>
+    </article></body></html>"""
+    rows = explain_document(InputDocument(source="d.html", html=html), config)
+    labels = [row.label for row in rows]
+    assert labels.count("kept") == 2
+    assert "caption" in labels and "navigation" in labels
+
+
+def test_explain_command_prints_the_blocks_of_one_jsonl_record(capsys):
+    from pipelines.clean_articles import explain
+    from tests.conftest import REPO_ROOT
+
+    assert explain([str(REPO_ROOT / "examples" / "articles.jsonl"), "--record", "1", "--width", "120"]) == 0
+    output = capsys.readouterr().out
+    assert output.splitlines()[0] == "articles.jsonl:1"
+    rows = [line.split()[:2] for line in output.splitlines()[3:-2]]
+    assert rows == [
+        ["title", "input.title"],
+        ["kept", "body"],
+        ["kept", "body"],
+        ["donation_prompt", "donation.membership"],
+        ["reference", "citations.reference_item"],
+        ["reference", "citations.reference_item"],
+    ]
+    assert explain([str(REPO_ROOT / "examples" / "articles.jsonl"), "--record", "9"]) == 2
