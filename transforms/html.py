@@ -36,10 +36,12 @@ _ARTICLE_TYPES = frozenset(
         "webpage",
     }
 )
-# Metadata elements, selected by type alone with the paragraphs in one scan (type selectors are
-# the cheap ones for Lexbor); their attributes are checked in Python.
+# Metadata elements, selected with the paragraphs in one scan; their attributes are checked in
+# Python. Pages carry dozens of scripts and links: only the two kinds read are selected, since
+# every node the scan returns costs a Python object (an `i` selector compares ASCII case-blind,
+# as the .lower() checks in _read_metadata do).
 _METADATA_TAGS = frozenset({"meta", "link", "title", "script", "time", "h1"})
-_SCAN_SELECTOR = ", ".join(sorted(_METADATA_TAGS))
+_SCAN_SELECTOR = 'h1, link[rel="canonical" i], meta, script[type="application/ld+json" i], time, title'
 # Python recursion is the walker's stack; deeper than this, a subtree is read as plain text.
 _MAX_WALK_DEPTH = 200
 _CAPTION_CREDIT_PARENTHESIS = re.compile(r"^(.*?)\s*\(([^()]+)\)\s*$")
@@ -67,12 +69,13 @@ def parse_html(html: str, rules: HtmlRules, url: str | None = None) -> ParsedPag
     # Script and style hold raw text, never elements: stripping them frees none of the scanned nodes,
     # and every later text() call gets cheaper and cleaner.
     tree.strip_tags(["script", "style"])
-    containers, blocks_in = _select_containers(body, paragraphs, rules)
+    word_cache: dict = {}  # class/id value -> its words, shared by every step over this page
+    containers, blocks_in = _select_containers(body, paragraphs, rules, word_cache)
     headlines = {text.lower() for text in (metadata["title"], first_heading) if text}
-    walk = _ContentWalk(rules, headlines)
+    walk = _ContentWalk(rules, headlines, word_cache)
     for container in containers:
         walk.walk_container(container)
-    before, after, outside_chars = _outside_removals(body, containers, rules)
+    before, after, outside_chars = _outside_removals(body, containers, rules, word_cache)
     return ParsedPage(
         blocks=tuple(walk.blocks),
         captions=tuple(walk.captions),
@@ -236,7 +239,7 @@ def _class_id_words(attributes: dict, rules: HtmlRules, cache: dict) -> tuple[st
 
 
 def _select_containers(
-    body: LexborNode, paragraphs: list[LexborNode], rules: HtmlRules
+    body: LexborNode, paragraphs: list[LexborNode], rules: HtmlRules, word_cache: dict
 ) -> tuple[list[LexborNode], int]:
     """The element(s) holding the article, and how many paragraph candidates the page had (blocks_in).
 
@@ -278,7 +281,7 @@ def _select_containers(
     if not parent_points:
         return [body], counted
 
-    ancestry = _Ancestry(body, rules, parent_points.values())
+    ancestry = _Ancestry(body, rules, parent_points.values(), word_cache)
     scores: dict[int, list] = {}
     mass: dict[int, float] = {}
     for holder, points in parent_points.values():
@@ -336,10 +339,10 @@ class _Ancestry:
     met first on the way up (above an "article body", a match is page layout: "sticky-sidebar").
     """
 
-    def __init__(self, body: LexborNode, rules: HtmlRules, holders) -> None:
+    def __init__(self, body: LexborNode, rules: HtmlRules, holders, word_cache: dict) -> None:
         self.body_id = body.mem_id
         self.rules = rules
-        self.word_cache: dict = {}
+        self.word_cache = word_cache
         self._excluded: dict[int, bool] = {}
         self._facts: dict[int, tuple] = {}
         # The prose under each ancestor, boilerplate or not: what tells a wrapper from a box.
@@ -369,14 +372,7 @@ class _Ancestry:
         if facts is None:
             tag, attributes = node.tag, node.attributes
             words = self.words(attributes) if attributes else ()
-            content = self.rules.content
-            weight, boundary = 1.0, False
-            for hint in content.hints:
-                if hint.matcher.matches(tag, attributes, words):
-                    weight *= hint.weight
-                    boundary = boundary or hint.boundary
-            if content.negative.matches(tag, attributes, words):
-                weight *= content.negative_weight
+            weight, boundary = self.rules.content.hint_index.score(tag, attributes, words)
             facts = (self.rules.removal.first_match(tag, attributes, words), weight, boundary)
             self._facts[key] = facts
         return facts
@@ -425,7 +421,7 @@ def _paragraph_points(text: str, length: int, content) -> float:
 
 
 def _outside_removals(
-    body: LexborNode, containers: list[LexborNode], rules: HtmlRules
+    body: LexborNode, containers: list[LexborNode], rules: HtmlRules, word_cache: dict
 ) -> tuple[list[Removal], list[Removal], int]:
     """Report what lies outside the containers, in coarse pieces: each sibling along the path to body.
 
@@ -439,7 +435,6 @@ def _outside_removals(
     if node is None:
         return [], [], 0
     content = rules.content
-    cache: dict = {}
     before_levels, after_levels = [], []
     characters = 0
     node = containers[0].parent if containers[0].mem_id != body.mem_id else None
@@ -458,7 +453,7 @@ def _outside_removals(
                 continue
             characters += len(text)
             attributes = child.attributes
-            rule = rules.removal.first_match(tag, attributes, _class_id_words(attributes, rules, cache))
+            rule = rules.removal.first_match(tag, attributes, _class_id_words(attributes, rules, word_cache))
             kind, rule_id = (rule.kind, rule.id) if rule else (content.outside_kind, content.outside_rule)
             side.append(Removal(kind, rule_id, _excerpt(text, rules.removal_text_chars)))
         before_levels.append(before)
@@ -477,7 +472,7 @@ def _outside_removals(
 class _ContentWalk:
     """Walks the article container once: blocks in document order, captions and removals on the way."""
 
-    def __init__(self, rules: HtmlRules, headlines: set[str]) -> None:
+    def __init__(self, rules: HtmlRules, headlines: set[str], word_cache: dict) -> None:
         self.rules = rules
         self.block_rules = rules.blocks
         self.headlines = headlines
@@ -486,11 +481,16 @@ class _ContentWalk:
         self.removals: list[Removal] = []
         self.chars_seen = 0
         self._seen_captions: set[str] = set()
-        self._words_cache: dict = {}
+        self._words_cache = word_cache
         self._parts: list[str] = []
         self._link_chars = 0
         self._guard_chars = 0
-        self._skip = frozenset(rules.drop_tags) | rules.blocks.skip_tags | {"-comment"}
+        figure_tags = rules.captions.figure_tags
+        # Skipped with their content (an img leaves its alt text); figures are taken as captions.
+        self._skipped = (frozenset(rules.drop_tags) | rules.blocks.skip_tags | {"-comment"}) - figure_tags
+        self._caption_tags = figure_tags | {"figcaption"}
+        # An element without attributes can only match a removal rule by its tag.
+        self._tag_rules = {tag: rules.removal.rules[index] for tag, index in rules.removal.by_tag.items()}
 
     def walk_container(self, container: LexborNode) -> None:
         text = container.text()
@@ -501,53 +501,61 @@ class _ContentWalk:
         self._flush(role)
 
     def _walk(self, node: LexborNode, role: str, depth: int = 0) -> None:
+        # The hot loop of the extractor: every element of the article passes here once, so the
+        # lookups are hoisted into locals and elements without attributes skip the rule matching.
+        parts = self._parts
         if depth > _MAX_WALK_DEPTH:
             # Pathological nesting: the rest of the subtree joins the current block as plain text.
-            self._parts.append(node.text(separator=" "))
+            parts.append(node.text(separator=" "))
             return
         depth += 1
-        block_rules = self.block_rules
-        roles = block_rules.roles
+        roles = self.block_rules.roles
+        block_tags = self.block_rules.block_tags
+        skipped, caption_tags, tag_rules = self._skipped, self._caption_tags, self._tag_rules
+        rules, first_match, word_cache = self.rules, self.rules.removal.first_match, self._words_cache
         for child in node.iter(include_text=True):
             tag = child.tag
             if tag == "-text":
-                self._parts.append(child.text_content)
+                parts.append(child.text_content)
                 continue
-            if tag in self._skip and tag not in self.rules.captions.figure_tags:
+            if tag in skipped:
                 if tag == "img":
                     self._take_alt(child)
                 continue
             attributes = child.attributes
-            words = _class_id_words(attributes, self.rules, self._words_cache) if attributes else ()
-            rule = self.rules.removal.first_match(tag, attributes, words)
+            if attributes:
+                words = _class_id_words(attributes, rules, word_cache)
+                rule = first_match(tag, attributes, words)
+            else:
+                words, rule = (), tag_rules.get(tag)
             if rule is not None and self._remove(child, rule):
                 continue
-            if words or tag in self.rules.captions.figure_tags or tag == "figcaption":
-                if self._take_caption(child, tag, words):
-                    continue
+            if (words or tag in caption_tags) and self._take_caption(child, tag, words):
+                continue
             if tag == "br":
                 self._flush(role)
                 continue
             child_role = roles.get(tag)
             if child_role == "paragraph" and role != "paragraph":
                 child_role = role  # a <p> inside a <blockquote> or <li> is still a quote or a list item
-            if child_role is not None or tag in block_rules.block_tags:
+            if child_role is not None or tag in block_tags:
                 self._flush(role)
                 self._walk(child, child_role or role, depth)
                 self._flush(child_role or role)
             elif tag == "a":
                 text = child.text()
-                self._parts.append(text)
+                parts.append(text)
                 self._link_chars += len(text.strip())
             else:
                 self._walk(child, role, depth)
 
     def _flush(self, role: str) -> None:
-        if not self._parts:
+        parts = self._parts
+        if not parts:
             return
-        text = collapse_whitespace("".join(self._parts))
+        text = " ".join("".join(parts).split())
         link_chars = self._link_chars
-        self._parts = []
+        parts.clear()  # the same list: _walk holds it in a local
         self._link_chars = 0
         if not text:
             return

@@ -10,7 +10,8 @@ from transforms.config_checks import ConfigError
 
 # Class and id values are split into lower-case words at punctuation and camelCase humps, so that
 # "share" matches "article__share", "share-bar" and "shareBar" but not "shared" or "sharepoint".
-_CLASS_WORD_BOUNDARY = re.compile(r"[^A-Za-z0-9]+|(?<=[a-z])(?=[A-Z])")
+_NON_ALPHANUMERIC = re.compile(r"[^A-Za-z0-9]+")
+_CAMEL_HUMP = re.compile(r"(?<=[a-z])(?=[A-Z])")
 
 REMOVAL_KINDS = (
     "hidden",
@@ -35,8 +36,12 @@ def class_words(value: str) -> tuple[str, ...]:
 
     Pairs let "entrycontent" match "entry-content" and "entryContent" as well as "entrycontent".
     """
-    words = [word.lower() for word in _CLASS_WORD_BOUNDARY.split(value) if word]
-    return (*words, *(first + second for first, second in zip(words, words[1:], strict=False)))
+    if not value.islower():  # an upper-case letter may open a camelCase hump (one C call to know)
+        value = _CAMEL_HUMP.sub(" ", value)
+    words = [word.lower() for word in _NON_ALPHANUMERIC.split(value) if word]
+    if len(words) < 2:
+        return tuple(words)
+    return (*words, *map(str.__add__, words, words[1:]))
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +98,7 @@ class RemovalIndex:
     by_prefix: tuple[tuple[str, int], ...]
     by_attribute: dict[str, tuple[tuple[re.Pattern[str], int], ...]]
     modifier_words: frozenset[str]
+    prefixes: tuple[str, ...]  # the prefixes of by_prefix, for one startswith() test per word
 
     @classmethod
     def build(cls, rules: tuple[RemovalRule, ...], modifier_words: frozenset[str]) -> RemovalIndex:
@@ -108,25 +114,29 @@ class RemovalIndex:
                 for word in sorted(rule.matcher.words.words):
                     by_word.setdefault(word, index)
                 by_prefix.extend((prefix, index) for prefix in rule.matcher.words.prefixes)
-        return cls(rules, by_tag, by_word, tuple(by_prefix), by_attribute, modifier_words)
+        prefixes = tuple(prefix for prefix, _ in by_prefix)
+        return cls(rules, by_tag, by_word, tuple(by_prefix), by_attribute, modifier_words, prefixes)
 
     def first_match(self, tag: str, attributes: dict, words: tuple[str, ...]) -> RemovalRule | None:
         best = self.by_tag.get(tag, len(self.rules))
-        for name, patterns in self.by_attribute.items():
-            value = attributes.get(name)
-            if value is not None:
-                for pattern, index in patterns:
-                    if index < best and pattern.search(value):
-                        best = index
+        if attributes:  # most elements of a page have none: the tag alone decides
+            for name, patterns in self.by_attribute.items():
+                value = attributes.get(name)
+                if value is not None:
+                    for pattern, index in patterns:
+                        if index < best and pattern.search(value):
+                            best = index
         if words and self.modifier_words.isdisjoint(words):
             by_word = self.by_word
+            prefixes = self.prefixes
             for word in words:
                 index = by_word.get(word)
                 if index is not None and index < best:
                     best = index
-                for prefix, index in self.by_prefix:
-                    if index < best and word.startswith(prefix):
-                        best = index
+                if prefixes and word.startswith(prefixes):  # one C call; rarely true
+                    for prefix, index in self.by_prefix:
+                        if index < best and word.startswith(prefix):
+                            best = index
         return self.rules[best] if best < len(self.rules) else None
 
 
@@ -148,6 +158,69 @@ class ContentHint:
 
 
 @dataclass(frozen=True, slots=True)
+class HintIndex:
+    """The content hints and the negative hint folded into lookups: an element's score factor and
+    whether it marks the article, from a few dict hits instead of one matcher call per hint."""
+
+    weights: tuple[float, ...]  # per hint, the negative hint last
+    boundaries: tuple[bool, ...]
+    by_tag: dict[str, tuple[int, ...]]
+    by_attribute: dict[str, tuple[tuple[re.Pattern[str], int], ...]]
+    by_word: dict[str, tuple[int, ...]]
+    by_prefix: tuple[tuple[str, int], ...]
+    prefixes: tuple[str, ...]
+
+    @classmethod
+    def build(cls, hints: tuple[ContentHint, ...], negative: ElementMatcher, negative_weight: float) -> HintIndex:
+        matchers = [hint.matcher for hint in hints] + [negative]
+        by_tag: dict[str, tuple[int, ...]] = {}
+        by_attribute: dict[str, tuple[tuple[re.Pattern[str], int], ...]] = {}
+        by_word: dict[str, tuple[int, ...]] = {}
+        by_prefix: list[tuple[str, int]] = []
+        for position, matcher in enumerate(matchers):
+            for tag in sorted(matcher.tags):
+                by_tag[tag] = (*by_tag.get(tag, ()), position)
+            for name, pattern in matcher.attributes:
+                by_attribute[name] = (*by_attribute.get(name, ()), (pattern, position))
+            if matcher.words:
+                for word in sorted(matcher.words.words):
+                    by_word[word] = (*by_word.get(word, ()), position)
+                by_prefix.extend((prefix, position) for prefix in matcher.words.prefixes)
+        return cls(
+            weights=(*(hint.weight for hint in hints), negative_weight),
+            boundaries=(*(hint.boundary for hint in hints), False),
+            by_tag=by_tag,
+            by_attribute=by_attribute,
+            by_word=by_word,
+            by_prefix=tuple(by_prefix),
+            prefixes=tuple(prefix for prefix, _ in by_prefix),
+        )
+
+    def score(self, tag: str, attributes: dict, words: tuple[str, ...]) -> tuple[float, bool]:
+        """(product of the weights of the hints the element matches, whether one is a boundary)."""
+        matched = set(self.by_tag.get(tag, ()))
+        if attributes:
+            for name, entries in self.by_attribute.items():
+                value = attributes.get(name)
+                if value is not None:
+                    for pattern, position in entries:
+                        if position not in matched and pattern.search(value):
+                            matched.add(position)
+        by_word = self.by_word
+        for word in words:
+            positions = by_word.get(word)
+            if positions:
+                matched.update(positions)
+            if self.prefixes and word.startswith(self.prefixes):
+                matched.update(position for prefix, position in self.by_prefix if word.startswith(prefix))
+        weight, boundary = 1.0, False
+        for position in sorted(matched):  # multiplied in configuration order, as hint by hint
+            weight *= self.weights[position]
+            boundary = boundary or self.boundaries[position]
+        return weight, boundary
+
+
+@dataclass(frozen=True, slots=True)
 class ContentSelection:
     paragraph_selector: str
     text_holder_tags: frozenset[str]
@@ -165,6 +238,7 @@ class ContentSelection:
     climb_min_gain: float
     outside_kind: str
     outside_rule: str
+    hint_index: HintIndex  # hints and negative, folded for one lookup per element
 
 
 @dataclass(frozen=True, slots=True)
@@ -393,7 +467,10 @@ def _content(section: Any, path: str) -> ContentSelection:
         hints.append(
             ContentHint(_matcher(hint, where), _number(hint["weight"], f"{where}.weight", 0.0, 100.0), boundary)
         )
-    negative = _mapping(section["negative"], f"{path}.negative", set(), {"tags", "attributes", "words"})
+    negative = _matcher(
+        _mapping(section["negative"], f"{path}.negative", set(), {"tags", "attributes", "words"}), f"{path}.negative"
+    )
+    negative_weight = _number(section["negative_weight"], f"{path}.negative_weight", 0.0, 1.0)
     outside = _mapping(section["outside"], f"{path}.outside", {"kind", "rule"})
     return ContentSelection(
         paragraph_selector=_selector(section["paragraph_selector"], f"{path}.paragraph_selector"),
@@ -411,12 +488,13 @@ def _content(section: Any, path: str) -> ContentSelection:
         parent_share=_number(section["parent_share"], f"{path}.parent_share", 0.0, 1.0),
         grandparent_share=_number(section["grandparent_share"], f"{path}.grandparent_share", 0.0, 1.0),
         hints=tuple(hints),
-        negative=_matcher(negative, f"{path}.negative"),
-        negative_weight=_number(section["negative_weight"], f"{path}.negative_weight", 0.0, 1.0),
+        negative=negative,
+        negative_weight=negative_weight,
         max_climb_levels=_integer(section["max_climb_levels"], f"{path}.max_climb_levels", 0, 100),
         climb_min_gain=_number(section["climb_min_gain"], f"{path}.climb_min_gain", 0.0, 1000.0),
         outside_kind=_string(outside["kind"], f"{path}.outside.kind"),
         outside_rule=_string(outside["rule"], f"{path}.outside.rule"),
+        hint_index=HintIndex.build(tuple(hints), negative, negative_weight),
     )
 
 
