@@ -4,7 +4,9 @@ import sys
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from transforms.citations import strip_inline_markers
 from transforms.literal_screen import (
+    RequiredLiterals,
     ScreenedPatterns,
     is_anchored_at_start,
     required_literals,
@@ -105,3 +107,16 @@ def test_the_screened_search_agrees_with_a_plain_loop_on_real_boilerplate_lines(
         found = CONFIG.pattern_search.search(text)
         assert (found[0] if found else None) == expected, text
         assert expected is not None, text
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab [](){}0123456789 \n")) | st.characters(), max_size=200))
+def test_screened_marker_stripping_equals_the_plain_substitution(text):
+    rules = CONFIG.citations
+    assert strip_inline_markers(text, rules) == rules.inline_marker.sub("", text)
+
+
+def test_a_caseless_screen_looks_up_the_text_as_it_is():
+    screen = RequiredLiterals.of(re.compile(r"\s?\[\d{1,3}\]", re.I))
+    assert screen is not None and screen.caseless
+    assert screen.may_match("as reported [12]") and not screen.may_match("nothing cited here")

@@ -153,6 +153,28 @@ def _minimal(literals: frozenset[str]) -> frozenset[str]:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class RequiredLiterals:
+    """One pattern's required literals as a pre-check: a text holding none of them cannot match."""
+
+    literals: tuple[str, ...]
+    caseless: bool  # no letters in them: looked up in the text as it is, without lower-casing it
+
+    @classmethod
+    def of(cls, pattern: re.Pattern) -> RequiredLiterals | None:
+        literals = required_literals(pattern)
+        if literals is None:
+            return None
+        return cls(literals, caseless=not any(character.isalpha() for literal in literals for character in literal))
+
+    def may_match(self, text: str) -> bool:
+        form = text if self.caseless else screen_form(text)
+        for literal in self.literals:
+            if literal in form:
+                return True
+        return False
+
+
 def is_anchored_at_start(pattern: re.Pattern) -> bool:
     """True when every match starts at the beginning of the text: a search is one attempt, no screen needed."""
     try:

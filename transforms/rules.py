@@ -23,7 +23,7 @@ from transforms.config_checks import (
 )
 from transforms.content_region import ContentSelectionSettings, compile_content_selection
 from transforms.html_rules import HtmlRules, compile_html_rules
-from transforms.literal_screen import ScreenedPatterns
+from transforms.literal_screen import RequiredLiterals, ScreenedPatterns
 from transforms.site_boilerplate import SiteBoilerplateSettings
 
 # configs/ is shipped as package data, so workers and wheel installs find the same file.
@@ -73,6 +73,7 @@ class CitationRules:
     reference_item: re.Pattern
     reference_heading: re.Pattern
     max_item_chars: int
+    inline_marker_screen: RequiredLiterals | None = None  # a text without its literals has no marker
 
 
 @dataclass(frozen=True, slots=True)
@@ -224,11 +225,13 @@ def _compile_citation_rules(raw: object) -> CitationRules:
     missing_groups = {"id", "text"} - set(item.groupindex)
     if missing_groups:
         raise ConfigError("citations.reference_item: needs named groups (?P<id>...) and (?P<text>...)")
+    inline_marker = compile_pattern(section["inline_marker"], "citations.inline_marker")
     return CitationRules(
-        inline_marker=compile_pattern(section["inline_marker"], "citations.inline_marker"),
+        inline_marker=inline_marker,
         reference_item=item,
         reference_heading=compile_pattern(section["reference_heading"], "citations.reference_heading"),
         max_item_chars=int(require_number(section.get("max_item_chars", 600), "citations.max_item_chars", minimum=1)),
+        inline_marker_screen=RequiredLiterals.of(inline_marker),
     )
 
 
