@@ -11,6 +11,7 @@ Any Beam pipeline option (--runner, --direct_num_workers, ...) passes through to
 from __future__ import annotations
 
 import argparse
+import datetime
 import sys
 
 import apache_beam as beam
@@ -18,6 +19,20 @@ from apache_beam.io.filesystem import CompressionTypes
 from apache_beam.io.filesystems import FileSystems
 from apache_beam.options.pipeline_options import PipelineOptions, StandardOptions
 
+from pipelines.partitions import (
+    DATE_PLACEHOLDER,
+    PartitionError,
+    check_target,
+    discard,
+    new_run_id,
+    publish,
+    remove_stale_staging,
+    resolve_output,
+    staging_folder,
+    success_manifest,
+    today_utc,
+    write_manifest,
+)
 from transforms.clean import ARTICLES, REJECTS, CleanArticles
 from transforms.config_checks import ConfigError
 from transforms.corpus import CleanCorpus
@@ -44,7 +59,17 @@ class CleanArticlesOptions(PipelineOptions):
         parser.add_argument(
             "--input", action="append", help="file or glob to read (repeatable); local paths, gs://, s3://"
         )
-        parser.add_argument("--output", help="directory for articles*, rejects*, filtered* and _report.json")
+        parser.add_argument(
+            "--output",
+            help="output folder (articles*, rejects*, ..., _report.json, report.md, _SUCCESS); "
+            "may hold {date}, e.g. out/dt={date}",
+        )
+        parser.add_argument(
+            "--date", default=None, help="the partition date for {date} in --output (default: today, UTC)"
+        )
+        parser.add_argument(
+            "--overwrite", action="store_true", help="replace an existing output folder (else the run refuses)"
+        )
         parser.add_argument(
             "--format", default="auto", choices=FORMATS, help="input format; auto picks by file extension"
         )
@@ -61,7 +86,7 @@ class CleanArticlesOptions(PipelineOptions):
         parser.add_argument("--config", default=None, help="rules YAML (default: the bundled configs/default.yaml)")
 
 
-def build_pipeline(pipeline: beam.Pipeline, options: CleanArticlesOptions, config, fields) -> None:
+def build_pipeline(pipeline: beam.Pipeline, options: CleanArticlesOptions, config, fields, output_dir: str) -> None:
     settings = ReadSettings(input_format=options.format, fields=fields, limits=config.limits)
     read = pipeline | "Read" >> ReadDocuments(options.input, settings)
     # One big input file must not pin all its documents to the worker that read it.
@@ -72,7 +97,7 @@ def build_pipeline(pipeline: beam.Pipeline, options: CleanArticlesOptions, confi
     def write(records, name: str) -> None:
         compression = "gzip" if options.compress else options.output_compression
         records | f"Write{name.title().replace('_', '')}" >> WriteRecords(
-            options.output, name, options.output_format, compression
+            output_dir, name, options.output_format, compression
         )
 
     write(corpus["articles"], "articles")
@@ -80,16 +105,20 @@ def build_pipeline(pipeline: beam.Pipeline, options: CleanArticlesOptions, confi
     write((read[FILTERED], corpus["filtered"]) | "AllFiltered" >> beam.Flatten(), "filtered")
     write(corpus["duplicates"], "duplicates")
     write(corpus["mined"], "site_boilerplate")
-    (corpus["articles"], corpus["mined"]) | "SummarizeCorpus" >> SummarizeCorpus(options.output)
+    (corpus["articles"], corpus["mined"]) | "SummarizeCorpus" >> SummarizeCorpus(output_dir)
 
 
-def unmatched_inputs(patterns: list[str]) -> list[str]:
+def matched_inputs(patterns: list[str]) -> tuple[list[str], list[str]]:
+    """(every matched file path, the patterns that match nothing)."""
     results = FileSystems.match(patterns)
-    return [pattern for pattern, result in zip(patterns, results, strict=True) if not result.metadata_list]
+    files = [found.path for result in results for found in result.metadata_list]
+    missing = [pattern for pattern, result in zip(patterns, results, strict=True) if not result.metadata_list]
+    return files, missing
 
 
 def run(argv: list[str] | None = None) -> int:
     """Run the job; returns the exit code (0 ok, 1 run failed, 2 bad arguments or config)."""
+    started = datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
     options = PipelineOptions(argv if argv is not None else sys.argv[1:])
     cleaner_options = options.view_as(CleanArticlesOptions)
     problems = []
@@ -102,15 +131,15 @@ def run(argv: list[str] | None = None) -> int:
         return EXIT_BAD_ARGUMENTS
     try:
         config = load_config(cleaner_options.config)
-    except ConfigError as error:
-        print(f"article-cleaner: invalid config: {error}", file=sys.stderr)
-        return EXIT_BAD_ARGUMENTS
-    try:
         fields = parse_field_map(cleaner_options.field_map)
-    except FieldMapError as error:
-        print(f"article-cleaner: {error}", file=sys.stderr)
+        date = cleaner_options.date or today_utc()
+        target = resolve_output(cleaner_options.output, date)
+        check_target(target, cleaner_options.overwrite)
+    except (ConfigError, FieldMapError, PartitionError) as error:
+        prefix = "invalid config: " if isinstance(error, ConfigError) else ""
+        print(f"article-cleaner: {prefix}{error}", file=sys.stderr)
         return EXIT_BAD_ARGUMENTS
-    missing = unmatched_inputs(cleaner_options.input)
+    input_files, missing = matched_inputs(cleaner_options.input)
     if missing:
         print(f"article-cleaner: no file matches --input {missing[0]!r}", file=sys.stderr)
         return EXIT_BAD_ARGUMENTS
@@ -118,17 +147,46 @@ def run(argv: list[str] | None = None) -> int:
     if standard.runner is None:
         standard.runner = DEFAULT_RUNNER
 
-    pipeline = beam.Pipeline(options=options)
-    build_pipeline(pipeline, cleaner_options, config, fields)
-    result = pipeline.run()
-    result.wait_until_finish()
+    remove_stale_staging(target)
+    run_id = new_run_id()
+    staging = staging_folder(target, run_id)
+    try:
+        FileSystems.mkdirs(staging)
+        pipeline = beam.Pipeline(options=options)
+        build_pipeline(pipeline, cleaner_options, config, fields, staging)
+        result = pipeline.run()
+        result.wait_until_finish()
+    except Exception as error:  # the run failed: nothing is published, the staging folder goes
+        discard(staging)
+        print(f"article-cleaner: the run failed: {type(error).__name__}: {error}", file=sys.stderr)
+        return EXIT_RUN_FAILED
     summary = summarize_metrics(result)
     report = summary.as_report(config.fingerprint)
-    report_path = write_report(cleaner_options.output, report)
-    markdown_path = write_markdown_report(cleaner_options.output, report)
+    write_report(staging, report)
+    write_markdown_report(staging, report)
     print(summary.as_table())
-    print(f"report: {report_path}, {markdown_path}")
-    return EXIT_OK if summary.is_balanced() else EXIT_RUN_FAILED
+    if not summary.is_balanced():
+        discard(staging)
+        print("article-cleaner: inputs are unaccounted for; nothing was published", file=sys.stderr)
+        return EXIT_RUN_FAILED
+    manifest = success_manifest(
+        target=target,
+        date=date if DATE_PLACEHOLDER in cleaner_options.output else None,
+        run_id=run_id,
+        started=started,
+        report=report,
+        inputs=input_files,
+        config_fingerprint=config.fingerprint,
+        options={
+            "runner": standard.runner,
+            "format": cleaner_options.format,
+            "output_format": cleaner_options.output_format,
+        },
+    )
+    write_manifest(staging, manifest)
+    publish(staging, target)
+    print(f"output: {target} (report.md, _report.json, _SUCCESS)")
+    return EXIT_OK
 
 
 def explain(argv: list[str]) -> int:

@@ -53,7 +53,7 @@ def test_explain_command_prints_the_blocks_of_one_jsonl_record(capsys):
     from pipelines.clean_articles import explain
     from tests.conftest import REPO_ROOT
 
-    assert explain([str(REPO_ROOT / "examples" / "articles.jsonl"), "--record", "1", "--width", "120"]) == 0
+    assert explain([str(REPO_ROOT / "examples" / "inputs" / "articles.jsonl"), "--record", "1", "--width", "120"]) == 0
     output = capsys.readouterr().out
     assert output.splitlines()[0] == "articles.jsonl:1"
     rows = [line.split()[:2] for line in output.splitlines()[3:-2]]
@@ -65,4 +65,4 @@ def test_explain_command_prints_the_blocks_of_one_jsonl_record(capsys):
         ["reference", "citations.reference_item"],
         ["reference", "citations.reference_item"],
     ]
-    assert explain([str(REPO_ROOT / "examples" / "articles.jsonl"), "--record", "9"]) == 2
+    assert explain([str(REPO_ROOT / "examples" / "inputs" / "articles.jsonl"), "--record", "9"]) == 2

@@ -102,7 +102,7 @@ def test_cli_refuses_a_bad_config_and_a_missing_input_with_exit_code_2(tmp_path,
 
 
 def test_two_runs_over_the_same_inputs_give_byte_identical_records(tmp_path):
-    shutil.copytree(REPO_ROOT / "examples", tmp_path / "in")
+    shutil.copytree(REPO_ROOT / "examples" / "inputs", tmp_path / "in")
     (tmp_path / "in" / "crawl.warc.gz").write_bytes((HOSTILE_DIR / "mixed.warc.gz").read_bytes())
     (tmp_path / "in" / "types.jsonl").write_bytes((HOSTILE_DIR / "wrong-types.jsonl").read_bytes())
     runs = []

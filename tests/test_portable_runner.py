@@ -111,7 +111,7 @@ def records(directory: Path) -> list[dict]:
 
 def test_portable_runner_with_wheel_only_workers_gives_the_local_runners_records(portable_services, tmp_path):
     job_endpoint, worker_endpoint = portable_services
-    inputs = [str(REPO_ROOT / "examples" / "*")]
+    inputs = [str(REPO_ROOT / "examples" / "inputs" / "*")]
     local_out, portable_out = tmp_path / "local", tmp_path / "portable"
     assert run(["--input", *inputs, "--output", str(local_out)]) == 0
     portable_arguments = [
