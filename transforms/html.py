@@ -61,7 +61,11 @@ def parse_html(html: str, rules: HtmlRules, url: str | None = None) -> ParsedPag
     tree = LexborHTMLParser(html or "")
     metadata_nodes, paragraphs = [], []
     for node in tree.css(f"{_SCAN_SELECTOR}, {rules.content.paragraph_selector}"):
-        (metadata_nodes if node.tag in _METADATA_TAGS else paragraphs).append(node)
+        tag = node.tag  # a property call that costs as much as a dict build: read once, passed on
+        if tag in _METADATA_TAGS:
+            metadata_nodes.append((node, tag))
+        else:
+            paragraphs.append((node, tag))
     metadata, first_heading = _read_metadata(metadata_nodes, rules, url)
     body = tree.body
     if body is None:
@@ -89,7 +93,7 @@ def parse_html(html: str, rules: HtmlRules, url: str | None = None) -> ParsedPag
 # --- metadata ---------------------------------------------------------------------------------
 
 
-def _read_metadata(nodes: list[LexborNode], rules: HtmlRules, url: str | None) -> tuple[dict, str | None]:
+def _read_metadata(nodes: list[tuple[LexborNode, str]], rules: HtmlRules, url: str | None) -> tuple[dict, str | None]:
     """title, url, published, author, site_name from meta tags, JSON-LD and markup, best source first.
 
     Also returns the text of the page's first h1, the headline the body must not repeat.
@@ -98,8 +102,7 @@ def _read_metadata(nodes: list[LexborNode], rules: HtmlRules, url: str | None) -
     canonical = page_title = first_heading = None
     time_datetime = None
     article: dict = {}
-    for node in nodes:
-        tag = node.tag
+    for node, tag in nodes:
         if tag == "h1":
             first_heading = first_heading or collapse_whitespace(node.text()) or None
             continue
@@ -239,7 +242,7 @@ def _class_id_words(attributes: dict, rules: HtmlRules, cache: dict) -> tuple[st
 
 
 def _select_containers(
-    body: LexborNode, paragraphs: list[LexborNode], rules: HtmlRules, word_cache: dict
+    body: LexborNode, paragraphs: list[tuple[LexborNode, str]], rules: HtmlRules, word_cache: dict
 ) -> tuple[list[LexborNode], int]:
     """The element(s) holding the article, and how many paragraph candidates the page had (blocks_in).
 
@@ -249,8 +252,8 @@ def _select_containers(
     content = rules.content
     parent_points: dict[int, list] = {}
     counted = 0
-    for paragraph in paragraphs:
-        if paragraph.tag in content.text_holder_tags:
+    for paragraph, tag in paragraphs:
+        if tag in content.text_holder_tags:
             # A div holding its own text (no <p>) is a paragraph, or a whole br-separated article:
             # each direct text run long enough counts as a paragraph of the div itself.
             direct_text = paragraph.text(deep=False, separator="\x00", strip=True, skip_empty=True)
