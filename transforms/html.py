@@ -487,7 +487,8 @@ class _ContentWalk:
         self._words_cache = word_cache
         self._parts: list[str] = []
         self._link_chars = 0
-        self._guard_chars = 0
+        self._guard_chars: int | None = None
+        self._container: LexborNode | None = None
         figure_tags = rules.captions.figure_tags
         # Skipped with their content (an img leaves its alt text); figures are taken as captions.
         self._skipped = (frozenset(rules.drop_tags) | rules.blocks.skip_tags | {"-comment"}) - figure_tags
@@ -496,9 +497,8 @@ class _ContentWalk:
         self._tag_rules = {tag: rules.removal.rules[index] for tag, index in rules.removal.by_tag.items()}
 
     def walk_container(self, container: LexborNode) -> None:
-        text = container.text()
-        guard = self.rules.removal_guard
-        self._guard_chars = max(guard.min_guarded_chars, int(len(text) * guard.max_share_of_content))
+        self._container = container
+        self._guard_chars = None  # from the container's text, read only if a removal could need it
         role = self.block_rules.roles.get(container.tag, "paragraph")
         self._walk(container, role)
         self._flush(role)
@@ -581,12 +581,24 @@ class _ContentWalk:
     def _remove(self, node: LexborNode, rule) -> bool:
         """Record and skip a matched element, unless it is a wrapper holding most of the article."""
         text = node.text(separator=" ", strip=True)
-        if len(text) > self._guard_chars and node.tag not in rule.matcher.tags:
+        if (
+            len(text) > self.rules.removal_guard.min_guarded_chars
+            and len(text) > self._guard()
+            and (node.tag not in rule.matcher.tags)
+        ):
             return False
         if text:
             self.chars_seen += len(text)
             self.removals.append(Removal(rule.kind, rule.id, _excerpt(text, self.rules.removal_text_chars)))
         return True
+
+    def _guard(self) -> int:
+        """The most text a removal may take out of the current container (a wrapper holds more)."""
+        if self._guard_chars is None:
+            guard = self.rules.removal_guard
+            length = len(self._container.text())
+            self._guard_chars = max(guard.min_guarded_chars, int(length * guard.max_share_of_content))
+        return self._guard_chars
 
     # --- captions ---
 
@@ -599,6 +611,7 @@ class _ContentWalk:
                 inner_words = _class_id_words(inner.attributes, self.rules, self._words_cache)
                 if inner_words and caption_rules.credit_words.matches(inner_words):
                     credit = collapse_whitespace(inner.text()) or None
+                    self._guard()  # measured on the container as it was, before this edit
                     inner.decompose()
                     break
             caption = node.css_first("figcaption")

@@ -219,6 +219,7 @@ class ScreenedPatterns:
     length_limits: tuple[int, ...]  # the distinct max lengths, ascending
     length_masks: tuple[int, ...]  # [i]: mask of the patterns that apply to texts of length_limits[i] chars
     joined_by_length: tuple[tuple[re.Pattern | None, tuple[int, ...]], ...]  # [i]: (alternation, group -> position)
+    literals_by_length: tuple[tuple[tuple[str, int], ...], ...]  # [i]: the literals some pattern of bucket i needs
 
     @classmethod
     def build(cls, patterns: list[tuple[re.Pattern, int]]) -> ScreenedPatterns:
@@ -241,14 +242,20 @@ class ScreenedPatterns:
             sum(1 << index for index, (_, max_length) in enumerate(patterns) if max_length >= limit) for limit in limits
         )
         joined_by_length = tuple(_join(patterns, length_mask & joined) for length_mask in length_masks)
+        literals = tuple(sorted(masks.items()))
+        literals_by_length = tuple(
+            tuple((literal, requiring) for literal, requiring in literals if requiring & length_mask)
+            for length_mask in length_masks
+        )
         return cls(
             tuple(pattern for pattern, _ in patterns),
-            tuple(sorted(masks.items())),
+            literals,
             screened,
             joined,
             limits,
             length_masks,
             joined_by_length,
+            literals_by_length,
         )
 
     def search(self, text: str) -> tuple[int, re.Match] | None:
@@ -267,7 +274,7 @@ class ScreenedPatterns:
         if mask & self.screened:
             form = screen_form(text)
             found = 0
-            for literal, requiring in self.literals:
+            for literal, requiring in self.literals_by_length[bucket]:
                 if literal in form:
                     found |= requiring
             mask &= ~self.screened | found
