@@ -9,7 +9,7 @@ from transforms.classify import classify_blocks
 from transforms.guards import TIME_BUDGET_EXCEEDED, Deadline, limit_violation, time_is_up
 from transforms.html import parse_html
 from transforms.language import LanguageDetector
-from transforms.records import Article, InputDocument, ParsedPage, Rejected
+from transforms.records import Article, InputDocument, LabelledBlock, ParsedPage, Rejected
 from transforms.rules import CleanerConfig
 from transforms.sites import site_of
 from transforms.text import parse_text
@@ -40,6 +40,18 @@ def parse_document(document: InputDocument, config: CleanerConfig) -> ParsedPage
     return page if document.title is None else replace(page, title=document.title)
 
 
+def label_blocks(page: ParsedPage, document: InputDocument, config: CleanerConfig) -> tuple[LabelledBlock, ...]:
+    """Labels of the page's blocks; text mode also locates the article among them by shape (an
+    HTML page's blocks come from the main content the parser already selected)."""
+    return classify_blocks(page.blocks, config, locate_article=document.text is not None)
+
+
+def extract_body(document: InputDocument, config: CleanerConfig) -> str:
+    """The body the pipeline writes for a document, without language id or corpus steps (benchmarks)."""
+    page = parse_document(document, config)
+    return "\n\n".join(body_paragraphs(label_blocks(page, document, config), config))
+
+
 def over_budget(document: InputDocument, deadline: Deadline, stage: str) -> Rejected:
     return rejection(document, TIME_BUDGET_EXCEEDED, f"over the {deadline.budget_seconds} s budget after {stage}")
 
@@ -58,7 +70,7 @@ def clean_document(
     page = parse_document(document, config)
     if time_is_up(deadline):
         return over_budget(document, deadline, "parsing")
-    labelled = classify_blocks(page.blocks, config, locate_article=document.text is not None)
+    labelled = label_blocks(page, document, config)
     if time_is_up(deadline):
         return over_budget(document, deadline, "classifying")
     body = body_paragraphs(labelled, config)

@@ -5,8 +5,7 @@ from __future__ import annotations
 import shutil
 from dataclasses import dataclass
 
-from transforms.classify import classify_blocks
-from transforms.cleaning import parse_document
+from transforms.cleaning import label_blocks, parse_document
 from transforms.records import BODY, InputDocument
 from transforms.rules import CleanerConfig
 
@@ -28,7 +27,7 @@ def explain_document(document: InputDocument, config: CleanerConfig) -> tuple[Ex
         rows.append(ExplainedBlock("title", _title_rule(document), page.title))
     rows += [ExplainedBlock(removal.kind, removal.rule, removal.text) for removal in page.removals]
     rows += [ExplainedBlock("caption", "html.caption", _caption_text(c.text, c.credit)) for c in page.captions]
-    for item in classify_blocks(page.blocks, config, locate_article=document.text is not None):
+    for item in label_blocks(page, document, config):
         label = KEPT if item.label == BODY else item.label
         text = _caption_text(item.block.text, item.block.credit) if item.label == "caption" else item.block.text
         if item.reference_id is not None:
