@@ -290,15 +290,15 @@ def _select_containers(
     for holder, points in parent_points.values():
         if ancestry.excluded(holder):
             continue
-        chain = ancestry.chain(holder)
-        for share, node in zip((content.parent_share, content.grandparent_share), chain, strict=False):
-            entry = scores.get(node.mem_id)
+        chain, chain_ids = ancestry.chain(holder), ancestry.chain_ids(holder)
+        for share, node, key in zip((content.parent_share, content.grandparent_share), chain, chain_ids, strict=False):
+            entry = scores.get(key)
             if entry is None:
-                scores[node.mem_id] = [node, points * share]
+                scores[key] = [node, points * share]
             else:
                 entry[1] += points * share
-        for node in chain:
-            mass[node.mem_id] = mass.get(node.mem_id, 0.0) + points
+        for key in chain_ids:
+            mass[key] = mass.get(key, 0.0) + points
     if not scores:
         return [body], counted
     for entry in scores.values():
@@ -350,9 +350,10 @@ class _Ancestry:
         self._facts: dict[int, tuple] = {}
         # The prose under each ancestor, boilerplate or not: what tells a wrapper from a box.
         self._mass: dict[int, float] = {}
+        self._chains: dict[int, tuple[list[LexborNode], list[int]]] = {}
         for holder, points in holders:
-            for node in self.chain(holder):
-                self._mass[node.mem_id] = self._mass.get(node.mem_id, 0.0) + points
+            for key in self.chain_ids(holder):
+                self._mass[key] = self._mass.get(key, 0.0) + points
         self._total_mass = self._mass.get(self.body_id, 0.0)
 
     def words(self, attributes: dict) -> tuple[str, ...]:
@@ -360,13 +361,30 @@ class _Ancestry:
 
     def chain(self, node: LexborNode) -> list[LexborNode]:
         """node and its ancestors up to body (included); iterative, pages nest thousands deep."""
-        nodes = []
-        while node is not None:
+        return self._chain(node)[0]
+
+    def chain_ids(self, node: LexborNode) -> list[int]:
+        """The mem_ids of chain(node)."""
+        return self._chain(node)[1]
+
+    def _chain(self, node: LexborNode) -> tuple[list[LexborNode], list[int]]:
+        start = node.mem_id
+        known = self._chains.get(start)
+        if known is not None:
+            return known
+        nodes, ids = [], []
+        key = start
+        while True:
             nodes.append(node)
-            if node.mem_id == self.body_id:
+            ids.append(key)
+            if key == self.body_id:
                 break
             node = node.parent
-        return nodes
+            if node is None:
+                break
+            key = node.mem_id
+        self._chains[start] = (nodes, ids)
+        return nodes, ids
 
     def facts(self, node: LexborNode) -> tuple:
         """(removal rule or None, hint weight, is a boundary hint) of a node, computed once."""

@@ -120,9 +120,11 @@ class RemovalIndex:
     def first_match(self, tag: str, attributes: dict, words: tuple[str, ...]) -> RemovalRule | None:
         best = self.by_tag.get(tag, len(self.rules))
         if attributes:  # most elements of a page have none: the tag alone decides
-            for name, patterns in self.by_attribute.items():
-                value = attributes.get(name)
-                if value is not None:
+            # Elements carry one or two attributes: look those up, not every configured name.
+            by_attribute = self.by_attribute
+            for name, value in attributes.items():
+                patterns = by_attribute.get(name)
+                if patterns is not None and value is not None:
                     for pattern, index in patterns:
                         if index < best and pattern.search(value):
                             best = index
@@ -200,9 +202,10 @@ class HintIndex:
         """(product of the weights of the hints the element matches, whether one is a boundary)."""
         matched = set(self.by_tag.get(tag, ()))
         if attributes:
-            for name, entries in self.by_attribute.items():
-                value = attributes.get(name)
-                if value is not None:
+            by_attribute = self.by_attribute
+            for name, value in attributes.items():
+                entries = by_attribute.get(name)
+                if entries is not None and value is not None:
                     for pattern, position in entries:
                         if position not in matched and pattern.search(value):
                             matched.add(position)
