@@ -305,3 +305,38 @@ def test_arbitrary_text_never_raises_and_blocks_are_whitespace_collapsed(text):
     page = parse_html(text, load_config().html)
     assert all(block.text and block.text == " ".join(block.text.split()) for block in page.blocks)
     assert 0.0 <= min((block.link_density for block in page.blocks), default=0.0) <= 1.0
+
+
+LEAD_FIGURE_PAGE = """<html><body><main><article>
+<h1>Ferry service resumes</h1>
+<figure class="lead"><img src="f.jpg" alt="The ferry leaves the harbour">
+<figcaption>The first ferry leaves Port Wren on Monday. (Ana Ruiz/Reuters)</figcaption></figure>
+<div class="article-text">
+<p>The island ferry resumed service on Monday after a three-week suspension caused by engine repairs.</p>
+<p>The operator said the timetable would return to normal by the weekend, with extra crossings in the evening.</p>
+<p>Residents had relied on a smaller boat that could carry only foot passengers and a handful of bicycles.</p>
+</div></article>
+<aside class="related-stories"><figure><img src="t.jpg" alt="x"><figcaption>Harbour dredging begins</figcaption></figure>
+<a href="/d">Harbour dredging begins next month</a></aside>
+</main></body></html>"""
+
+
+def test_lead_figure_beside_the_text_container_is_a_caption_but_a_sidebar_thumbnail_is_not(rules):
+    page = parse_html(LEAD_FIGURE_PAGE, rules)
+    assert [block.text[:20] for block in page.blocks] == ["The island ferry res", "The operator said th", "Residents had relied"]
+    assert page.captions == (Caption("The first ferry leaves Port Wren on Monday.", "Ana Ruiz/Reuters"),)
+    assert not any("first ferry" in removal.text for removal in page.removals)
+    assert any("Harbour dredging" in removal.text for removal in page.removals)
+
+
+def test_an_element_with_a_value_less_hidden_attribute_is_removed_as_hidden(rules):
+    page = parse_html(
+        "<html><body><article>"
+        "<p>The council met on Monday to discuss the new budget for the coming financial year in detail.</p>"
+        "<div hidden><p>Subscribe now and save 50 percent on your first year of unlimited access.</p></div>"
+        "<p>Members agreed to postpone the vote on library funding until the next session in March.</p>"
+        "</article></body></html>",
+        rules,
+    )
+    assert [block.text[:11] for block in page.blocks] == ["The council", "Members agr"]
+    assert [(r.kind, r.rule) for r in page.removals if "Subscribe" in r.text] == [("hidden", "hidden.attribute")]

@@ -79,7 +79,7 @@ def parse_html(html: str, rules: HtmlRules, url: str | None = None) -> ParsedPag
     walk = _ContentWalk(rules, headlines, word_cache)
     for container in containers:
         walk.walk_container(container)
-    before, after, outside_chars = _outside_removals(body, containers, rules, word_cache)
+    before, after, outside_chars = _outside_removals(body, containers, rules, word_cache, walk.take_outside_figures)
     return ParsedPage(
         blocks=tuple(walk.blocks),
         captions=tuple(walk.captions),
@@ -442,11 +442,13 @@ def _paragraph_points(text: str, length: int, content) -> float:
 
 
 def _outside_removals(
-    body: LexborNode, containers: list[LexborNode], rules: HtmlRules, word_cache: dict
+    body: LexborNode, containers: list[LexborNode], rules: HtmlRules, word_cache: dict, take_figures
 ) -> tuple[list[Removal], list[Removal], int]:
     """Report what lies outside the containers, in coarse pieces: each sibling along the path to body.
 
-    Returns the removals before and after the content, and the visible characters they held.
+    The article's own figures often sit beside its text container (a lead image above the body
+    div): inside the article, a figure no removal rule claims is taken as a caption (take_figures),
+    not reported. Returns the removals before and after the content, and the visible characters.
     """
     on_path = {container.mem_id for container in containers}
     node = containers[0]
@@ -459,6 +461,7 @@ def _outside_removals(
     before_levels, after_levels = [], []
     characters = 0
     node = containers[0].parent if containers[0].mem_id != body.mem_id else None
+    figure_levels = _article_levels(node, body)
     while node is not None:
         before, after = [], []
         side = before
@@ -475,6 +478,12 @@ def _outside_removals(
             characters += len(text)
             attributes = child.attributes
             rule = rules.removal.first_match(tag, attributes, _class_id_words(attributes, rules, word_cache))
+            if rule is None and node.mem_id in figure_levels and take_figures(child, tag):
+                if tag in rules.captions.figure_tags:
+                    continue
+                text = child.text(separator=" ", strip=True)  # what is left beside the figures
+                if not text:
+                    continue
             kind, rule_id = (rule.kind, rule.id) if rule else (content.outside_kind, content.outside_rule)
             side.append(Removal(kind, rule_id, _excerpt(text, rules.removal_text_chars)))
         before_levels.append(before)
@@ -485,6 +494,18 @@ def _outside_removals(
     before_removals = [removal for level in reversed(before_levels) for removal in level]
     after_removals = [removal for level in after_levels for removal in level]
     return before_removals, after_removals, characters
+
+
+def _article_levels(first: LexborNode | None, body: LexborNode) -> set[int]:
+    """The ancestors of the content whose other children belong to the article: up to the nearest
+    <article> (or <main>) element, or the content's parent alone when there is none."""
+    levels, node = [], first
+    while node is not None and node.mem_id != body.mem_id:
+        levels.append(node.mem_id)
+        if node.tag in ("article", "main"):
+            return set(levels)
+        node = node.parent
+    return set(levels[:1])
 
 
 # --- the walk over the main content -----------------------------------------------------------
@@ -646,6 +667,17 @@ class _ContentWalk:
             self._add_caption("", node.text())
             return True
         return False
+
+    def take_outside_figures(self, node: LexborNode, tag: str) -> bool:
+        """Take the figures in or of an element beside the content as captions, then drop them from
+        it; False when it holds none."""
+        figure_tags = self.rules.captions.figure_tags
+        figures = [node] if tag in figure_tags else node.css(", ".join(sorted(figure_tags)))
+        for figure in figures:
+            self._take_caption(figure, figure.tag, ())
+            if figure is not node:
+                figure.decompose()
+        return bool(figures)
 
     def _take_alt(self, image: LexborNode) -> None:
         alt = image.attributes.get("alt") or ""

@@ -124,7 +124,8 @@ class RemovalIndex:
             by_attribute = self.by_attribute
             for name, value in attributes.items():
                 patterns = by_attribute.get(name)
-                if patterns is not None and value is not None:
+                if patterns is not None:
+                    value = value or ""  # <div hidden>: Lexbor gives a value-less attribute as None
                     for pattern, index in patterns:
                         if index < best and pattern.search(value):
                             best = index
