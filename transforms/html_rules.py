@@ -6,7 +6,14 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from transforms.config_checks import ConfigError
+from transforms.config_checks import (
+    ConfigError,
+    compile_pattern,
+    reject_unknown_keys,
+    require_keys,
+    require_list,
+    require_mapping,
+)
 
 # Class and id values are split into lower-case words at punctuation and camelCase humps, so that
 # "share" matches "article__share", "share-bar" and "shareBar" but not "shared" or "sharepoint".
@@ -304,22 +311,14 @@ class HtmlRules:
 
 
 def _mapping(section: Any, path: str, required: set[str], optional: set[str] = frozenset()) -> dict:
-    if not isinstance(section, dict):
-        raise ConfigError(f"{path}: expected a mapping, got {type(section).__name__}")
-    for key in section:
-        if key not in required and key not in optional:
-            allowed = ", ".join(sorted(required | set(optional)))
-            raise ConfigError(f"{path}.{key}: unknown key (allowed: {allowed})")
-    for key in sorted(required):
-        if key not in section:
-            raise ConfigError(f"{path}.{key}: missing")
+    require_mapping(section, path)
+    reject_unknown_keys(section, set(required) | set(optional), path)
+    require_keys(section, set(required), path)
     return section
 
 
 def _list(value: Any, path: str) -> list:
-    if not isinstance(value, list):
-        raise ConfigError(f"{path}: expected a list, got {type(value).__name__}")
-    return value
+    return require_list(value, path)
 
 
 def _string(value: Any, path: str) -> str:
@@ -353,10 +352,7 @@ def _choice(value: Any, path: str, allowed: tuple[str, ...]) -> str:
 def _regex(value: Any, path: str, allow_empty: bool = False) -> re.Pattern[str]:
     if not (allow_empty and value == ""):
         _string(value, path)
-    try:
-        return re.compile(value, re.IGNORECASE)
-    except re.error as error:
-        raise ConfigError(f"{path}: invalid regular expression {value!r}: {error}") from None
+    return compile_pattern(value, path)
 
 
 def _selector(value: Any, path: str) -> str:
