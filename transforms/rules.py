@@ -78,9 +78,13 @@ class CitationRules:
 
 @dataclass(frozen=True, slots=True)
 class LanguageSettings:
-    sample_chars: int
-    seed: int
-    min_chars: int
+    """How language is identified (transforms/language.py): see the `language:` section of the config."""
+
+    sample_chars: int  # the detector reads at most this many characters of the body
+    seed: int  # langdetect's seed, for the texts it decides itself
+    min_chars: int  # a shorter body has no language
+    max_trial_disagreement: float = 0.05  # above this estimated chance, langdetect itself decides
+    script_share: float = 0.9  # share of the non-Latin characters a single-language script must hold
 
 
 @dataclass(frozen=True, slots=True)
@@ -237,11 +241,21 @@ def _compile_citation_rules(raw: object) -> CitationRules:
 
 def _compile_language_settings(raw: object) -> LanguageSettings:
     section = require_mapping(raw, "language")
-    reject_unknown_keys(section, {"sample_chars", "seed", "min_chars"}, "language")
+    reject_unknown_keys(
+        section, {"sample_chars", "seed", "min_chars", "max_trial_disagreement", "script_share"}, "language"
+    )
     return LanguageSettings(
-        sample_chars=int(require_number(section.get("sample_chars", 2000), "language.sample_chars", minimum=1)),
+        sample_chars=int(require_number(section.get("sample_chars", 10000), "language.sample_chars", minimum=1)),
         seed=int(require_number(section.get("seed", 0), "language.seed", minimum=0)),
         min_chars=int(require_number(section.get("min_chars", 20), "language.min_chars", minimum=0)),
+        max_trial_disagreement=float(
+            require_number(
+                section.get("max_trial_disagreement", 0.05), "language.max_trial_disagreement", minimum=0, maximum=0.5
+            )
+        ),
+        script_share=float(
+            require_number(section.get("script_share", 0.9), "language.script_share", minimum=0.5, maximum=1)
+        ),
     )
 
 
