@@ -84,13 +84,22 @@ class CleanArticlesOptions(PipelineOptions):
         )
         parser.add_argument("--compress", action="store_true", help="same as --output_compression gzip")
         parser.add_argument("--config", default=None, help="rules YAML (default: the bundled configs/default.yaml)")
+        parser.add_argument(
+            "--spread_documents",
+            action="store_true",
+            help="shuffle documents over the workers after reading (for inputs of a few big files; "
+            "by default each worker reads and cleans whole files)",
+        )
 
 
 def build_pipeline(pipeline: beam.Pipeline, options: CleanArticlesOptions, config, fields, output_dir: str) -> None:
     settings = ReadSettings(input_format=options.format, fields=fields, limits=config.limits)
     read = pipeline | "Read" >> ReadDocuments(options.input, settings)
-    # One big input file must not pin all its documents to the worker that read it.
-    documents = read[DOCUMENTS] | "Spread" >> beam.Reshuffle()
+    documents = read[DOCUMENTS]
+    if options.spread_documents:
+        # A few big input files: spread their documents over the workers, at the price of shuffling
+        # every raw input once (by default only the matched files are spread; see ReadDocuments).
+        documents = documents | "SpreadDocuments" >> beam.Reshuffle()
     cleaned = documents | "CleanArticles" >> CleanArticles(config)
     corpus = cleaned[ARTICLES] | "CleanCorpus" >> CleanCorpus(config.corpus)
 

@@ -461,6 +461,9 @@ class ReadDocuments(beam.PTransform):
             pbegin
             | "Patterns" >> beam.Create(self._patterns)
             | "Match" >> fileio.MatchAll()
+            # Files, not documents, are spread over the workers: shuffling every raw page cost more
+            # than cleaning it and held the whole corpus in the runner (benchmarks/throughput.py).
+            | "SpreadFiles" >> beam.Reshuffle()
             | "Open" >> fileio.ReadMatches()
             | "Parse" >> beam.ParDo(ReadInputFile(self._settings)).with_outputs(REJECTS, FILTERED, main=DOCUMENTS)
         )
