@@ -16,6 +16,10 @@
    language excluded) over the naive-text versions of the pages, in docs/s on one core.
 
 --memory-check instead runs the pipeline at 1,000 and 20,000 documents and prints both peaks.
+
+The corpus steps (site boilerplate mining, dedup) are off by default: the copies of a page are
+exact duplicates and, sharing their canonical URL's site, each other's boilerplate, so with them on
+(--corpus-steps) nearly every document is filtered and the writers see almost nothing.
 """
 
 from __future__ import annotations
@@ -35,6 +39,8 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
+
+import yaml
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SHARED = REPO_ROOT.parent / "shared"
@@ -102,7 +108,20 @@ class PipelineRun:
         return self.documents / self.seconds
 
 
-def run_pipeline(corpus: Path, output: Path, documents: int, mode: str, workers: int) -> PipelineRun:
+def page_level_config(destination: Path) -> Path:
+    """The bundled config with the corpus steps off: copies of one page are duplicates and, on one
+    site, each other's boilerplate, so with them on almost nothing reaches the writers."""
+    from transforms.rules import DEFAULT_CONFIG_PATH
+
+    raw = yaml.safe_load(DEFAULT_CONFIG_PATH.read_text(encoding="utf-8"))
+    raw["corpus"] = {"site_boilerplate": {"enabled": False}, "deduplicate": False, "languages": []}
+    destination.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    return destination
+
+
+def run_pipeline(
+    corpus: Path, output: Path, documents: int, mode: str, workers: int, config: Path | None
+) -> PipelineRun:
     command = [
         sys.executable,
         "-m",
@@ -112,6 +131,7 @@ def run_pipeline(corpus: Path, output: Path, documents: int, mode: str, workers:
         "--output",
         str(output),
         "--overwrite",
+        *(["--config", str(config)] if config else []),
         "--direct_running_mode",
         mode,
         "--direct_num_workers",
@@ -270,8 +290,9 @@ def pipeline_at(pages, documents: int, scratch: Path, args) -> PipelineRun:
     corpus = scratch / f"corpus-{documents}"
     write_corpus(pages, documents, corpus)
     output = (args.keep or scratch) / f"out-{documents}"
+    config = None if args.corpus_steps else page_level_config(scratch / "page-level.yaml")
     try:
-        return run_pipeline(corpus, output, documents, args.mode, args.workers)
+        return run_pipeline(corpus, output, documents, args.mode, args.workers, config)
     finally:
         shutil.rmtree(corpus, ignore_errors=True)
 
@@ -285,11 +306,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", type=Path, help="keep the pipeline's output under this directory")
     parser.add_argument("--memory-check", action="store_true", help="peak RSS at 1,000 and 20,000 documents")
     parser.add_argument("--bench", type=Path, default=SHARED / "benchmarks" / "article-extraction")
+    parser.add_argument(
+        "--corpus-steps",
+        action="store_true",
+        help="keep site boilerplate mining and dedup on (on this corpus of copies they filter almost everything)",
+    )
     args = parser.parse_args(argv)
 
     pages = load_pages(args.bench)
     print(f"{time.strftime('%Y-%m-%d')}  {machine()}")
-    print(f"pipeline: --direct_running_mode {args.mode} --direct_num_workers {args.workers}")
+    print(f"pipeline: --direct_running_mode {args.mode} --direct_num_workers {args.workers}", end="")
+    print("" if args.corpus_steps else "; corpus steps off (every copy is cleaned and written)")
     with tempfile.TemporaryDirectory() as scratch_name:
         scratch = Path(scratch_name)
         if args.memory_check:
