@@ -175,8 +175,8 @@ def run(argv: list[str] | None = None) -> int:
     write_markdown_report(staging, report)
     print(summary.as_table())
     if not summary.is_balanced():
-        discard(staging)
-        print("article-cleaner: inputs are unaccounted for; nothing was published", file=sys.stderr)
+        # Kept for inspection (its report says what is missing); the next run of this output clears it.
+        print(f"article-cleaner: inputs are unaccounted for; nothing was published (see {staging})", file=sys.stderr)
         return EXIT_RUN_FAILED
     manifest = success_manifest(
         target=target,
