@@ -47,6 +47,8 @@ from transforms.sources import DOCUMENTS, FILTERED, FORMATS, ReadDocuments, Read
 
 # The in-process runner: Beam's default DirectRunner first tries Prism, which downloads a binary.
 DEFAULT_RUNNER = "FnApiRunner"
+# Runners that keep shuffled data in the launcher's memory.
+LOCAL_RUNNERS = frozenset({"FnApiRunner", "DirectRunner", "BundleBasedDirectRunner", "SwitchingDirectRunner"})
 
 EXIT_OK = 0
 EXIT_RUN_FAILED = 1
@@ -86,17 +88,25 @@ class CleanArticlesOptions(PipelineOptions):
         parser.add_argument("--config", default=None, help="rules YAML (default: the bundled configs/default.yaml)")
         parser.add_argument(
             "--spread_documents",
-            action="store_true",
-            help="shuffle documents over the workers after reading (for inputs of a few big files; "
-            "by default each worker reads and cleans whole files)",
+            default="auto",
+            choices=("auto", "yes", "no"),
+            help="shuffle documents over the workers after reading (yes), or let each worker clean whole "
+            "files (no); auto: yes on distributed runners, no on the local ones, which hold a shuffle in memory",
         )
+
+
+def spreads_documents(choice: str, runner: str | None) -> bool:
+    """Whether to shuffle documents after reading (see --spread_documents)."""
+    if choice != "auto":
+        return choice == "yes"
+    return (runner or DEFAULT_RUNNER) not in LOCAL_RUNNERS
 
 
 def build_pipeline(pipeline: beam.Pipeline, options: CleanArticlesOptions, config, fields, output_dir: str) -> None:
     settings = ReadSettings(input_format=options.format, fields=fields, limits=config.limits)
     read = pipeline | "Read" >> ReadDocuments(options.input, settings)
     documents = read[DOCUMENTS]
-    if options.spread_documents:
+    if spreads_documents(options.spread_documents, pipeline.options.view_as(StandardOptions).runner):
         # A few big input files: spread their documents over the workers, at the price of shuffling
         # every raw input once (by default only the matched files are spread; see ReadDocuments).
         documents = documents | "SpreadDocuments" >> beam.Reshuffle()

@@ -148,3 +148,12 @@ def test_clean_articles_transform_is_usable_in_another_pipeline(config):
             equal_to([("b", "empty_input")]),
             label="rejects",
         )
+
+
+def test_documents_are_spread_by_default_only_on_distributed_runners():
+    from pipelines.clean_articles import spreads_documents
+
+    assert not spreads_documents("auto", None)
+    assert not spreads_documents("auto", "FnApiRunner")
+    assert spreads_documents("auto", "DataflowRunner") and spreads_documents("auto", "PortableRunner")
+    assert spreads_documents("yes", "FnApiRunner") and not spreads_documents("no", "DataflowRunner")
