@@ -8,6 +8,7 @@ from transforms.citations import strip_inline_markers
 from transforms.literal_screen import (
     RequiredLiterals,
     ScreenedPatterns,
+    ScreenForms,
     is_anchored_at_start,
     required_literals,
     screen_form,
@@ -76,6 +77,26 @@ def test_the_screened_search_finds_what_a_plain_loop_over_the_rules_finds(text):
     )
     found = CONFIG.pattern_search.search(text)
     assert (found[0] if found else None) == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.text(alphabet=st.sampled_from(list("abcdeilmnoprstuwy -.:|/©()İıſ0123\n")) | st.characters(), max_size=80)
+        | st.sampled_from(["Photo: Jane Doe/Reuters", "Share this", "Enter your emaİl", "x" * 700]),
+        max_size=12,
+    )
+)
+def test_screening_a_page_at_once_finds_what_screening_each_text_finds(texts):
+    for search in (CONFIG.pattern_search, CONFIG.captions.credit_search):
+        forms = ScreenForms.of(texts, search.max_length)
+        present = search.literals_present(forms)
+        for text, text_present in zip(texts, present, strict=True):
+            assert search.search(text, text_present) == search.search(text) or (
+                search.search(text) is not None
+                and search.search(text, text_present)[0] == search.search(text)[0]
+                and search.search(text, text_present)[1].span() == search.search(text)[1].span()
+            )
 
 
 def test_the_screened_search_agrees_with_a_plain_loop_on_real_boilerplate_lines():

@@ -10,9 +10,12 @@ from transforms.rules import CaptionRules
 _TRAILING_PUNCTUATION = re.compile(r"[\s.,;:!?…]+$")
 
 
-def split_caption(text: str, rules: CaptionRules) -> tuple[Caption, str] | None:
-    """(caption, rule id) when the paragraph is a caption ending in a photo credit, else None."""
-    found = rules.credit_search.search(text)
+def split_caption(text: str, rules: CaptionRules, present: int | None = None) -> tuple[Caption, str] | None:
+    """(caption, rule id) when the paragraph is a caption ending in a photo credit, else None.
+
+    present: the text's entry of rules.credit_search.literals_present(), when a page was screened at once.
+    """
+    found = rules.credit_search.search(text, present)
     if found is None:
         return None
     index, match = found

@@ -7,6 +7,7 @@ from dataclasses import replace
 from transforms.captions import is_repeated_caption, split_caption
 from transforms.citations import find_reference_list, strip_inline_markers
 from transforms.content_region import select_main_content
+from transforms.literal_screen import ScreenForms
 from transforms.records import BODY, CAPTION, REFERENCE, Block, Caption, LabelledBlock
 from transforms.rules import CleanerConfig, PatternRule
 
@@ -20,14 +21,21 @@ def match_pattern_rule(text: str, config: CleanerConfig) -> PatternRule | None:
     return config.pattern_rules[found[0]] if found is not None else None
 
 
-def label_block(block: Block, config: CleanerConfig) -> LabelledBlock:
-    """The decision for one block on its own, before its neighbours are considered."""
+def label_block(
+    block: Block, config: CleanerConfig, rule_literals: int | None = None, credit_literals: int | None = None
+) -> LabelledBlock:
+    """The decision for one block on its own, before its neighbours are considered.
+
+    rule_literals, credit_literals: the block's entries of literals_present() of the pattern rules
+    and of the credit patterns, when the page's blocks were screened at once (see classify_blocks).
+    """
     if block.role == "caption":
         return LabelledBlock(block, CAPTION, "html.caption")
-    rule = match_pattern_rule(block.text, config)
-    if rule is not None:
+    found = config.pattern_search.search(block.text, rule_literals)
+    if found is not None:
+        rule = config.pattern_rules[found[0]]
         return LabelledBlock(block, rule.kind, rule.id)
-    caption = split_caption(block.text, config.captions)
+    caption = split_caption(block.text, config.captions, credit_literals)
     if caption is not None:
         found, rule_id = caption
         return LabelledBlock(replace(block, text=found.text, credit=found.credit, role="caption"), CAPTION, rule_id)
@@ -42,7 +50,17 @@ def classify_blocks(
     locate_article: find the article among menus, teasers and footers from the blocks' shape (text
     mode); an HTML page's blocks come from the main content the parser already selected.
     """
-    labelled = [label_block(block, config) for block in blocks]
+    # The rules' literal pre-checks look through the whole page once rather than through each block.
+    forms = ScreenForms.of(
+        [block.text for block in blocks],
+        max(config.pattern_search.max_length, config.captions.credit_search.max_length),
+    )
+    rule_literals = config.pattern_search.literals_present(forms)
+    credit_literals = config.captions.credit_search.literals_present(forms)
+    labelled = [
+        label_block(block, config, rule_present, credit_present)
+        for block, rule_present, credit_present in zip(blocks, rule_literals, credit_literals, strict=True)
+    ]
     labelled = _label_repeated_captions(labelled, config)
     labelled = _label_reference_list(labelled, config)
     if locate_article:

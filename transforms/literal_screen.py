@@ -11,8 +11,10 @@ the YAML cannot drift from its screen. Screens may let through texts the pattern
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import accumulate
 from re import _constants as sre_constants  # the parser behind re.compile; stable since Python 3.11
 from re import _parser as sre_parse
 
@@ -154,6 +156,44 @@ def _minimal(literals: frozenset[str]) -> frozenset[str]:
 
 
 @dataclass(frozen=True, slots=True)
+class ScreenForms:
+    """The screen forms of a page's texts, joined: literals are looked up once per page, not once per text.
+
+    text i's form is form[starts[i] : starts[i + 1] - 1]; a newline separates one from the next.
+    """
+
+    form: str
+    starts: tuple[int, ...]  # one more than there are texts: the last is len(form) + 1
+
+    @classmethod
+    def of(cls, texts: Sequence[str], max_length: int) -> ScreenForms:
+        """max_length: texts longer than this are left out (an empty form): no pattern applies to them."""
+        texts = [text if len(text) <= max_length else "" for text in texts]
+        joined = "\n".join(texts)
+        if joined.isascii():  # lower() keeps every length, and screen_form() is lower() here
+            forms: Sequence[str] = texts
+            form = joined.lower()
+        else:  # a fold may change a text's length (İ -> i̇): each text's own form
+            forms = [screen_form(text) for text in texts]
+            form = "\n".join(forms)
+        return cls(form, (0, *accumulate(len(text) + 1 for text in forms)))
+
+    def holding(self, literal: str) -> list[int]:
+        """Positions of the texts whose forms hold the literal, ascending.
+
+        A literal with a newline may also be found across two texts: a screen may let a text through.
+        """
+        form, starts = self.form, self.starts
+        found = []
+        position = form.find(literal)
+        while position >= 0:
+            index = bisect_right(starts, position) - 1
+            found.append(index)
+            position = form.find(literal, starts[index + 1])  # one hit per text is enough
+        return found
+
+
+@dataclass(frozen=True, slots=True)
 class RequiredLiterals:
     """One pattern's required literals as a pre-check: a text holding none of them cannot match."""
 
@@ -258,8 +298,25 @@ class ScreenedPatterns:
             literals_by_length,
         )
 
-    def search(self, text: str) -> tuple[int, re.Match] | None:
-        """(position of the first pattern that matches, its match), or None."""
+    @property
+    def max_length(self) -> int:
+        """The longest text a pattern applies to."""
+        return self.length_limits[-1] if self.length_limits else -1
+
+    def literals_present(self, forms: ScreenForms) -> list[int]:
+        """Per text, the mask of the screened patterns whose required literals it holds: what
+        search(text, present=...) would otherwise work out text by text."""
+        present = [0] * (len(forms.starts) - 1)
+        for literal, requiring in self.literals:
+            for index in forms.holding(literal):
+                present[index] |= requiring
+        return present
+
+    def search(self, text: str, present: int | None = None) -> tuple[int, re.Match] | None:
+        """(position of the first pattern that matches, its match), or None.
+
+        present: the text's entry of literals_present(), when a page's texts were screened at once.
+        """
         bucket = bisect_left(self.length_limits, len(text))
         if bucket == len(self.length_limits):
             return None
@@ -271,7 +328,9 @@ class ScreenedPatterns:
             if match is not None:
                 first_joined = positions[match.lastindex]
                 mask &= (1 << first_joined) - 1  # only earlier patterns can still take precedence
-        if mask & self.screened:
+        if present is not None:
+            mask &= ~self.screened | present
+        elif mask & self.screened:
             form = screen_form(text)
             found = 0
             for literal, requiring in self.literals_by_length[bucket]:

@@ -17,7 +17,8 @@ def split_paragraphs(text: str) -> list[str]:
     """
     normalized = text.replace("\r\n", "\n").replace("\r", "\n")
     chunks = _BLANK_LINE.split(normalized) if _BLANK_LINE.search(normalized) else normalized.split("\n")
-    paragraphs = (_WHITESPACE.sub(" ", chunk).strip() for chunk in chunks)
+    # str.split() splits on exactly the characters \s matches: the same as collapsing with a regex, faster.
+    paragraphs = (" ".join(chunk.split()) for chunk in chunks)
     return [paragraph for paragraph in paragraphs if paragraph]
 
 
