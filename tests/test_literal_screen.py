@@ -9,6 +9,7 @@ from transforms.literal_screen import (
     RequiredLiterals,
     ScreenedPatterns,
     ScreenForms,
+    ascii_starts,
     is_anchored_at_start,
     required_literals,
     screen_form,
@@ -42,6 +43,26 @@ def test_anchoring_is_read_from_the_pattern_and_multiline_is_not_anchored():
     assert is_anchored_at_start(re.compile(r"(?:^a|^b)c"))
     assert not is_anchored_at_start(re.compile(r"^a|b"))
     assert not is_anchored_at_start(re.compile(r"(?m)^a"))
+
+
+def test_ascii_starts_are_the_characters_a_match_can_begin_with_under_the_pattern_flags():
+    def starts(pattern):
+        bits = ascii_starts(pattern)
+        return "".join(chr(code) for code in range(128) if bits >> code & 1)
+
+    assert starts(re.compile(r"^(?:home|menu)\b", re.IGNORECASE)) == "HMhm"
+    assert starts(re.compile(r"^\(?(?:©\s*)?ap\b")) == "(a"  # © is not ASCII: such texts are not dispatched
+    assert starts(re.compile(r"^k", re.IGNORECASE)) == "Kk"
+    assert len(starts(re.compile(r"^(?:a|)b?"))) == 128  # can match the empty text: anything goes
+    assert len(starts(re.compile(r"^(?i:a)"))) == 128  # scoped flags: not read off
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(max_codepoint=127), min_size=1, max_size=40))
+def test_a_configured_anchored_rule_never_matches_a_text_starting_outside_its_ascii_starts(text):
+    for rule in CONFIG.pattern_rules:
+        if rule.pattern.match(text):
+            assert ascii_starts(rule.pattern) >> ord(text[0]) & 1, (rule.id, text)
 
 
 def test_screened_patterns_pick_the_first_pattern_in_order_within_its_length():

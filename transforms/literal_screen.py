@@ -15,7 +15,8 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import accumulate
-from re import _constants as sre_constants  # the parser behind re.compile; stable since Python 3.11
+from re import _compiler as sre_compile  # the parser and compiler behind re.compile; stable since Python 3.11
+from re import _constants as sre_constants
 from re import _parser as sre_parse
 
 # Under re.IGNORECASE an ASCII letter also matches these characters, which str.lower() does not
@@ -170,12 +171,13 @@ class ScreenForms:
         """max_length: texts longer than this are left out (an empty form): no pattern applies to them."""
         texts = [text if len(text) <= max_length else "" for text in texts]
         joined = "\n".join(texts)
-        if joined.isascii():  # lower() keeps every length, and screen_form() is lower() here
-            forms: Sequence[str] = texts
-            form = joined.lower()
-        else:  # a fold may change a text's length (İ -> i̇): each text's own form
+        form = screen_form(joined)
+        forms: Sequence[str] = texts
+        if len(form) != len(joined):  # a fold lengthened a character (İ -> i̇): each text's own form
             forms = [screen_form(text) for text in texts]
             form = "\n".join(forms)
+        # Otherwise every character folded to one character, and a text's own fold only differs from
+        # its share of the page's where a Σ ends a word: ASCII literals are found in the same places.
         return cls(form, (0, *accumulate(len(text) + 1 for text in forms)))
 
     def holding(self, literal: str) -> list[int]:
@@ -240,6 +242,68 @@ def _starts_anchored(items: list, multiline: bool) -> bool:
     return False
 
 
+def ascii_starts(pattern: re.Pattern) -> int:
+    """Bit c set when a match of the pattern at the start of a text may begin with chr(c), c < 128.
+
+    Read off the pattern's first character classes, each compiled alone and tried on every ASCII
+    character under the pattern's flags, so IGNORECASE and the like decide as they do in the pattern.
+    All bits when the first characters cannot be read off (or the pattern can match the empty text).
+    """
+    every = (1 << 128) - 1
+    try:
+        parsed = sre_parse.parse(pattern.pattern, pattern.flags)
+    except (re.error, TypeError):
+        return every
+    atoms = _first_atoms(list(parsed))
+    if atoms is None or atoms[1]:  # unknown, or the whole pattern can match without a character
+        return every
+    bits = 0
+    for atom in atoms[0]:
+        single = sre_compile.compile(sre_parse.SubPattern(parsed.state, [atom]), pattern.flags)
+        for code in range(128):
+            if single.match(chr(code)):
+                bits |= 1 << code
+    return bits
+
+
+_ATOMS = (sre_constants.LITERAL, sre_constants.NOT_LITERAL, sre_constants.IN, sre_constants.ANY)
+
+
+def _first_atoms(items: list) -> tuple[list, bool] | None:
+    """(the one-character nodes a match of the sequence may begin with, whether it can match empty), or None."""
+    atoms: list = []
+    for op, value in items:
+        if op in _ATOMS:
+            return [*atoms, (op, value)], False
+        if op is sre_constants.AT:  # zero width: the next element gives the first character
+            continue
+        if op is sre_constants.SUBPATTERN:
+            _, add_flags, del_flags, body = value
+            if add_flags or del_flags:  # an atom compiled alone would lose these flags
+                return None
+            inner = _first_atoms(list(body))
+        elif op is sre_constants.ATOMIC_GROUP:
+            inner = _first_atoms(list(value))
+        elif op is sre_constants.BRANCH:
+            branches = [_first_atoms(list(branch)) for branch in value[1]]
+            if any(branch is None for branch in branches):
+                return None
+            inner = [atom for branch_atoms, _ in branches for atom in branch_atoms], any(empty for _, empty in branches)
+        elif op in _REPEATS:
+            low, _, body = value
+            inner = _first_atoms(list(body))
+            if inner is not None and low == 0:
+                inner = inner[0], True
+        else:
+            return None
+        if inner is None:
+            return None
+        atoms.extend(inner[0])
+        if not inner[1]:
+            return atoms, False
+    return atoms, True
+
+
 @dataclass(frozen=True, slots=True)
 class ScreenedPatterns:
     """An ordered list of patterns, each for texts up to a length; finds the first that matches a text.
@@ -248,7 +312,8 @@ class ScreenedPatterns:
     - a pattern only applies to texts of at most its max length;
     - a pattern whose required literals are all absent from the text cannot match it;
     - the patterns anchored at the start (one attempt each) are tried in one match of their
-      alternation, compiled per length bucket, instead of one Python call each.
+      alternation, compiled per length bucket, instead of one Python call each; for a text that
+      starts with an ASCII character, the alternation holds only those that can start with it.
     Masks are bit sets over positions in the list.
     """
 
@@ -260,6 +325,8 @@ class ScreenedPatterns:
     length_masks: tuple[int, ...]  # [i]: mask of the patterns that apply to texts of length_limits[i] chars
     joined_by_length: tuple[tuple[re.Pattern | None, tuple[int, ...]], ...]  # [i]: (alternation, group -> position)
     literals_by_length: tuple[tuple[tuple[str, int], ...], ...]  # [i]: the literals some pattern of bucket i needs
+    # [i][c]: joined_by_length[i] for texts starting with chr(c): only the patterns that can start so
+    joined_by_first: tuple[tuple[tuple[re.Pattern | None, tuple[int, ...]], ...], ...]
 
     @classmethod
     def build(cls, patterns: list[tuple[re.Pattern, int]]) -> ScreenedPatterns:
@@ -287,6 +354,20 @@ class ScreenedPatterns:
             tuple((literal, requiring) for literal, requiring in literals if requiring & length_mask)
             for length_mask in length_masks
         )
+        starts = [ascii_starts(pattern) if joined >> index & 1 else 0 for index, (pattern, _) in enumerate(patterns)]
+        starting_with = [
+            sum(1 << index for index, bits in enumerate(starts) if bits >> code & 1) for code in range(128)
+        ]
+        alternations: dict[int, tuple[re.Pattern | None, tuple[int, ...]]] = {}  # one per distinct set
+        for length_mask in length_masks:
+            for code in range(128):
+                members = length_mask & joined & starting_with[code]
+                if members not in alternations:
+                    alternations[members] = _join(patterns, members)
+        joined_by_first = tuple(
+            tuple(alternations[length_mask & joined & starting_with[code]] for code in range(128))
+            for length_mask in length_masks
+        )
         return cls(
             tuple(pattern for pattern, _ in patterns),
             literals,
@@ -296,6 +377,7 @@ class ScreenedPatterns:
             length_masks,
             joined_by_length,
             literals_by_length,
+            joined_by_first,
         )
 
     @property
@@ -322,7 +404,11 @@ class ScreenedPatterns:
             return None
         mask = self.length_masks[bucket] & ~self.joined
         first_joined = None
-        alternation, positions = self.joined_by_length[bucket]
+        first = text[:1]
+        if first and first < "\x80":
+            alternation, positions = self.joined_by_first[bucket][ord(first)]
+        else:  # a non-ASCII character may equal an ASCII one under IGNORECASE (ſ, K): every pattern
+            alternation, positions = self.joined_by_length[bucket]
         if alternation is not None:
             match = alternation.match(text)
             if match is not None:
