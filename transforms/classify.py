@@ -57,10 +57,14 @@ def classify_blocks(
     )
     rule_literals = config.pattern_search.literals_present(forms)
     credit_literals = config.captions.credit_search.literals_present(forms)
-    labelled = [
-        label_block(block, config, rule_present, credit_present)
-        for block, rule_present, credit_present in zip(blocks, rule_literals, credit_literals, strict=True)
-    ]
+    # A page repeats a fifth of its blocks (menus in the header and footer): each is labelled once.
+    labelled_once: dict[Block, LabelledBlock] = {}
+    labelled = []
+    for block, rule_present, credit_present in zip(blocks, rule_literals, credit_literals, strict=True):
+        item = labelled_once.get(block)
+        if item is None:
+            item = labelled_once[block] = label_block(block, config, rule_present, credit_present)
+        labelled.append(item)
     labelled = _label_repeated_captions(labelled, config)
     labelled = _label_reference_list(labelled, config)
     if locate_article:

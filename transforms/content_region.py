@@ -210,10 +210,13 @@ def select_main_content(
     removed = [bool(flag) for flag in already_removed] if already_removed is not None else [False] * count
     classes: list[int] = []
     lengths: list[float] = []
+    measured: dict[str, tuple[int, float]] = {}  # a page repeats its menus: each text is measured once
     for text in texts:
-        block_class, words = _measure(text, shape)
-        classes.append(block_class)
-        lengths.append(words)
+        shape_of_text = measured.get(text)
+        if shape_of_text is None:
+            shape_of_text = measured[text] = _measure(text, shape)
+        classes.append(shape_of_text[0])
+        lengths.append(shape_of_text[1])
     # A short line the page shows twice (a menu at the top and again in the footer) is never a heading.
     short_line_counts = Counter(
         text for text, block_class in zip(texts, classes, strict=True) if block_class < _SENTENCE

@@ -321,6 +321,7 @@ class ScreenedPatterns:
     literals: tuple[tuple[str, int], ...]  # (literal, mask of the screened patterns requiring it)
     screened: int  # mask of the patterns with a screen
     joined: int  # mask of the anchored patterns tried through the joined alternation
+    unscreened: int  # mask of the patterns without a screen (the joined ones among them)
     length_limits: tuple[int, ...]  # the distinct max lengths, ascending
     length_masks: tuple[int, ...]  # [i]: mask of the patterns that apply to texts of length_limits[i] chars
     joined_by_length: tuple[tuple[re.Pattern | None, tuple[int, ...]], ...]  # [i]: (alternation, group -> position)
@@ -373,6 +374,7 @@ class ScreenedPatterns:
             literals,
             screened,
             joined,
+            (1 << len(patterns)) - 1 & ~screened,
             limits,
             length_masks,
             joined_by_length,
@@ -399,6 +401,8 @@ class ScreenedPatterns:
 
         present: the text's entry of literals_present(), when a page's texts were screened at once.
         """
+        if present == 0 and not self.unscreened:  # every pattern needs a literal the text lacks
+            return None
         bucket = bisect_left(self.length_limits, len(text))
         if bucket == len(self.length_limits):
             return None
