@@ -323,7 +323,11 @@ LEAD_FIGURE_PAGE = """<html><body><main><article>
 
 def test_lead_figure_beside_the_text_container_is_a_caption_but_a_sidebar_thumbnail_is_not(rules):
     page = parse_html(LEAD_FIGURE_PAGE, rules)
-    assert [block.text[:20] for block in page.blocks] == ["The island ferry res", "The operator said th", "Residents had relied"]
+    assert [block.text[:20] for block in page.blocks] == [
+        "The island ferry res",
+        "The operator said th",
+        "Residents had relied",
+    ]
     assert page.captions == (Caption("The first ferry leaves Port Wren on Monday.", "Ana Ruiz/Reuters"),)
     assert not any("first ferry" in removal.text for removal in page.removals)
     assert any("Harbour dredging" in removal.text for removal in page.removals)
@@ -340,3 +344,17 @@ def test_an_element_with_a_value_less_hidden_attribute_is_removed_as_hidden(rule
     )
     assert [block.text[:11] for block in page.blocks] == ["The council", "Members agr"]
     assert [(r.kind, r.rule) for r in page.removals if "Subscribe" in r.text] == [("hidden", "hidden.attribute")]
+
+
+def test_a_configured_two_part_word_matches_across_a_hyphen(rules):
+    # "upnext" is configured for related links; sites write it "up-next"
+    page = parse_html(
+        "<html><body><article>"
+        "<p>The council met on Monday to discuss the new budget for the coming financial year in detail.</p>"
+        "<p>Members agreed to postpone the vote on library funding until the next session in March.</p>"
+        '<div class="up-next"><p>Harbour dredging begins next month, and the ferry timetable will change for six weeks.</p></div>'
+        "</article></body></html>",
+        rules,
+    )
+    assert [block.text[:11] for block in page.blocks] == ["The council", "Members agr"]
+    assert [(r.kind, r.rule) for r in page.removals if "dredging" in r.text] == [("related_links", "related.class")]

@@ -44,6 +44,7 @@ _METADATA_TAGS = frozenset({"meta", "link", "title", "script", "time", "h1"})
 _SCAN_SELECTOR = 'h1, link[rel="canonical" i], meta, script[type="application/ld+json" i], time, title'
 # Python recursion is the walker's stack; deeper than this, a subtree is read as plain text.
 _MAX_WALK_DEPTH = 200
+_SEPARATORS = re.compile(r"[^a-z0-9]+")
 _CAPTION_CREDIT_PARENTHESIS = re.compile(r"^(.*?)\s*\(([^()]+)\)\s*$")
 
 
@@ -236,7 +237,8 @@ def _class_id_words(attributes: dict, rules: HtmlRules, cache: dict) -> tuple[st
     value = f"{attributes.get('class') or ''} {attributes.get('id') or ''}"
     words = cache.get(value)
     if words is None:
-        words = class_words(value) if rules.class_keyword_scan.search(value.lower()) else ()
+        # Separators out: a configured word may be two neighbours joined ("upnext" for "up-next").
+        words = class_words(value) if rules.class_keyword_scan.search(_SEPARATORS.sub("", value.lower())) else ()
         cache[value] = words
     return words
 
