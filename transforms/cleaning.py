@@ -9,12 +9,10 @@ from transforms.classify import classify_blocks
 from transforms.guards import TIME_BUDGET_EXCEEDED, Deadline, limit_violation, time_is_up
 from transforms.html import parse_html
 from transforms.language import LanguageDetector
-from transforms.records import Article, InputDocument, LabelledBlock, ParsedPage, Rejected
+from transforms.records import Article, InputDocument, LabelledBlock, ParsedPage, Rejected, reject
 from transforms.rules import CleanerConfig
 from transforms.sites import site_of
 from transforms.text import parse_text
-
-REJECT_PREFIX_CHARS = 2000
 
 # Reasons a document is rejected here; readers add their own (see sources.py).
 EMPTY_INPUT = "empty_input"
@@ -23,13 +21,7 @@ NO_ARTICLE_TEXT = "no_article_text"
 
 def rejection(document: InputDocument, reason: str, detail: str) -> Rejected:
     content = document.text if document.text is not None else (document.html or "")
-    return Rejected(
-        source=document.source,
-        reason=reason,
-        detail=detail,
-        input_prefix=content[:REJECT_PREFIX_CHARS],
-        input_length=len(content),
-    )
+    return reject(document.source, reason, detail, content)
 
 
 def parse_document(document: InputDocument, config: CleanerConfig) -> ParsedPage:

@@ -106,6 +106,26 @@ class Rejected:
         }
 
 
+REJECT_PREFIX_CHARS = 2000  # of the original input kept in a reject, beside its full length
+
+
+def bounded_prefix(data: bytes | str) -> str:
+    if isinstance(data, bytes):
+        data = data[: REJECT_PREFIX_CHARS * 4].decode("utf-8", "replace")
+    return data[:REJECT_PREFIX_CHARS]
+
+
+def reject(source: str, reason: str, detail: str, original: bytes | str = b"", length: int | None = None) -> Rejected:
+    """A reject keeping a bounded prefix of the original input and its full length."""
+    return Rejected(
+        source=source,
+        reason=reason,
+        detail=detail,
+        input_prefix=bounded_prefix(original),
+        input_length=len(original) if length is None else length,
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class Filtered:
     """A readable input deliberately not cleaned (a WARC response that is not an HTML page), and why."""

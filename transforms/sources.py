@@ -27,14 +27,13 @@ from warcio.exceptions import ArchiveLoadFailed
 from transforms.decoding import Undecodable, charset_from_content_type, decode_text
 from transforms.field_mapping import DEFAULT_FIELD_MAPPING, FieldMapping, FieldProblem, document_fields
 from transforms.guards import TOO_LARGE, CappedStream, LimitExceeded, decompressed_byte_cap
-from transforms.records import Filtered, InputDocument, Rejected
+from transforms.records import REJECT_PREFIX_CHARS, Filtered, InputDocument, Rejected, reject
 from transforms.rules import DEFAULT_LIMITS, LimitsSettings
 
 DOCUMENTS = "documents"
 REJECTS = "rejects"
 FILTERED = "filtered"
 FORMATS = ("auto", "text", "html", "jsonl", "warc", "parquet")
-REJECT_PREFIX_CHARS = 2000
 READ_CHUNK_BYTES = 1 << 20
 PARQUET_BATCH_ROWS = 64
 HTML_MEDIA_TYPES = ("text/html", "application/xhtml+xml")
@@ -118,22 +117,6 @@ def base_name(path: str) -> str:
 def parent_folder(path: str) -> str:
     """The folder holding an input file: what names its site when a document has no URL."""
     return path.rstrip("/").rsplit("/", 1)[0] if "/" in path else "."
-
-
-def bounded_prefix(data: bytes | str) -> str:
-    if isinstance(data, bytes):
-        data = data[: REJECT_PREFIX_CHARS * 4].decode("utf-8", "replace")
-    return data[:REJECT_PREFIX_CHARS]
-
-
-def reject(source: str, reason: str, detail: str, original: bytes | str = b"", length: int | None = None) -> Rejected:
-    return Rejected(
-        source=source,
-        reason=reason,
-        detail=detail,
-        input_prefix=bounded_prefix(original),
-        input_length=len(original) if length is None else length,
-    )
 
 
 # --- pure parsing of one input ---------------------------------------------------------------
