@@ -5,9 +5,9 @@ from __future__ import annotations
 import traceback
 
 import apache_beam as beam
-from apache_beam.metrics import Metrics
 
 from transforms.cleaning import clean_document, rejection
+from transforms.counters import counter
 from transforms.guards import Deadline
 from transforms.language import LanguageDetector
 from transforms.records import InputDocument, Rejected
@@ -15,7 +15,6 @@ from transforms.rules import CleanerConfig
 
 ARTICLES = "articles"
 REJECTS = "rejects"
-COUNTER_NAMESPACE = "article_cleaner"
 INTERNAL_ERROR = "internal_error"
 
 
@@ -25,7 +24,7 @@ class CleanDocumentFn(beam.DoFn):
     def __init__(self, config: CleanerConfig):
         self._config = config
         self._detector: LanguageDetector | None = None
-        self._cleaned = Metrics.counter(COUNTER_NAMESPACE, "articles_cleaned")
+        self._cleaned = counter("articles_cleaned")
 
     def setup(self):
         self._detector = LanguageDetector(self._config.language)
@@ -38,11 +37,11 @@ class CleanDocumentFn(beam.DoFn):
             detail = f"{type(error).__name__}: {error}\n{traceback.format_exc(limit=5)}"
             result = rejection(document, INTERNAL_ERROR, detail)
         if isinstance(result, Rejected):
-            Metrics.counter(COUNTER_NAMESPACE, f"rejected.{result.reason}").inc()
+            counter(f"rejected.{result.reason}").inc()
             yield beam.pvalue.TaggedOutput(REJECTS, result)
             return
         for removal in result.removed:
-            Metrics.counter(COUNTER_NAMESPACE, f"removed.{removal.kind}").inc()
+            counter(f"removed.{removal.kind}").inc()
         self._cleaned.inc()
         yield result
 

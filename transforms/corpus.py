@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import apache_beam as beam
-from apache_beam.metrics import Metrics
 
+from transforms.counters import counter
 from transforms.dedup import body_key, split_kept_copy
 from transforms.records import Article, Duplicate, Filtered, MinedParagraph
 from transforms.rules import CorpusSettings
@@ -16,7 +16,6 @@ from transforms.site_boilerplate import (
     remove_site_boilerplate,
 )
 
-COUNTER_NAMESPACE = "article_cleaner"
 FILTERED = "filtered"
 DUPLICATES = "duplicates"
 ONLY_SITE_BOILERPLATE = "only_site_boilerplate"
@@ -70,9 +69,9 @@ class _CleanSite(beam.DoFn):
             cleaned = remove_site_boilerplate(article, site, keys)
             removed = len(cleaned.removed) - len(article.removed)
             if removed:
-                Metrics.counter(COUNTER_NAMESPACE, f"removed.{SITE_BOILERPLATE}").inc(removed)
+                counter(f"removed.{SITE_BOILERPLATE}").inc(removed)
             if not cleaned.body:
-                Metrics.counter(COUNTER_NAMESPACE, f"filtered.{ONLY_SITE_BOILERPLATE}").inc()
+                counter(f"filtered.{ONLY_SITE_BOILERPLATE}").inc()
                 detail = f"every paragraph is boilerplate of {site}"
                 yield beam.pvalue.TaggedOutput(FILTERED, _filtered(article, ONLY_SITE_BOILERPLATE, detail))
             else:
@@ -128,7 +127,7 @@ class _KeepLanguages(beam.DoFn):
         if article.language in self._languages:
             yield article
             return
-        Metrics.counter(COUNTER_NAMESPACE, f"filtered.{UNWANTED_LANGUAGE}").inc()
+        counter(f"filtered.{UNWANTED_LANGUAGE}").inc()
         detail = f"language {article.language or 'unknown'} is not one of: {self._wanted}"
         yield beam.pvalue.TaggedOutput(FILTERED, _filtered(article, UNWANTED_LANGUAGE, detail))
 
@@ -138,7 +137,7 @@ class _SplitDuplicates(beam.DoFn):
         kept, duplicates = split_kept_copy(key_copies[1])
         yield kept
         for duplicate in duplicates:
-            Metrics.counter(COUNTER_NAMESPACE, "duplicates").inc()
+            counter("duplicates").inc()
             yield beam.pvalue.TaggedOutput(
                 DUPLICATES, Duplicate(id=duplicate.id, source=duplicate.source, url=duplicate.url, duplicate_of=kept.id)
             )

@@ -7,7 +7,8 @@ import json
 
 import apache_beam as beam
 from apache_beam.io.filesystems import FileSystems
-from apache_beam.metrics import Metrics
+
+from transforms.counters import counter
 
 TOP_SITES_FILE = "_top_sites.json"
 TOP_MINED_FILE = "_top_site_boilerplate.json"
@@ -33,7 +34,7 @@ class _WriteJsonFile(beam.DoFn):
 
 
 def _count_language(article):
-    Metrics.counter("article_cleaner", f"language.{article.language or 'unknown'}").inc()
+    counter(f"language.{article.language or 'unknown'}").inc()
     return article.site
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from apache_beam.metrics.metric import MetricsFilter
 
-COUNTER_NAMESPACE = "article_cleaner"
+from transforms.counters import COUNTER_NAMESPACE
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,7 +12,8 @@ import apache_beam as beam
 import pyarrow as pa
 from apache_beam.io.filesystem import CompressionTypes
 from apache_beam.io.filesystems import FileSystems
-from apache_beam.metrics import Metrics
+
+from transforms.counters import counter
 
 OUTPUT_FORMATS = ("jsonl", "parquet")
 OUTPUT_COMPRESSIONS = ("none", "gzip")
@@ -110,7 +111,7 @@ class WriteRecords(beam.PTransform):
 
     def expand(self, records):
         # Counted where records leave the pipeline: what the run report calls written.
-        written = Metrics.counter("article_cleaner", f"written.{self._name}")
+        written = counter(f"written.{self._name}")
 
         def count(record):
             written.inc()

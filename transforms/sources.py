@@ -19,11 +19,11 @@ import apache_beam as beam
 import pyarrow.parquet as parquet
 from apache_beam.io import fileio
 from apache_beam.io.filesystem import CompressionTypes
-from apache_beam.metrics import Metrics
 from pyarrow import ArrowException
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
+from transforms.counters import counter
 from transforms.decoding import Undecodable, charset_from_content_type, decode_text
 from transforms.field_mapping import DEFAULT_FIELD_MAPPING, FieldMapping, FieldProblem, document_fields
 from transforms.guards import TOO_LARGE, CappedStream, LimitExceeded, decompressed_byte_cap
@@ -404,7 +404,7 @@ class ReadInputFile(beam.DoFn):
 
     def __init__(self, settings: ReadSettings):
         self._settings = settings
-        self._inputs = Metrics.counter("article_cleaner", "inputs")
+        self._inputs = counter("inputs")
 
     def process(self, readable_file: fileio.ReadableFile):
         # Decompression is ours (read_file), not Beam's: Beam's gzip reader stops silently at a cut.
@@ -415,14 +415,14 @@ class ReadInputFile(beam.DoFn):
             folder = parent_folder(path)
             for item in read_file(path, stream, self._settings, size):
                 if isinstance(item, SkippedWarcRecord):
-                    Metrics.counter("article_cleaner", f"warc_records_skipped.{item.record_type}").inc()
+                    counter(f"warc_records_skipped.{item.record_type}").inc()
                     continue
                 self._inputs.inc()
                 if isinstance(item, Rejected):
-                    Metrics.counter("article_cleaner", f"rejected.{item.reason}").inc()
+                    counter(f"rejected.{item.reason}").inc()
                     yield beam.pvalue.TaggedOutput(REJECTS, item)
                 elif isinstance(item, Filtered):
-                    Metrics.counter("article_cleaner", f"filtered.{item.reason}").inc()
+                    counter(f"filtered.{item.reason}").inc()
                     yield beam.pvalue.TaggedOutput(FILTERED, item)
                 else:
                     yield replace(item, folder=folder)
