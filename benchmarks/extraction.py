@@ -19,9 +19,8 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 
-from transforms.assemble import body_paragraphs  # noqa: E402
-from transforms.classify import classify_blocks  # noqa: E402
-from transforms.html import parse_html  # noqa: E402
+from transforms.cleaning import extract_body  # noqa: E402
+from transforms.records import InputDocument  # noqa: E402
 from transforms.rules import load_config  # noqa: E402
 
 DEFAULT_BENCH = REPO_ROOT.parent / "shared" / "benchmarks" / "article-extraction"
@@ -70,8 +69,7 @@ def main(argv: list[str] | None = None) -> int:
 
     def extract(html: str) -> str:
         """The body as the pipeline builds it (parse, classify, assemble), language id excluded."""
-        page = parse_html(html, config.html)
-        return "\n\n".join(body_paragraphs(classify_blocks(page.blocks, config, locate_article=False), config))
+        return extract_body(InputDocument(source="benchmark", html=html), config)
 
     ours, ours_speed = time_extractor(pages, extract)
     ours_score = score(truth, ours)
