@@ -42,6 +42,15 @@ def test_markup_inside_scripts_and_comments_is_not_counted():
     assert html_nesting_depth(page, stop_above=100) == 1
 
 
+def test_raw_text_ends_only_at_its_own_end_tag_and_names_are_whole():
+    assert html_nesting_depth("<div><script>x</scripts><div></script><div>", stop_above=10) == 2
+    assert html_nesting_depth("<div><script-x><div></div></script-x></div>", stop_above=10) == 3
+
+
+def test_nesting_depth_reads_bytes_and_any_letter_case():
+    assert html_nesting_depth(b"<DIV><Section><SCRIPT><div></script><UL>", stop_above=10) == 3
+
+
 def test_deep_nesting_scan_stops_once_over_the_limit_quickly():
     page = "<div>" * 100_000 + "x" + "</div>" * 100_000
     started = time.perf_counter()
