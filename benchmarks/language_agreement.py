@@ -97,7 +97,8 @@ def main(argv: list[str] | None = None) -> int:
         plain_first[name], plain_again[name] = plain, plain_langdetect(body)
         ours_times.append(ours_seconds)
         plain_times.append(plain_seconds)
-        methods[detector.decide(language_sample(body, config.language.sample_chars)).method] += 1
+        sample = language_sample(body, config.language.sample_chars, config.language.sample_windows)
+        methods[detector.decide(sample).method] += 1
         if ours != plain:
             disagreements.append((name, len(body), ours, plain))
 

@@ -173,6 +173,17 @@ def test_sample_is_bounded_and_cut_at_a_word_boundary():
     assert language_sample("short", 52) == "short"
 
 
+def test_sample_windows_spread_over_what_langdetect_reads_in_whole_words():
+    words = [f"w{index:04d}" for index in range(3000)]  # 18,000 characters; langdetect reads 10,000
+    sample = language_sample(" ".join(words), 400, windows=4)
+    taken = sample.split()
+    assert len(sample) <= 400 and set(taken) <= set(words)
+    indexes = [int(word[1:]) for word in taken]
+    # Four stretches: at the start, a third and two thirds in, and ending at character 10,000.
+    assert indexes[0] == 0 and max(indexes) <= 10_000 // 6
+    assert [sum(low <= index < low + 30 for index in indexes) > 0 for low in (0, 540, 1090, 1630)] == [True] * 4
+
+
 @pytest.fixture()
 def raw_config():
     return yaml.safe_load(DEFAULT_CONFIG_PATH.read_text(encoding="utf-8"))

@@ -149,7 +149,7 @@ class LanguageDetector:
 
     def detect(self, text: str) -> tuple[str | None, float | None]:
         """(language code, probability), or (None, None) when the text is too short to tell."""
-        sample = language_sample(text, self._settings.sample_chars)
+        sample = language_sample(text, self._settings.sample_chars, self._settings.sample_windows)
         if len(sample) < self._settings.min_chars:
             return None, None
         decision = self.decide(sample)
@@ -253,12 +253,12 @@ def score_ngrams(text: str, evidence: NgramEvidence) -> NgramScores | None:
     occurrences = profiled_ngrams(text, evidence)
     if not len(occurrences):
         return None
-    per_row = np.bincount(occurrences, minlength=len(evidence.log_odds))
-    rows = np.flatnonzero(per_row)
-    counts = per_row[rows].astype(np.float64)
+    # Sorting the few thousand occurrences beats counting into a row per profiled n-gram (87,598).
+    rows, counts = np.unique(occurrences, return_counts=True)
+    counts = counts.astype(np.float64)
     log_odds = evidence.log_odds[rows].astype(np.float64)
     totals = counts @ log_odds
-    best = min(range(len(totals)), key=lambda index: (-totals[index], evidence.languages[index]))
+    best = int(np.argmax(totals))  # the first of equals: languages are sorted, ties break the same way
     # Each draw of a langdetect trial moves log(p_best / p_other) by the drawn n-gram's log-odds
     # difference: a random walk per other language, with this drift and variance per draw. A few
     # strong n-grams of another script can end a trial early, so every language is checked.
@@ -266,28 +266,42 @@ def score_ngrams(text: str, evidence: NgramEvidence) -> NgramScores | None:
     steps = (log_odds[:, best : best + 1] - log_odds) / LOG_ODDS_SCALE
     drifts = (totals[best] - totals) / drawn / LOG_ODDS_SCALE
     variances = (counts @ (steps * steps)) / drawn - drifts * drifts
-    disagreement = sum(
-        ruin_probability(float(drift), float(variance))
-        for language, (drift, variance) in enumerate(zip(drifts, variances, strict=True))
-        if language != best
-    )
+    others = np.arange(len(totals)) != best
+    disagreement = math.fsum(ruin_probabilities(drifts[others], variances[others]))
     return NgramScores(evidence.languages[best], min(disagreement, 1.0))
 
 
-def ruin_probability(drift: float, variance: float) -> float:
-    """Chance that a random walk with this drift and variance per step reaches -a before +a, with
-    a the log-odds at which a langdetect trial stops (Brownian approximation)."""
-    if drift <= 0:
-        return 0.5
-    if variance <= 0:
-        return 0.0
-    exponent = 2 * drift * CONVERGED_LOG_ODDS / variance
-    return 0.0 if exponent > 700 else 1.0 / (1.0 + math.exp(exponent))
+def ruin_probabilities(drifts: np.ndarray, variances: np.ndarray) -> np.ndarray:
+    """Per walk, the chance that a random walk with this drift and variance per step reaches -a
+    before +a, with a the log-odds at which a langdetect trial stops (Brownian approximation)."""
+    exponents = np.full(len(drifts), np.inf)
+    spread = (drifts > 0) & (variances > 0)
+    exponents[spread] = 2 * drifts[spread] * CONVERGED_LOG_ODDS / variances[spread]
+    probabilities = np.where(exponents > 700, 0.0, 1.0 / (1.0 + np.exp(np.minimum(exponents, 700))))
+    return np.where(drifts <= 0, 0.5, probabilities)
 
 
-def language_sample(text: str, limit: int) -> str:
-    """At most limit characters, cut at a word boundary so no half word skews the n-grams."""
-    if len(text) <= limit:
-        return text
-    cut = text.rfind(" ", 0, limit)
-    return text[: cut if cut > limit // 2 else limit]
+def language_sample(text: str, limit: int, windows: int = 1) -> str:
+    """At most limit characters of what langdetect reads (the first 10,000), as windows stretches
+    spread evenly over it, each cut at word boundaries so no half word skews the n-grams.
+
+    Spread stretches stand for the whole of a page that changes language part way, as langdetect's
+    draws from all of it do, at the cost of a few of its n-grams.
+    """
+    span = text[:LANGDETECT_MAX_CHARS]
+    if len(span) <= limit:
+        return span
+    width = limit // windows
+    last_start = len(span) - width
+    stretches = []
+    for index in range(windows):
+        start = last_start * index // max(windows - 1, 1)
+        if start:
+            space = span.find(" ", start, start + width // 2)
+            start = space + 1 if space >= 0 else start
+        end = start + width
+        if end < len(text):  # not at the text's own end: cut before a half word
+            cut = span.rfind(" ", start + width // 2, end)
+            end = cut if cut >= 0 else end
+        stretches.append(span[start:end])
+    return " ".join(stretches)

@@ -85,6 +85,7 @@ class LanguageSettings:
     min_chars: int  # a shorter body has no language
     max_trial_disagreement: float = 0.05  # above this estimated chance, langdetect itself decides
     script_share: float = 0.9  # share of the non-Latin characters a single-language script must hold
+    sample_windows: int = 1  # the sample is this many stretches spread over what langdetect reads
 
 
 @dataclass(frozen=True, slots=True)
@@ -242,10 +243,15 @@ def _compile_citation_rules(raw: object) -> CitationRules:
 def _compile_language_settings(raw: object) -> LanguageSettings:
     section = require_mapping(raw, "language")
     reject_unknown_keys(
-        section, {"sample_chars", "seed", "min_chars", "max_trial_disagreement", "script_share"}, "language"
+        section,
+        {"sample_chars", "sample_windows", "seed", "min_chars", "max_trial_disagreement", "script_share"},
+        "language",
     )
     return LanguageSettings(
         sample_chars=int(require_number(section.get("sample_chars", 10000), "language.sample_chars", minimum=1)),
+        sample_windows=int(
+            require_number(section.get("sample_windows", 1), "language.sample_windows", minimum=1, maximum=100)
+        ),
         seed=int(require_number(section.get("seed", 0), "language.seed", minimum=0)),
         min_chars=int(require_number(section.get("min_chars", 20), "language.min_chars", minimum=0)),
         max_trial_disagreement=float(
