@@ -174,6 +174,8 @@ def test_cli_run_writes_a_readable_report_with_sites_languages_and_mined_lines(t
     assert "| en | 27 |" in report
     assert "| riverdalegazette.com | 24 |" in report and "| example.org | 3 |" in report
     assert f"- 24/24 pages: {SITE_PROMPT}" in report
-    mined = [json.loads(line) for path in output.glob("site_boilerplate*.jsonl") for line in path.open(encoding="utf-8")]
+    mined = [
+        json.loads(line) for path in output.glob("site_boilerplate*.jsonl") for line in path.open(encoding="utf-8")
+    ]
     assert [(m["site"], m["pages"]) for m in mined] == [("riverdalegazette.com", 24)]
     assert json.loads((output / "_report.json").read_text(encoding="utf-8"))["languages"] == {"en": 27}
