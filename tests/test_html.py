@@ -358,3 +358,41 @@ def test_a_configured_two_part_word_matches_across_a_hyphen(rules):
     )
     assert [block.text[:11] for block in page.blocks] == ["The council", "Members agr"]
     assert [(r.kind, r.rule) for r in page.removals if "dredging" in r.text] == [("related_links", "related.class")]
+
+
+def test_a_script_rendered_page_takes_its_body_from_the_json_ld_article_body(rules):
+    page = parse_html((DATA / "script_rendered_article.html").read_text(encoding="utf-8"), rules)
+    texts = [block.text for block in page.blocks]
+    assert len(texts) == 5 and all(block.role == "paragraph" for block in page.blocks)
+    assert texts[0].startswith(
+        "The city council voted 9 to 2 on Monday night to build protected cycle lanes along the full"
+    )
+    assert texts[-1].endswith("a regional transport grant awarded last autumn.")
+    # The markup's stub is reported as replaced, not silently dropped.
+    replaced = [removal for removal in page.removals if removal.rule == "content.declared_article_body"]
+    assert [removal.kind for removal in replaced] == ["outside_main_content"] * len(replaced)
+    assert any("Loading the rest of the story" in removal.text for removal in replaced)
+
+
+def test_a_declared_teaser_does_not_replace_an_article_the_markup_holds(rules, news_page):
+    markup_article = "".join(f"<p>{block.text}</p>" for block in news_page.blocks)
+    teaser = "A short summary of the story, as some sites declare it in their structured data." * 7
+    page = parse_html(
+        '<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Storm",'
+        f' "articleBody": "{teaser}"}}</script><article>{markup_article}</article>',
+        rules,
+    )
+    assert [block.text for block in page.blocks] == [block.text for block in news_page.blocks]
+
+
+def test_html_inside_a_declared_body_is_read_as_paragraphs_of_text(rules):
+    paragraphs = [
+        f"Paragraph {number} of a story whose body is written as HTML inside the JSON-LD string." for number in range(8)
+    ]
+    declared = "".join(f"<p>{text} <b>Bold</b> words.</p>" for text in paragraphs).replace('"', '\\"')
+    page = parse_html(
+        '<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Story",'
+        f' "articleBody": "{declared}"}}</script><div id="root"></div>',
+        rules,
+    )
+    assert [block.text for block in page.blocks] == [f"{text} Bold words." for text in paragraphs]

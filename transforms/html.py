@@ -45,6 +45,8 @@ _SCAN_SELECTOR = 'h1, link[rel="canonical" i], meta, script[type="application/ld
 # Python recursion is the walker's stack; deeper than this, a subtree is read as plain text.
 _MAX_WALK_DEPTH = 200
 _SEPARATORS = re.compile(r"[^a-z0-9]+")
+# Where a paragraph ends in HTML written inside a JSON-LD string: a line break once read as text.
+_DECLARED_BLOCK_END = re.compile(r"</(?:p|div|h[1-6]|li|blockquote)\s*>|<br\s*/?>", re.IGNORECASE)
 _CAPTION_CREDIT_PARENTHESIS = re.compile(r"^(.*?)\s*\(([^()]+)\)\s*$")
 
 
@@ -67,7 +69,7 @@ def parse_html(html: str, rules: HtmlRules, url: str | None = None) -> ParsedPag
             metadata_nodes.append((node, tag))
         else:
             paragraphs.append((node, tag))
-    metadata, first_heading = _read_metadata(metadata_nodes, rules, url)
+    metadata, first_heading, declared_body = _read_metadata(metadata_nodes, rules, url)
     body = tree.body
     if body is None:
         return ParsedPage(blocks=(), **metadata)
@@ -81,8 +83,13 @@ def parse_html(html: str, rules: HtmlRules, url: str | None = None) -> ParsedPag
     for container in containers:
         walk.walk_container(container)
     before, after, outside_chars = _outside_removals(body, containers, rules, word_cache, walk.take_outside_figures)
+    blocks = walk.blocks
+    if declared_body and _markup_lacks_the_article(blocks, declared_body, rules.content.declared_body):
+        replaced = rules.content.declared_body
+        walk.removals += [Removal(rules.content.outside_kind, replaced.rule, block.text) for block in blocks]
+        blocks = _declared_blocks(declared_body)
     return ParsedPage(
-        blocks=tuple(walk.blocks),
+        blocks=tuple(blocks),
         captions=tuple(walk.captions),
         removals=tuple(before + walk.removals + after),
         chars_in=outside_chars + walk.chars_seen,
@@ -94,10 +101,13 @@ def parse_html(html: str, rules: HtmlRules, url: str | None = None) -> ParsedPag
 # --- metadata ---------------------------------------------------------------------------------
 
 
-def _read_metadata(nodes: list[tuple[LexborNode, str]], rules: HtmlRules, url: str | None) -> tuple[dict, str | None]:
+def _read_metadata(
+    nodes: list[tuple[LexborNode, str]], rules: HtmlRules, url: str | None
+) -> tuple[dict, str | None, str | None]:
     """title, url, published, author, site_name from meta tags, JSON-LD and markup, best source first.
 
-    Also returns the text of the page's first h1, the headline the body must not repeat.
+    Also returns the text of the page's first h1, the headline the body must not repeat, and the
+    article body the page declares in JSON-LD (articleBody), if any.
     """
     meta: dict[str, str] = {}
     canonical = page_title = first_heading = None
@@ -155,7 +165,23 @@ def _read_metadata(nodes: list[tuple[LexborNode, str]], rules: HtmlRules, url: s
         "author": collapse_whitespace(author) or None if author else None,
         "site_name": collapse_whitespace(site_name) or None if site_name else None,
     }
-    return metadata, first_heading
+    return metadata, first_heading, _text_value(article.get("articleBody"))
+
+
+def _markup_lacks_the_article(blocks: list[Block], declared_body: str, settings) -> bool:
+    """The declared body is long, and the markup's blocks hold only a small share of it."""
+    if len(declared_body) < settings.min_chars:
+        return False
+    return sum(len(block.text) for block in blocks) < settings.max_markup_share * len(declared_body)
+
+
+def _declared_blocks(declared_body: str) -> list[Block]:
+    """A JSON-LD articleBody as paragraphs: split at line breaks, markup inside it read as text."""
+    if "<" in declared_body and ">" in declared_body:  # some sites put the body's HTML in the string
+        fragment = LexborHTMLParser(_DECLARED_BLOCK_END.sub("\n", declared_body))
+        declared_body = fragment.body.text() if fragment.body is not None else ""
+    paragraphs = (collapse_whitespace(line) for line in declared_body.splitlines())
+    return [Block(text=text, role="paragraph", link_density=0.0) for text in paragraphs if text]
 
 
 def _json_ld_article(script_text: str) -> dict:

@@ -232,6 +232,15 @@ class HintIndex:
 
 
 @dataclass(frozen=True, slots=True)
+class DeclaredBody:
+    """When the markup holds (almost) none of the article, the body a page declares in JSON-LD."""
+
+    min_chars: int  # a declared body shorter than this is a teaser, not the article
+    max_markup_share: float  # used only when the markup gave less than this share of its length
+    rule: str  # reported with the markup blocks it replaces
+
+
+@dataclass(frozen=True, slots=True)
 class ContentSelection:
     paragraph_selector: str
     text_holder_tags: frozenset[str]
@@ -249,6 +258,7 @@ class ContentSelection:
     climb_min_gain: float
     outside_kind: str
     outside_rule: str
+    declared_body: DeclaredBody
     hint_index: HintIndex  # hints and negative, folded for one lookup per element
 
 
@@ -455,6 +465,7 @@ def _content(section: Any, path: str) -> ContentSelection:
         "max_climb_levels",
         "climb_min_gain",
         "outside",
+        "declared_body",
     }
     _mapping(section, path, keys)
     hints = []
@@ -472,6 +483,7 @@ def _content(section: Any, path: str) -> ContentSelection:
     )
     negative_weight = _number(section["negative_weight"], f"{path}.negative_weight", 0.0, 1.0)
     outside = _mapping(section["outside"], f"{path}.outside", {"kind", "rule"})
+    declared = _mapping(section["declared_body"], f"{path}.declared_body", {"min_chars", "max_markup_share", "rule"})
     return ContentSelection(
         paragraph_selector=_selector(section["paragraph_selector"], f"{path}.paragraph_selector"),
         text_holder_tags=_tags(section["text_holder_tags"], f"{path}.text_holder_tags"),
@@ -494,6 +506,11 @@ def _content(section: Any, path: str) -> ContentSelection:
         climb_min_gain=_number(section["climb_min_gain"], f"{path}.climb_min_gain", 0.0, 1000.0),
         outside_kind=_string(outside["kind"], f"{path}.outside.kind"),
         outside_rule=_string(outside["rule"], f"{path}.outside.rule"),
+        declared_body=DeclaredBody(
+            min_chars=_integer(declared["min_chars"], f"{path}.declared_body.min_chars", 1, 10**7),
+            max_markup_share=_number(declared["max_markup_share"], f"{path}.declared_body.max_markup_share", 0.0, 1.0),
+            rule=_string(declared["rule"], f"{path}.declared_body.rule"),
+        ),
         hint_index=HintIndex.build(tuple(hints), negative, negative_weight),
     )
 
