@@ -15,6 +15,7 @@ answer is what the n-gram evidence says, unless the evidence is mixed, when the 
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from dataclasses import dataclass
@@ -81,24 +82,35 @@ class NgramEvidence:
     uppercase: np.ndarray  # bool per code point: str.isupper, for langdetect's capital-word rule
 
 
-def ngram_code(ngram: str) -> int:
-    code = 0
-    for character in ngram:
-        code = (code << CODE_POINT_BITS) | ord(character)
-    return code
+def ngram_codes(ngrams: list[str], length: int) -> np.ndarray:
+    """The packed codes of n-grams that all have this length (see CODE_POINT_BITS)."""
+    points = np.frombuffer("".join(ngrams).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    points = points.astype(np.int64).reshape(len(ngrams), length)
+    codes = np.zeros(len(ngrams), dtype=np.int64)
+    for column in range(length):
+        codes = (codes << CODE_POINT_BITS) | points[:, column]
+    return codes
 
 
 def build_evidence(factory: DetectorFactory) -> NgramEvidence:
-    """From a DetectorFactory with its profiles loaded; ~1 s, once per worker."""
+    """From a DetectorFactory with its profiles loaded; about 0.5 s, once per worker."""
     order = sorted(range(len(factory.langlist)), key=lambda index: factory.langlist[index])
     ngrams = sorted(factory.word_lang_prob_map)
-    probabilities = np.array([factory.word_lang_prob_map[ngram] for ngram in ngrams], dtype=np.float64)[:, order]
+    table = factory.word_lang_prob_map
+    probabilities = np.fromiter(
+        itertools.chain.from_iterable(map(table.__getitem__, ngrams)),
+        dtype=np.float64,
+        count=len(ngrams) * len(order),
+    ).reshape(len(ngrams), len(order))[:, order]
     log_odds = np.rint(np.log1p(probabilities / SMOOTHING) * LOG_ODDS_SCALE).astype(np.float32)
     codes, rows = [], []
+    lengths = np.fromiter(map(len, ngrams), dtype=np.int64, count=len(ngrams))
     for length in (1, 2, 3):
-        coded = sorted((ngram_code(ngram), row) for row, ngram in enumerate(ngrams) if len(ngram) == length)
-        codes.append(np.array([code for code, _ in coded], dtype=np.int64))
-        rows.append(np.array([row for _, row in coded], dtype=np.int64))
+        of_length = np.flatnonzero(lengths == length)
+        packed = ngram_codes([ngrams[row] for row in of_length], length)
+        by_code = np.argsort(packed, kind="stable")
+        codes.append(packed[by_code])
+        rows.append(of_length[by_code])
     normalization = {}
     for code_point in range(0x10000):
         character = chr(code_point)
