@@ -11,6 +11,8 @@ from hypothesis import strategies as st
 
 from transforms.config_checks import ConfigError
 from transforms.content_region import (
+    _UNCASED_SCRIPT,
+    _UNSPACED_SCRIPT,
     BOILERPLATE,
     NAVIGATION,
     OUTSIDE_MAIN_REGION,
@@ -300,3 +302,18 @@ def test_any_blocks_get_one_valid_decision_each(selection, texts, data):
     assert len(decisions) == len(texts)
     for decision in decisions:
         assert decision is None or (decision[0] in (NAVIGATION, BOILERPLATE) and decision[1].startswith("structure."))
+
+
+def test_every_unspaced_script_character_is_an_uncased_one():
+    # Measuring a block looks for unspaced characters only in texts that hold an uncased one.
+    characters = (chr(code) for code in range(0x10000))
+    assert not [c for c in characters if _UNSPACED_SCRIPT.match(c) and not _UNCASED_SCRIPT.match(c)]
+
+
+def test_a_long_block_needs_its_share_of_function_words_to_be_prose(selection):
+    # 24 words: two function words reach the 8 % share, one does not.
+    names = "Alice Bob Carol Dave Erin Frank Grace Heidi Ivan Judy Mallory Niaj Olivia Peggy Rupert Sybil Trent"
+    enough = names + " Victor Walter Zoe and Yvonne of Xavier."
+    too_few = names + " Victor Walter Zoe Uma Yvonne of Xavier."
+    assert select_main_content([enough, *ARTICLE], selection)[0] is None
+    assert select_main_content([too_few, *ARTICLE], selection)[0] == (NAVIGATION, SHORT_LINE_RUN)

@@ -144,7 +144,9 @@ def _measure(text: str, shape: BlockShapeSettings) -> tuple[int, float]:
     tokens = text.split()
     words = len(tokens)
     uncased = False
-    if not text.isascii():
+    # The unspaced scripts are among the uncased ones: a text with neither (most non-ASCII text,
+    # Latin with curly quotes) is scanned once, without building lists of matches.
+    if not text.isascii() and _UNCASED_SCRIPT.search(text) is not None:
         unspaced = len(_UNSPACED_SCRIPT.findall(text))
         if unspaced:
             words += unspaced / shape.unspaced_characters_per_word
@@ -164,11 +166,14 @@ def _measure(text: str, shape: BlockShapeSettings) -> tuple[int, float]:
         return _SHORT, words
     if not uncased and tokens:
         limit = shape.function_word_max_length
+        needed = shape.min_function_word_share * len(tokens)
         function_words = 0
-        for token in tokens:  # a plain loop: a generator under sum() costs a frame switch per token
+        for token in tokens:  # a plain loop, left as soon as prose shows enough function words
             if len(token) <= limit and token.islower():
                 function_words += 1
-        if function_words < shape.min_function_word_share * len(tokens):
+                if function_words >= needed:
+                    break
+        if function_words < needed:
             return _BOILERPLATE, words
     if ends_sentence:
         return (_CONTENT if words >= shape.content_block_min_words else _SENTENCE), words
