@@ -11,6 +11,7 @@ the YAML cannot drift from its screen. Screens may let through texts the pattern
 from __future__ import annotations
 
 import re
+import string
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -313,7 +314,8 @@ class ScreenedPatterns:
     - a pattern whose required literals are all absent from the text cannot match it;
     - the patterns anchored at the start (one attempt each) are tried in one match of their
       alternation, compiled per length bucket, instead of one Python call each; for a text that
-      starts with an ASCII character, the alternation holds only those that can start with it.
+      starts with an ASCII character, the alternation holds only those that can start with it
+      (one that can start with any word character is screened by its literals instead).
     Masks are bit sets over positions in the list.
     """
 
@@ -335,11 +337,11 @@ class ScreenedPatterns:
         masks: dict[str, int] = {}
         screened = joined = 0
         for index, (pattern, _) in enumerate(patterns):
-            if is_anchored_at_start(pattern):
+            literals = required_literals(pattern)
+            if is_anchored_at_start(pattern) and (literals is None or not _may_start_with_any_word(pattern)):
                 if _joinable(pattern, patterns[0][0].flags):
                     joined |= 1 << index
                 continue
-            literals = required_literals(pattern)
             if literals is None:
                 continue
             screened |= 1 << index
@@ -438,6 +440,16 @@ class ScreenedPatterns:
         if first_joined is not None:
             return first_joined, patterns[first_joined].search(text)
         return None
+
+
+_WORD_STARTS = sum(1 << ord(character) for character in string.ascii_letters + string.digits)
+
+
+def _may_start_with_any_word(pattern: re.Pattern) -> bool:
+    """Whether a match may begin with any ASCII letter or digit ("[\\w .]{0,80}/..."): the first
+    character then rules out no text, and such a pattern, tried on every one, is better screened
+    by its literals even though it is anchored."""
+    return ascii_starts(pattern) & _WORD_STARTS == _WORD_STARTS
 
 
 def _joinable(pattern: re.Pattern, flags: int) -> bool:
