@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import sys
+
 from hypothesis import given
 from hypothesis import strategies as st
 
-from transforms.text import parse_text, split_paragraphs
+from transforms.text import collapse_whitespace, parse_text, split_paragraphs
 
 
 def test_paragraphs_split_on_blank_lines_and_whitespace_collapses():
@@ -37,3 +39,19 @@ def test_any_text_parses_into_non_empty_collapsed_blocks(text):
     for block in page.blocks:
         assert block.text and block.text == block.text.strip()
         assert "\n" not in block.text
+
+
+def test_every_whitespace_character_but_the_space_is_unprintable():
+    # collapse_whitespace's shortcut for printable paragraphs rests on this.
+    characters = (chr(code) for code in range(sys.maxunicode + 1))
+    assert [c for c in characters if c.isspace() and c != " " and c.isprintable()] == []
+
+
+@given(st.text(alphabet=st.sampled_from(list("ab \t\n\u00a0\u2003\u200b\x1c")) | st.characters()))
+def test_collapsing_whitespace_equals_splitting_into_words_and_joining(chunk):
+    assert collapse_whitespace(chunk) == " ".join(chunk.split())
+
+
+def test_a_repeated_paragraph_is_one_block_record():
+    page = parse_text("Title\n\nMenu\n\nBody.\n\nMenu")
+    assert page.blocks[0] is page.blocks[2]

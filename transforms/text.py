@@ -17,9 +17,18 @@ def split_paragraphs(text: str) -> list[str]:
     """
     normalized = text.replace("\r\n", "\n").replace("\r", "\n")
     chunks = _BLANK_LINE.split(normalized) if _BLANK_LINE.search(normalized) else normalized.split("\n")
-    # str.split() splits on exactly the characters \s matches: the same as collapsing with a regex, faster.
-    paragraphs = (" ".join(chunk.split()) for chunk in chunks)
+    paragraphs = (collapse_whitespace(chunk) for chunk in chunks)
     return [paragraph for paragraph in paragraphs if paragraph]
+
+
+def collapse_whitespace(chunk: str) -> str:
+    """Runs of whitespace as one space, none at the ends (str.split() splits on exactly what \\s matches)."""
+    # Most paragraphs come collapsed already, and splitting them into words costs more than the
+    # rest of parsing. Every whitespace character but the space is unprintable, so one C-speed
+    # scan tells whether the chunk can hold any other (tests/test_text.py checks that claim).
+    if chunk.isprintable() and "  " not in chunk and not chunk.startswith(" ") and not chunk.endswith(" "):
+        return chunk
+    return " ".join(chunk.split())
 
 
 def parse_text(text: str, title: str | None = None, url: str | None = None) -> ParsedPage:
@@ -32,8 +41,13 @@ def parse_text(text: str, title: str | None = None, url: str | None = None) -> P
         title = _WHITESPACE.sub(" ", title).strip() or None
         if paragraphs and title is not None and paragraphs[0] == title:
             paragraphs = paragraphs[1:]  # the scraper kept the headline as the first line
+    # A page repeats a fifth of its paragraphs (menus in the header and footer): one record each.
+    blocks: dict[str, Block] = {}
+    for paragraph in paragraphs:
+        if paragraph not in blocks:
+            blocks[paragraph] = Block(text=paragraph)
     return ParsedPage(
-        blocks=tuple(Block(text=paragraph) for paragraph in paragraphs),
+        blocks=tuple([blocks[paragraph] for paragraph in paragraphs]),
         title=title,
         url=url,
         chars_in=len(text),
