@@ -42,7 +42,7 @@ from transforms.records import InputDocument, Rejected
 from transforms.rules import load_config
 from transforms.run_report import SummarizeCorpus, write_markdown_report
 from transforms.run_summary import summarize_metrics
-from transforms.sinks import OUTPUT_COMPRESSIONS, OUTPUT_FORMATS, WriteRecords, write_report
+from transforms.sinks import OUTPUT_COMPRESSIONS, OUTPUT_FORMATS, WriteOutputs, write_report
 from transforms.sources import DOCUMENTS, FILTERED, FORMATS, ReadDocuments, ReadSettings, read_file
 
 # The in-process runner: Beam's default DirectRunner first tries Prism, which downloads a binary.
@@ -113,17 +113,16 @@ def build_pipeline(pipeline: beam.Pipeline, options: CleanArticlesOptions, confi
     cleaned = documents | "CleanArticles" >> CleanArticles(config)
     corpus = cleaned[ARTICLES] | "CleanCorpus" >> CleanCorpus(config.corpus)
 
-    def write(records, name: str) -> None:
-        compression = "gzip" if options.compress else options.output_compression
-        records | f"Write{name.title().replace('_', '')}" >> WriteRecords(
-            output_dir, name, options.output_format, compression
-        )
-
-    write(corpus["articles"], "articles")
-    write((read[REJECTS], cleaned[REJECTS]) | "AllRejects" >> beam.Flatten(), "rejects")
-    write((read[FILTERED], corpus["filtered"]) | "AllFiltered" >> beam.Flatten(), "filtered")
-    write(corpus["duplicates"], "duplicates")
-    write(corpus["mined"], "site_boilerplate")
+    outputs = {
+        "articles": corpus["articles"],
+        # Each part is written where it is produced: no Flatten, which the local runner materializes.
+        "rejects": (read[REJECTS], cleaned[REJECTS]),
+        "filtered": (read[FILTERED], corpus["filtered"]),
+        "duplicates": corpus["duplicates"],
+        "site_boilerplate": corpus["mined"],
+    }
+    compression = "gzip" if options.compress else options.output_compression
+    outputs | "WriteOutputs" >> WriteOutputs(output_dir, options.output_format, compression)
     (corpus["articles"], corpus["mined"]) | "SummarizeCorpus" >> SummarizeCorpus(output_dir)
 
 
