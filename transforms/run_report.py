@@ -3,10 +3,13 @@ site boilerplate mined from them."""
 
 from __future__ import annotations
 
+import heapq
 import json
+from itertools import chain
 
 import apache_beam as beam
 from apache_beam.io.filesystems import FileSystems
+from apache_beam.transforms.window import GlobalWindows
 
 from transforms.counters import counter
 
@@ -22,25 +25,65 @@ def _write_json(path: str, value) -> None:
         handle.write((json.dumps(value, indent=1, ensure_ascii=False) + "\n").encode("utf-8"))
 
 
-class _WriteJsonFile(beam.DoFn):
-    """Writes the one element it receives (a small, already reduced list) to a JSON file."""
-
-    def __init__(self, path: str):
-        self._path = path
-
-    def process(self, value):
-        _write_json(self._path, value)
-        yield self._path
-
-
 def _count_language(article):
     counter(f"language.{article.language or 'unknown'}").inc()
     return article.site
 
 
+def _site_rank(site_count: tuple[str, int]) -> tuple[int, str]:
+    site, count = site_count
+    return count, site
+
+
+def _mined_rank(mined: dict) -> tuple[int, str, str]:
+    return mined["pages"], mined["site"], mined["key"]
+
+
+class _TopPerBundle(beam.DoFn):
+    """The n greatest elements of a bundle by rank, as one list when the bundle ends."""
+
+    def __init__(self, n: int, rank):
+        self._n = n
+        self._rank = rank
+
+    def start_bundle(self):
+        self._kept = []
+
+    def process(self, element):
+        self._kept.append(element)
+        if len(self._kept) >= 2 * self._n:
+            self._kept = heapq.nlargest(self._n, self._kept, key=self._rank)
+
+    def finish_bundle(self):
+        if self._kept:
+            yield GlobalWindows.windowed_value_at_end_of_window(heapq.nlargest(self._n, self._kept, key=self._rank))
+
+
+class _WriteSummaries(beam.DoFn):
+    """Once, from every bundle's top lists: the busiest sites and the most widespread mined
+    paragraphs, greatest first, each as a JSON file (an empty list when there are none)."""
+
+    def __init__(self, output_dir: str):
+        self._output_dir = output_dir
+
+    def process(self, unused_trigger, site_tops, mined_tops):
+        top_sites = heapq.nlargest(TOP_SITES, chain.from_iterable(site_tops), key=_site_rank)
+        top_mined = heapq.nlargest(TOP_MINED, chain.from_iterable(mined_tops), key=_mined_rank)
+        for name, value in (
+            (TOP_SITES_FILE, [{"site": site, "articles": count} for site, count in top_sites]),
+            (TOP_MINED_FILE, top_mined),
+        ):
+            path = FileSystems.join(self._output_dir, name)
+            _write_json(path, value)
+            yield path
+
+
 class SummarizeCorpus(beam.PTransform):
     """Written articles and mined paragraphs -> language counters and two small JSON files under
-    the output directory: the busiest sites and the most widespread mined paragraphs."""
+    the output directory: the busiest sites and the most widespread mined paragraphs.
+
+    Each bundle keeps its own top lists where it runs; one step merges them and writes both files,
+    so the summary adds the site count and that step to a run, not a global combine per list."""
 
     def __init__(self, output_dir: str):
         super().__init__()
@@ -48,21 +91,25 @@ class SummarizeCorpus(beam.PTransform):
 
     def expand(self, inputs):
         articles, mined = inputs
-        top_sites = (
+        site_tops = (
             articles
             | "CountLanguages" >> beam.Map(_count_language)
             | "CountSites" >> beam.combiners.Count.PerElement()
-            | "BusiestSites" >> beam.combiners.Top.Of(TOP_SITES, key=lambda site_count: (site_count[1], site_count[0]))
-            | "SitesAsDicts" >> beam.Map(lambda top: [{"site": site, "articles": count} for site, count in top])
-            | "WriteTopSites" >> beam.ParDo(_WriteJsonFile(FileSystems.join(self._output_dir, TOP_SITES_FILE)))
+            | "BusiestSitesPerBundle" >> beam.ParDo(_TopPerBundle(TOP_SITES, _site_rank))
         )
-        top_mined = (
+        mined_tops = (
             mined
             | "MinedAsDicts" >> beam.Map(lambda paragraph: paragraph.to_json_dict())
-            | "WidespreadMined" >> beam.combiners.Top.Of(TOP_MINED, key=lambda m: (m["pages"], m["site"], m["key"]))
-            | "WriteTopMined" >> beam.ParDo(_WriteJsonFile(FileSystems.join(self._output_dir, TOP_MINED_FILE)))
+            | "WidespreadMinedPerBundle" >> beam.ParDo(_TopPerBundle(TOP_MINED, _mined_rank))
         )
-        return top_sites, top_mined
+        return (
+            articles.pipeline
+            | "Once" >> beam.Create([None])
+            | "WriteSummaries"
+            >> beam.ParDo(
+                _WriteSummaries(self._output_dir), beam.pvalue.AsList(site_tops), beam.pvalue.AsList(mined_tops)
+            )
+        )
 
 
 def read_json_file(output_dir: str, name: str, default):
