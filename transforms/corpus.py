@@ -158,18 +158,19 @@ class CleanCorpus(beam.PTransform):
         settings = self._settings
         pipeline = articles.pipeline
         filtered_parts = []
-        mined = pipeline | "NoMinedParagraphs" >> beam.Create([])
+        # An empty placeholder only for a step that is off: each one is a stage of its own.
         if settings.site_boilerplate.enabled:
             mining = articles | "MineSiteBoilerplate" >> MineSiteBoilerplate(settings.site_boilerplate)
             articles, mined = mining["articles"], mining["mined"]
             filtered_parts.append(mining["filtered"])
+        else:
+            mined = pipeline | "NoMinedParagraphs" >> beam.Create([])
         if settings.languages:
             by_language = articles | "KeepLanguages" >> beam.ParDo(_KeepLanguages(settings.languages)).with_outputs(
                 FILTERED, main="articles"
             )
             articles = by_language.articles
             filtered_parts.append(by_language[FILTERED])
-        duplicates = pipeline | "NoDuplicates" >> beam.Create([])
         if settings.deduplicate:
             split = (
                 articles
@@ -178,6 +179,8 @@ class CleanCorpus(beam.PTransform):
                 | "KeepOneCopy" >> beam.ParDo(_SplitDuplicates()).with_outputs(DUPLICATES, main="articles")
             )
             articles, duplicates = split.articles, split[DUPLICATES]
+        else:
+            duplicates = pipeline | "NoDuplicates" >> beam.Create([])
         if filtered_parts:
             filtered = tuple(filtered_parts) | "AllFiltered" >> beam.Flatten()
         else:
