@@ -15,14 +15,14 @@ import string
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import accumulate
+from itertools import accumulate, repeat
 from re import _compiler as sre_compile  # the parser and compiler behind re.compile; stable since Python 3.11
 from re import _constants as sre_constants
 from re import _parser as sre_parse
 
-# Under re.IGNORECASE an ASCII letter also matches these characters, which str.lower() does not
-# map to it (checked against all of Unicode in tests/test_literal_screen.py).
-_CASE_EXCEPTIONS = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s"})
+# Under re.IGNORECASE an ASCII letter also matches these characters (checked against all of Unicode
+# in tests/test_literal_screen.py).
+_CASE_EXCEPTIONS = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"})
 # More alternatives than this and a literal set stops being a cheap screen.
 _MAX_ALTERNATIVES = 24
 _SELECTIVE_LENGTH = 5
@@ -31,10 +31,18 @@ _ZERO_WIDTH = (sre_constants.AT, sre_constants.ASSERT, sre_constants.ASSERT_NOT)
 
 
 def screen_form(text: str) -> str:
-    """The form of a text that screen literals are looked up in: lower case, IGNORECASE's extra folds applied."""
-    if not text.isascii() and ("\u0130" in text or "\u0131" in text or "\u017f" in text):
+    """The form of a text that screen literals (lower-case ASCII) are looked up in: ASCII letters in
+    lower case, a character IGNORECASE equates with one (İ ı ſ K) as that letter, any other non-ASCII
+    character as "?" (a screen may then let a text through, never skip one). One character stands
+    for one, so a page's form is its texts' forms joined.
+    """
+    if text.isascii():
+        return text.lower()
+    if "\u0130" in text or "\u0131" in text or "\u017f" in text or "\u212a" in text:
         text = text.translate(_CASE_EXCEPTIONS)  # rare, and translate is slow on non-ASCII text
-    return text.lower()
+    # Lower-casing ASCII bytes is several times cheaper than Unicode lower-casing, and the
+    # one-byte form makes every literal lookup cheaper too.
+    return text.encode("ascii", "replace").lower().decode("ascii")
 
 
 def required_literals(pattern: re.Pattern) -> tuple[str, ...] | None:
@@ -159,40 +167,46 @@ def _minimal(literals: frozenset[str]) -> frozenset[str]:
 
 @dataclass(frozen=True, slots=True)
 class ScreenForms:
-    """The screen forms of a page's texts, joined: literals are looked up once per page, not once per text.
+    """The screen forms of a page's distinct texts, shortest first, joined: a literal is looked up once
+    per page, and only as far as the longest text a pattern needing it applies to (most of a page's
+    characters are in paragraphs too long for any rule).
 
-    text i's form is form[starts[i] : starts[i + 1] - 1]; a newline separates one from the next.
+    Distinct text j's form is form[starts[j] : starts[j + 1] - 1]; a newline separates one from the next.
     """
 
     form: str
-    starts: tuple[int, ...]  # one more than there are texts: the last is len(form) + 1
+    starts: tuple[int, ...]  # one more than there are distinct texts: the last is len(form) + 1
+    lengths: tuple[int, ...]  # the distinct texts' lengths, ascending
+    # Per text given, the index of its distinct text; a text too long for every pattern has
+    # len(lengths), an index no literal is ever found at.
+    slots: tuple[int, ...]
 
     @classmethod
     def of(cls, texts: Sequence[str], max_length: int) -> ScreenForms:
-        """max_length: texts longer than this are left out (an empty form): no pattern applies to them."""
-        texts = [text if len(text) <= max_length else "" for text in texts]
-        joined = "\n".join(texts)
-        form = screen_form(joined)
-        forms: Sequence[str] = texts
-        if len(form) != len(joined):  # a fold lengthened a character (İ -> i̇): each text's own form
-            forms = [screen_form(text) for text in texts]
-            form = "\n".join(forms)
-        # Otherwise every character folded to one character, and a text's own fold only differs from
-        # its share of the page's where a Σ ends a word: ASCII literals are found in the same places.
-        return cls(form, (0, *accumulate(len(text) + 1 for text in forms)))
+        """max_length: texts longer than this are left out: no pattern applies to them."""
+        # Mapped with C-level calls (no Python step per text): a page has a hundred or more texts.
+        distinct = sorted(dict.fromkeys(texts), key=len)
+        lengths = tuple(map(len, distinct))
+        kept = bisect_right(lengths, max_length)
+        distinct, lengths = distinct[:kept], lengths[:kept]
+        slot_of = dict(zip(distinct, range(kept), strict=True))
+        slots = tuple(map(slot_of.get, texts, repeat(kept)))
+        starts = (0, *accumulate(length + 1 for length in lengths))
+        return cls(screen_form("\n".join(distinct)), starts, lengths, slots)
 
-    def holding(self, literal: str) -> list[int]:
-        """Positions of the texts whose forms hold the literal, ascending.
+    def holding(self, literal: str, max_length: int) -> list[int]:
+        """Distinct texts of at most max_length characters whose forms hold the literal, ascending.
 
         A literal with a newline may also be found across two texts: a screen may let a text through.
         """
         form, starts = self.form, self.starts
+        end = starts[bisect_right(self.lengths, max_length)]
         found = []
-        position = form.find(literal)
+        position = form.find(literal, 0, end)
         while position >= 0:
             index = bisect_right(starts, position) - 1
             found.append(index)
-            position = form.find(literal, starts[index + 1])  # one hit per text is enough
+            position = form.find(literal, starts[index + 1], end)  # one hit per text is enough
         return found
 
 
@@ -321,6 +335,7 @@ class ScreenedPatterns:
 
     patterns: tuple[re.Pattern, ...]
     literals: tuple[tuple[str, int], ...]  # (literal, mask of the screened patterns requiring it)
+    literal_reach: tuple[int, ...]  # per literal, the longest text a pattern requiring it applies to
     screened: int  # mask of the patterns with a screen
     joined: int  # mask of the anchored patterns tried through the joined alternation
     unscreened: int  # mask of the patterns without a screen (the joined ones among them)
@@ -347,6 +362,9 @@ class ScreenedPatterns:
             screened |= 1 << index
             for literal in literals:
                 masks[literal] = masks.get(literal, 0) | 1 << index
+        reach: dict[str, int] = {}
+        for literal, requiring in masks.items():
+            reach[literal] = max(max_length for index, (_, max_length) in enumerate(patterns) if requiring >> index & 1)
         limits = tuple(sorted({max_length for _, max_length in patterns}))
         length_masks = tuple(
             sum(1 << index for index, (_, max_length) in enumerate(patterns) if max_length >= limit) for limit in limits
@@ -374,6 +392,7 @@ class ScreenedPatterns:
         return cls(
             tuple(pattern for pattern, _ in patterns),
             literals,
+            tuple(reach[literal] for literal, _ in literals),
             screened,
             joined,
             (1 << len(patterns)) - 1 & ~screened,
@@ -392,11 +411,11 @@ class ScreenedPatterns:
     def literals_present(self, forms: ScreenForms) -> list[int]:
         """Per text, the mask of the screened patterns whose required literals it holds: what
         search(text, present=...) would otherwise work out text by text."""
-        present = [0] * (len(forms.starts) - 1)
-        for literal, requiring in self.literals:
-            for index in forms.holding(literal):
+        present = [0] * (len(forms.lengths) + 1)  # the last entry is the too-long texts' slot: always 0
+        for (literal, requiring), reach in zip(self.literals, self.literal_reach, strict=True):
+            for index in forms.holding(literal, reach):
                 present[index] |= requiring
-        return present
+        return list(map(present.__getitem__, forms.slots))
 
     def search(self, text: str, present: int | None = None) -> tuple[int, re.Match] | None:
         """(position of the first pattern that matches, its match), or None.
