@@ -4,7 +4,7 @@ import sys
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from transforms.citations import strip_inline_markers
+from transforms.citations import strip_inline_markers, strip_inline_markers_of_each
 from transforms.literal_screen import (
     RequiredLiterals,
     ScreenedPatterns,
@@ -156,6 +156,13 @@ def test_the_screened_search_agrees_with_a_plain_loop_on_real_boilerplate_lines(
 def test_screened_marker_stripping_equals_the_plain_substitution(text):
     rules = CONFIG.citations
     assert strip_inline_markers(text, rules) == rules.inline_marker.sub("", text)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(alphabet=st.sampled_from(list("ab [](){}0123456789 \n")) | st.characters(), max_size=60)))
+def test_stripping_a_page_at_once_equals_the_plain_substitution_of_each_text(texts):
+    rules = CONFIG.citations
+    assert strip_inline_markers_of_each(texts, rules) == [rules.inline_marker.sub("", text) for text in texts]
 
 
 def test_a_caseless_screen_looks_up_the_text_as_it_is():

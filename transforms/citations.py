@@ -17,6 +17,14 @@ def strip_inline_markers(text: str, rules: CitationRules) -> str:
     return rules.inline_marker.sub("", text)
 
 
+def strip_inline_markers_of_each(texts: list[str], rules: CitationRules) -> list[str]:
+    """strip_inline_markers of every text, the screen tried on the page at once: most pages cite nothing."""
+    screen = rules.inline_marker_screen
+    if screen is not None and not screen.may_match("\n".join(texts)):
+        return texts
+    return [strip_inline_markers(text, rules) for text in texts]
+
+
 def cited_numbers(texts: Sequence[str], rules: CitationRules) -> set[str]:
     """The reference numbers the body cites inline, e.g. {"0", "1"} for "...[0] ... [1]"."""
     numbers: set[str] = set()

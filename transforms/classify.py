@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from transforms.captions import is_repeated_caption, split_caption
-from transforms.citations import find_reference_list, strip_inline_markers
+from transforms.citations import find_reference_list, strip_inline_markers_of_each
 from transforms.content_region import select_main_content
 from transforms.literal_screen import ScreenForms
 from transforms.records import BODY, CAPTION, REFERENCE, Block, Caption, LabelledBlock
@@ -21,6 +21,12 @@ def match_pattern_rule(text: str, config: CleanerConfig) -> PatternRule | None:
     return config.pattern_rules[found[0]] if found is not None else None
 
 
+# What is decided about one block before its record is built: (block, label, rule, reference id).
+# A frozen record costs about as much to build as a block costs to label, and text mode relabels
+# most blocks a second time, so records are built once, at the end, per distinct decision.
+Decision = tuple[Block, str, str, str | None]
+
+
 def label_block(
     block: Block, config: CleanerConfig, rule_literals: int | None = None, credit_literals: int | None = None
 ) -> LabelledBlock:
@@ -29,17 +35,21 @@ def label_block(
     rule_literals, credit_literals: the block's entries of literals_present() of the pattern rules
     and of the credit patterns, when the page's blocks were screened at once (see classify_blocks).
     """
+    return LabelledBlock(*_decide(block, config, rule_literals, credit_literals))
+
+
+def _decide(block: Block, config: CleanerConfig, rule_literals: int | None, credit_literals: int | None) -> Decision:
     if block.role == "caption":
-        return LabelledBlock(block, CAPTION, "html.caption")
+        return block, CAPTION, "html.caption", None
     found = config.pattern_search.search(block.text, rule_literals)
     if found is not None:
         rule = config.pattern_rules[found[0]]
-        return LabelledBlock(block, rule.kind, rule.id)
+        return block, rule.kind, rule.id, None
     caption = split_caption(block.text, config.captions, credit_literals)
     if caption is not None:
         found, rule_id = caption
-        return LabelledBlock(replace(block, text=found.text, credit=found.credit, role="caption"), CAPTION, rule_id)
-    return LabelledBlock(block, BODY, "body")
+        return replace(block, text=found.text, credit=found.credit, role="caption"), CAPTION, rule_id, None
+    return block, BODY, "body", None
 
 
 def classify_blocks(
@@ -50,6 +60,15 @@ def classify_blocks(
     locate_article: find the article among menus, teasers and footers from the blocks' shape (text
     mode); an HTML page's blocks come from the main content the parser already selected.
     """
+    decisions = _decide_each_block(blocks, config)
+    decisions = _label_repeated_captions(decisions, config)
+    decisions = _label_reference_list(decisions, config)
+    if locate_article:
+        decisions = _label_outside_article(decisions, config)
+    return _labelled_blocks(decisions)
+
+
+def _decide_each_block(blocks: tuple[Block, ...], config: CleanerConfig) -> list[Decision]:
     # The rules' literal pre-checks look through the whole page once rather than through each block.
     forms = ScreenForms.of(
         [block.text for block in blocks],
@@ -57,68 +76,75 @@ def classify_blocks(
     )
     rule_literals = config.pattern_search.literals_present(forms)
     credit_literals = config.captions.credit_search.literals_present(forms)
-    # A page repeats a fifth of its blocks (menus in the header and footer): each is labelled once.
-    labelled_once: dict[Block, LabelledBlock] = {}
-    labelled = []
+    # A page repeats a fifth of its blocks (menus in the header and footer): each is decided once.
+    decided_once: dict[Block, Decision] = {}
+    decisions = []
     for block, rule_present, credit_present in zip(blocks, rule_literals, credit_literals, strict=True):
-        item = labelled_once.get(block)
+        decision = decided_once.get(block)
+        if decision is None:
+            decision = decided_once[block] = _decide(block, config, rule_present, credit_present)
+        decisions.append(decision)
+    return decisions
+
+
+def _labelled_blocks(decisions: list[Decision]) -> tuple[LabelledBlock, ...]:
+    """The records, one per distinct decision: the page's repeated blocks share theirs."""
+    # Keyed by the block's id, not its (Python-level) hash: every block is alive in decisions.
+    built: dict[tuple[int, str, str, str | None], LabelledBlock] = {}
+    labelled = []
+    for block, label, rule, reference_id in decisions:
+        key = (id(block), label, rule, reference_id)
+        item = built.get(key)
         if item is None:
-            item = labelled_once[block] = label_block(block, config, rule_present, credit_present)
+            item = built[key] = LabelledBlock(block, label, rule, reference_id)
         labelled.append(item)
-    labelled = _label_repeated_captions(labelled, config)
-    labelled = _label_reference_list(labelled, config)
-    if locate_article:
-        labelled = _label_outside_article(labelled, config)
     return tuple(labelled)
 
 
-def _label_outside_article(labelled: list[LabelledBlock], config: CleanerConfig) -> list[LabelledBlock]:
+def _label_outside_article(decisions: list[Decision], config: CleanerConfig) -> list[Decision]:
     """Body blocks that the content selector places outside the article get its kind and rule."""
-    decisions = select_main_content(
+    verdicts = select_main_content(
         # "…the branch should go.[1]" must read as a sentence: markers hide the full stop.
-        [strip_inline_markers(item.block.text, config.citations) for item in labelled],
+        strip_inline_markers_of_each([block.text for block, _, _, _ in decisions], config.citations),
         config.content_selection,
-        already_removed=[item.label != BODY for item in labelled],
+        already_removed=[label != BODY for _, label, _, _ in decisions],
     )
     relabelled = [
-        LabelledBlock(item.block, decision[0], decision[1]) if decision is not None and item.label == BODY else item
-        for item, decision in zip(labelled, decisions, strict=True)
+        (decision[0], *verdict, None) if verdict is not None and decision[1] == BODY else decision
+        for decision, verdict in zip(decisions, verdicts, strict=True)
     ]
     # Shape is relative evidence: with no article-like span at all (a short note, a list page)
     # it cannot say what is boilerplate, so the pattern rules' decisions stand alone.
-    if not any(item.label == BODY for item in relabelled):
-        return labelled
+    if not any(label == BODY for _, label, _, _ in relabelled):
+        return decisions
     return relabelled
 
 
-def _label_repeated_captions(labelled: list[LabelledBlock], config: CleanerConfig) -> list[LabelledBlock]:
+def _label_repeated_captions(decisions: list[Decision], config: CleanerConfig) -> list[Decision]:
     """A body block next to a caption that repeats it (the image's alt text) is dropped."""
-    result = list(labelled)
-    for index, item in enumerate(labelled):
-        if item.label != CAPTION:
+    result = list(decisions)
+    for index, (caption, label, _, _) in enumerate(decisions):
+        if label != CAPTION:
             continue
-        caption = item.block
         for neighbour in (index - 1, index + 1):
-            if 0 <= neighbour < len(result) and result[neighbour].label == BODY:
-                other = result[neighbour].block
+            if 0 <= neighbour < len(result) and result[neighbour][1] == BODY:
+                other = result[neighbour][0]
                 if is_repeated_caption(other.text, _as_caption(caption)):
-                    result[neighbour] = LabelledBlock(other, DUPLICATE_CAPTION, config.captions.duplicate_rule)
+                    result[neighbour] = (other, DUPLICATE_CAPTION, config.captions.duplicate_rule, None)
     return result
 
 
-def _label_reference_list(labelled: list[LabelledBlock], config: CleanerConfig) -> list[LabelledBlock]:
-    texts = [item.block.text for item in labelled]
-    candidates = [item.label == BODY for item in labelled]
+def _label_reference_list(decisions: list[Decision], config: CleanerConfig) -> list[Decision]:
+    texts = [block.text for block, _, _, _ in decisions]
+    candidates = [label == BODY for _, label, _, _ in decisions]
     items, heading = find_reference_list(texts, candidates, config.citations)
     if not items:
-        return labelled
-    result = list(labelled)
+        return decisions
+    result = list(decisions)
     for index, (number, text) in items.items():
-        result[index] = LabelledBlock(
-            replace(labelled[index].block, text=text), REFERENCE, "citations.reference_item", number
-        )
+        result[index] = (replace(decisions[index][0], text=text), REFERENCE, "citations.reference_item", number)
     if heading is not None:
-        result[heading] = LabelledBlock(labelled[heading].block, REFERENCE_HEADING, "citations.reference_heading")
+        result[heading] = (decisions[heading][0], REFERENCE_HEADING, "citations.reference_heading", None)
     return result
 
 
