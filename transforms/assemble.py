@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 
-from transforms.citations import strip_inline_markers
+from transforms.citations import strip_inline_markers_of_each
 from transforms.records import (
     BODY,
     CAPTION,
@@ -18,6 +18,8 @@ from transforms.records import (
 )
 from transforms.rules import CleanerConfig
 
+_KEPT_LABELS = frozenset({BODY, CAPTION, REFERENCE})
+
 
 def article_id(source: str, content: str) -> str:
     """A stable id for inputs that carry none: the same source and content give the same id."""
@@ -28,10 +30,8 @@ def article_id(source: str, content: str) -> str:
 
 
 def body_paragraphs(labelled: tuple[LabelledBlock, ...], config: CleanerConfig) -> list[str]:
-    paragraphs = (
-        strip_inline_markers(item.block.text, config.citations).strip() for item in labelled if item.label == BODY
-    )
-    return [paragraph for paragraph in paragraphs if paragraph]
+    texts = strip_inline_markers_of_each([item.block.text for item in labelled if item.label == BODY], config.citations)
+    return [paragraph for paragraph in map(str.strip, texts) if paragraph]
 
 
 def collect_captions(page: ParsedPage, labelled: tuple[LabelledBlock, ...]) -> tuple[Caption, ...]:
@@ -49,12 +49,19 @@ def collect_captions(page: ParsedPage, labelled: tuple[LabelledBlock, ...]) -> t
 
 
 def collect_removals(page: ParsedPage, labelled: tuple[LabelledBlock, ...]) -> tuple[Removal, ...]:
-    removed_blocks = tuple(
-        Removal(kind=item.label, rule=item.rule, text=item.block.text)
-        for item in labelled
-        if item.label not in (BODY, CAPTION, REFERENCE)
-    )
-    return page.removals + removed_blocks
+    # One record per distinct removal: a page removes its repeated menu lines again and again, and
+    # a frozen record costs more to build than a lookup.
+    built: dict[tuple[str, str, str], Removal] = {}
+    removed_blocks = []
+    for item in labelled:
+        if item.label in _KEPT_LABELS:
+            continue
+        key = (item.label, item.rule, item.block.text)
+        removal = built.get(key)
+        if removal is None:
+            removal = built[key] = Removal(kind=item.label, rule=item.rule, text=item.block.text)
+        removed_blocks.append(removal)
+    return page.removals + tuple(removed_blocks)
 
 
 def assemble_article(
