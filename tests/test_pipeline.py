@@ -157,3 +157,24 @@ def test_documents_are_spread_by_default_only_on_distributed_runners():
     assert not spreads_documents("auto", "FnApiRunner")
     assert spreads_documents("auto", "DataflowRunner") and spreads_documents("auto", "PortableRunner")
     assert spreads_documents("yes", "FnApiRunner") and not spreads_documents("no", "DataflowRunner")
+
+
+def test_cli_publishes_one_shard_per_output_even_an_empty_one_and_no_temporary_files(tmp_path):
+    (tmp_path / "storm.txt").write_text(ARTICLE, encoding="utf-8")
+    output = tmp_path / "out"
+    assert run(["--input", str(tmp_path / "storm.txt"), "--output", str(output)]) == 0
+    assert sorted(path.name for path in output.iterdir()) == [
+        "_SUCCESS",
+        "_report.json",
+        "_top_site_boilerplate.json",
+        "_top_sites.json",
+        "articles-00000-of-00001.jsonl",
+        "duplicates-00000-of-00001.jsonl",
+        "filtered-00000-of-00001.jsonl",
+        "rejects-00000-of-00001.jsonl",
+        "report.md",
+        "site_boilerplate-00000-of-00001.jsonl",
+    ]
+    assert [json.loads(line)["source"] for line in (output / "articles-00000-of-00001.jsonl").open()] == ["storm.txt"]
+    assert (output / "rejects-00000-of-00001.jsonl").read_bytes() == b""
+    assert json.loads((output / "_top_sites.json").read_text()) == [{"site": f"folder:{tmp_path}", "articles": 1}]
