@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 
 from hypothesis import given
@@ -50,6 +51,16 @@ def test_every_whitespace_character_but_the_space_is_unprintable():
 @given(st.text(alphabet=st.sampled_from(list("ab \t\n\u00a0\u2003\u200b\x1c")) | st.characters()))
 def test_collapsing_whitespace_equals_splitting_into_words_and_joining(chunk):
     assert collapse_whitespace(chunk) == " ".join(chunk.split())
+
+
+@given(st.text(alphabet=st.sampled_from(list("ab \t\n\r\u00a0\u2003")) | st.characters()))
+def test_paragraphs_are_the_blank_line_separated_chunks_with_whitespace_collapsed(text):
+    normalized = text.replace("\r\n", "\n").replace("\r", "\n")
+    chunks = re.split(r"\n[ \t\r\f\v\u00a0]*\n", normalized)
+    if len(chunks) == 1:
+        chunks = normalized.split("\n")
+    expected = [" ".join(chunk.split()) for chunk in chunks]
+    assert split_paragraphs(text) == [paragraph for paragraph in expected if paragraph]
 
 
 def test_a_repeated_paragraph_is_one_block_record():

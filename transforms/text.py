@@ -17,6 +17,8 @@ def split_paragraphs(text: str) -> list[str]:
     """
     normalized = text.replace("\r\n", "\n").replace("\r", "\n")
     chunks = _BLANK_LINE.split(normalized) if _BLANK_LINE.search(normalized) else normalized.split("\n")
+    if all(map(str.isprintable, chunks)) and _single_spaced("\n".join(chunks)):
+        return list(filter(None, chunks))  # the common case, checked for the whole page at C speed
     paragraphs = (collapse_whitespace(chunk) for chunk in chunks)
     return [paragraph for paragraph in paragraphs if paragraph]
 
@@ -26,9 +28,14 @@ def collapse_whitespace(chunk: str) -> str:
     # Most paragraphs come collapsed already, and splitting them into words costs more than the
     # rest of parsing. Every whitespace character but the space is unprintable, so one C-speed
     # scan tells whether the chunk can hold any other (tests/test_text.py checks that claim).
-    if chunk.isprintable() and "  " not in chunk and not chunk.startswith(" ") and not chunk.endswith(" "):
+    if chunk.isprintable() and _single_spaced(chunk):
         return chunk
     return " ".join(chunk.split())
+
+
+def _single_spaced(text: str) -> bool:
+    """No run of two spaces and no space at an end of the text or of one of its lines."""
+    return "  " not in text and " \n" not in text and "\n " not in text and text[:1] != " " and text[-1:] != " "
 
 
 def parse_text(text: str, title: str | None = None, url: str | None = None) -> ParsedPage:
