@@ -212,23 +212,11 @@ def select_main_content(
     count = len(texts)
     if already_removed is not None and len(already_removed) != count:
         raise ValueError(f"already_removed has {len(already_removed)} entries for {count} blocks")
-    removed = [bool(flag) for flag in already_removed] if already_removed is not None else [False] * count
-    classes: list[int] = []
-    lengths: list[float] = []
-    measured: dict[str, tuple[int, float]] = {}  # a page repeats its menus: each text is measured once
-    for text in texts:
-        shape_of_text = measured.get(text)
-        if shape_of_text is None:
-            shape_of_text = measured[text] = _measure(text, shape)
-        classes.append(shape_of_text[0])
-        lengths.append(shape_of_text[1])
-    # A short line the page shows twice (a menu at the top and again in the footer) is never a heading.
-    short_line_counts = Counter(
-        text for text, block_class in zip(texts, classes, strict=True) if block_class < _SENTENCE
-    )
-    for index, text in enumerate(texts):
-        if classes[index] < _SENTENCE and short_line_counts[text] > 1:
-            classes[index] = _BOILERPLATE
+    if not count:
+        return []
+    removed = list(map(bool, already_removed)) if already_removed is not None else [False] * count
+    shapes = _measure_each(texts, shape)
+    classes, lengths = zip(*map(shapes.__getitem__, texts), strict=True)
     copy_of = _find_earlier_copies(texts, classes, shape)
     stream = _find_template_streams(texts, classes, lengths, shape, region)
     weights = _region_weights(classes, lengths, removed, copy_of, stream, region)
@@ -255,7 +243,19 @@ def select_main_content(
     return decisions
 
 
-def _find_earlier_copies(texts: Sequence[str], classes: list[int], shape: BlockShapeSettings) -> list[int]:
+def _measure_each(texts: Sequence[str], shape: BlockShapeSettings) -> dict[str, tuple[int, float]]:
+    """Class and length in words of each distinct text: a page repeats its menus, each is measured once."""
+    shapes = {}
+    for text, occurrences in Counter(texts).items():
+        block_class, words = _measure(text, shape)
+        # A short line the page shows twice (a menu at the top and again in the footer) is never a heading.
+        if block_class < _SENTENCE and occurrences > 1:
+            block_class = _BOILERPLATE
+        shapes[text] = block_class, words
+    return shapes
+
+
+def _find_earlier_copies(texts: Sequence[str], classes: Sequence[int], shape: BlockShapeSettings) -> list[int]:
     """For each long prose block, the index of an earlier block it repeats, or -1.
 
     Only long blocks count: a short sentence may recur inside an article (an interviewer's
@@ -280,8 +280,8 @@ def _find_earlier_copies(texts: Sequence[str], classes: list[int], shape: BlockS
 
 def _find_template_streams(
     texts: Sequence[str],
-    classes: list[int],
-    lengths: list[float],
+    classes: Sequence[int],
+    lengths: Sequence[float],
     shape: BlockShapeSettings,
     region: RegionSettings,
 ) -> list[bool]:
@@ -332,8 +332,8 @@ def _find_template_streams(
 
 
 def _region_weights(
-    classes: list[int],
-    lengths: list[float],
+    classes: Sequence[int],
+    lengths: Sequence[float],
     removed: list[bool],
     copy_of: list[int],
     stream: list[bool],
@@ -387,7 +387,7 @@ def _non_prose_run_lengths(prose: list[bool], order: range) -> list[int]:
     return lengths
 
 
-def _short_line_runs(classes: list[int], removed: list[bool], start: int, end: int, min_blocks: int) -> set[int]:
+def _short_line_runs(classes: Sequence[int], removed: list[bool], start: int, end: int, min_blocks: int) -> set[int]:
     """Inside the span, runs of at least min_blocks short lines: a link list or a menu, not headings."""
     members: set[int] = set()
     run_start = start
