@@ -77,12 +77,16 @@ def _decide_each_block(blocks: tuple[Block, ...], config: CleanerConfig) -> list
     rule_literals = config.pattern_search.literals_present(forms)
     credit_literals = config.captions.credit_search.literals_present(forms)
     # A page repeats a fifth of its blocks (menus in the header and footer): each is decided once.
-    decided_once: dict[Block, Decision] = {}
+    # Looked up by text, whose hash str keeps, then compared: hashing a Block runs Python code.
+    decided_once: dict[str, tuple[Block, Decision]] = {}
     decisions = []
     for block, rule_present, credit_present in zip(blocks, rule_literals, credit_literals, strict=True):
-        decision = decided_once.get(block)
-        if decision is None:
-            decision = decided_once[block] = _decide(block, config, rule_present, credit_present)
+        seen = decided_once.get(block.text)
+        if seen is not None and (seen[0] is block or seen[0] == block):
+            decisions.append(seen[1])
+            continue
+        decision = _decide(block, config, rule_present, credit_present)
+        decided_once[block.text] = block, decision
         decisions.append(decision)
     return decisions
 
