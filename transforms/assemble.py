@@ -59,7 +59,7 @@ def collect_removals(page: ParsedPage, labelled: tuple[LabelledBlock, ...]) -> t
         key = (item.label, item.rule, item.block.text)
         removal = built.get(key)
         if removal is None:
-            removal = built[key] = Removal(kind=item.label, rule=item.rule, text=item.block.text)
+            removal = built[key] = Removal(*key)  # (kind, rule, text)
         removed_blocks.append(removal)
     return page.removals + tuple(removed_blocks)
 

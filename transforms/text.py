@@ -52,7 +52,7 @@ def parse_text(text: str, title: str | None = None, url: str | None = None) -> P
     blocks: dict[str, Block] = {}
     for paragraph in paragraphs:
         if paragraph not in blocks:
-            blocks[paragraph] = Block(text=paragraph)
+            blocks[paragraph] = Block(paragraph)  # positional: keywords make a frozen record dearer still
     return ParsedPage(
         blocks=tuple([blocks[paragraph] for paragraph in paragraphs]),
         title=title,
