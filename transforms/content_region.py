@@ -33,6 +33,12 @@ OUTSIDE_MAIN_REGION = "structure.outside_main_region"
 REPEATED_TEXT = "structure.repeated_text"
 TEMPLATE_STREAM = "structure.template_stream"
 
+# The decisions, built once rather than per block.
+_REPEATED_TEXT = (BOILERPLATE, REPEATED_TEXT)
+_SHORT_LINE_RUN = (NAVIGATION, SHORT_LINE_RUN)
+_TEMPLATE_STREAM = (BOILERPLATE, TEMPLATE_STREAM)
+_OUTSIDE_MAIN_REGION = (BOILERPLATE, OUTSIDE_MAIN_REGION)
+
 # Scripts written without spaces between words: their length is counted in characters.
 _UNSPACED_SCRIPT = re.compile(
     "[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"
@@ -228,18 +234,15 @@ def select_main_content(
         block_class = classes[index]
         original = copy_of[index]
         if original >= 0 and start <= original < end:
-            decisions.append((BOILERPLATE, REPEATED_TEXT))
+            decisions.append(_REPEATED_TEXT)
         elif start <= index < end:
-            if index in short_line_runs:
-                decisions.append((NAVIGATION, SHORT_LINE_RUN))
-            else:
-                decisions.append(None)
+            decisions.append(_SHORT_LINE_RUN if index in short_line_runs else None)
         elif block_class < _SENTENCE:
-            decisions.append((NAVIGATION, SHORT_LINE_RUN))
+            decisions.append(_SHORT_LINE_RUN)
         elif stream[index]:
-            decisions.append((BOILERPLATE, TEMPLATE_STREAM))
+            decisions.append(_TEMPLATE_STREAM)
         else:
-            decisions.append((BOILERPLATE, OUTSIDE_MAIN_REGION))
+            decisions.append(_OUTSIDE_MAIN_REGION)
     return decisions
 
 
@@ -263,16 +266,16 @@ def _find_earlier_copies(texts: Sequence[str], classes: Sequence[int], shape: Bl
     one block (a print or summary copy).
     """
     copy_of = [-1] * len(texts)
-    first_seen: dict[str, int] = {}
+    # Each text's first position: a dict keeps the last value given for a key, so give them backwards.
+    first_seen = dict(zip(reversed(texts), range(len(texts) - 1, -1, -1), strict=True))
     first_start: dict[str, int] = {}
     prefix_length = shape.repeated_prefix_characters
     for index, text in enumerate(texts):
         if classes[index] == _CONTENT:
-            original = first_seen.get(text, -1)
-            if original < 0 and len(text) > prefix_length:
-                original = first_start.get(text[:prefix_length], -1)
+            original = first_seen[text]
+            if original == index:  # the text itself is new: does it start like an earlier block?
+                original = first_start.get(text[:prefix_length], -1) if len(text) > prefix_length else -1
             copy_of[index] = original
-        first_seen.setdefault(text, index)
         if len(text) >= prefix_length:
             first_start.setdefault(text[:prefix_length], index)
     return copy_of
