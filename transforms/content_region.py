@@ -188,7 +188,10 @@ def _measure(text: str, shape: BlockShapeSettings) -> tuple[int, float]:
 
 def _has_function_word(tokens: list[str], shape: BlockShapeSettings) -> bool:
     limit = shape.function_word_max_length
-    return any(len(token) <= limit and token.islower() for token in tokens)
+    for token in tokens:  # a plain loop: any() over a generator resumes a frame per token
+        if len(token) <= limit and token.islower():
+            return True
+    return False
 
 
 def _best_span(weights: list[float]) -> tuple[int, int]:
@@ -298,8 +301,9 @@ def _find_template_streams(
     count = len(texts)
     stream = [False] * count
     positions: dict[str, list[int]] = {}
+    max_words = shape.short_block_max_words
     for index in range(count):
-        if classes[index] >= _SENTENCE or lengths[index] > shape.short_block_max_words:
+        if classes[index] >= _SENTENCE or lengths[index] > max_words:
             continue
         text = texts[index]
         cut = text.rfind(" ")
