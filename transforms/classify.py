@@ -45,7 +45,12 @@ def _decide(block: Block, config: CleanerConfig, rule_literals: int | None, cred
     if found is not None:
         rule = config.pattern_rules[found[0]]
         return block, rule.kind, rule.id, None
-    caption = split_caption(block.text, config.captions, credit_literals)
+    # Most blocks hold none of the literals every credit pattern needs: no caption, and no call to find out.
+    caption = (
+        split_caption(block.text, config.captions, credit_literals)
+        if credit_literals != 0 or config.captions.credit_search.unscreened
+        else None
+    )
     if caption is not None:
         found, rule_id = caption
         return replace(block, text=found.text, credit=found.credit, role="caption"), CAPTION, rule_id, None
