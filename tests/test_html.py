@@ -333,29 +333,28 @@ def test_lead_figure_beside_the_text_container_is_a_caption_but_a_sidebar_thumbn
     assert any("Harbour dredging" in removal.text for removal in page.removals)
 
 
+COUNCIL_OPENING = "<p>The council met on Monday to discuss the new budget for the coming financial year in detail.</p>"
+COUNCIL_CLOSING = "<p>Members agreed to postpone the vote on library funding until the next session in March.</p>"
+
+
+def council_article(*parts: str) -> str:
+    return "<html><body><article>" + "".join(parts) + "</article></body></html>"
+
+
 def test_an_element_with_a_value_less_hidden_attribute_is_removed_as_hidden(rules):
-    page = parse_html(
-        "<html><body><article>"
-        "<p>The council met on Monday to discuss the new budget for the coming financial year in detail.</p>"
-        "<div hidden><p>Subscribe now and save 50 percent on your first year of unlimited access.</p></div>"
-        "<p>Members agreed to postpone the vote on library funding until the next session in March.</p>"
-        "</article></body></html>",
-        rules,
-    )
+    hidden = "<div hidden><p>Subscribe now and save 50 percent on your first year of unlimited access.</p></div>"
+    page = parse_html(council_article(COUNCIL_OPENING, hidden, COUNCIL_CLOSING), rules)
     assert [block.text[:11] for block in page.blocks] == ["The council", "Members agr"]
     assert [(r.kind, r.rule) for r in page.removals if "Subscribe" in r.text] == [("hidden", "hidden.attribute")]
 
 
 def test_a_configured_two_part_word_matches_across_a_hyphen(rules):
     # "upnext" is configured for related links; sites write it "up-next"
-    page = parse_html(
-        "<html><body><article>"
-        "<p>The council met on Monday to discuss the new budget for the coming financial year in detail.</p>"
-        "<p>Members agreed to postpone the vote on library funding until the next session in March.</p>"
-        '<div class="up-next"><p>Harbour dredging begins next month, and the ferry timetable will change for six weeks.</p></div>'
-        "</article></body></html>",
-        rules,
+    up_next = (
+        '<div class="up-next"><p>Harbour dredging begins next month, and the ferry timetable will change'
+        " for six weeks.</p></div>"
     )
+    page = parse_html(council_article(COUNCIL_OPENING, COUNCIL_CLOSING, up_next), rules)
     assert [block.text[:11] for block in page.blocks] == ["The council", "Members agr"]
     assert [(r.kind, r.rule) for r in page.removals if "dredging" in r.text] == [("related_links", "related.class")]
 
