@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import copy
+import pickle
 
 import pytest
 import yaml
 
-from transforms.html_rules import class_words, compile_html_rules
+from transforms.html_rules import ElementRulings, class_words, compile_html_rules
 from transforms.rules import DEFAULT_CONFIG_PATH, load_config
 
 
@@ -126,3 +127,35 @@ def test_the_first_matching_rule_in_configuration_order_wins(tag, attributes, ru
     value = f"{attributes.get('class') or ''} {attributes.get('id') or ''}"
     rule = rules.removal.first_match(tag, attributes, class_words(value))
     assert (rule.id if rule else None) == rule_id
+
+
+def test_element_rulings_answer_as_the_removal_rules_and_hints_do():
+    rules = load_config().html
+    attributes = {"class": "article__shareBar", "itemprop": "articleBody"}
+    words, rule, weight, boundary = rules.rulings.of("div", attributes)
+    assert words == class_words("article__shareBar")
+    assert rule is rules.removal.first_match("div", attributes, words)
+    assert (weight, boundary) == rules.content.hint_index.score("div", attributes, words)
+
+
+def test_element_rulings_are_pickled_without_what_they_remember():
+    rulings = load_config().html.rulings
+    fresh = len(pickle.dumps(rulings))
+    for index in range(100):
+        rulings.of("div", {"class": f"box-{index}"})
+    assert len(pickle.dumps(rulings)) == fresh
+    shipped = pickle.loads(pickle.dumps(rulings))
+    assert shipped.of("div", {"class": "share"})[1].id == rulings.of("div", {"class": "share"})[1].id == "share.class"
+
+
+def test_element_rulings_forget_everything_when_full_and_still_answer_the_same():
+    rules = load_config().html
+    rulings = ElementRulings(*rules.rulings.__reduce__()[1][:3], 2)
+    answers = [rulings.of("div", {"class": name}) for name in ("share", "comments", "share", "newsletter")]
+    assert [rule.kind if rule else None for _, rule, _, _ in answers] == [
+        "social_share",
+        "comment_widget",
+        "social_share",
+        "newsletter_prompt",
+    ]
+    assert len(rulings._known) <= 2

@@ -12,7 +12,7 @@ import re
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from transforms.html_rules import HtmlRules, class_words
+from transforms.html_rules import HtmlRules
 from transforms.records import Block, Caption, ParsedPage, Removal
 
 _ISO_DATETIME = re.compile(
@@ -44,7 +44,6 @@ _METADATA_TAGS = frozenset({"meta", "link", "title", "script", "time", "h1"})
 _SCAN_SELECTOR = 'h1, link[rel="canonical" i], meta, script[type="application/ld+json" i], time, title'
 # Python recursion is the walker's stack; deeper than this, a subtree is read as plain text.
 _MAX_WALK_DEPTH = 200
-_SEPARATORS = re.compile(r"[^a-z0-9]+")
 # Where a paragraph ends in HTML written inside a JSON-LD string: a line break once read as text.
 _DECLARED_BLOCK_END = re.compile(r"</(?:p|div|h[1-6]|li|blockquote)\s*>|<br\s*/?>", re.IGNORECASE)
 _CAPTION_CREDIT_PARENTHESIS = re.compile(r"^(.*?)\s*\(([^()]+)\)\s*$")
@@ -76,13 +75,12 @@ def parse_html(html: str, rules: HtmlRules, url: str | None = None) -> ParsedPag
     # Script and style hold raw text, never elements: stripping them frees none of the scanned nodes,
     # and every later text() call gets cheaper and cleaner.
     tree.strip_tags(["script", "style"])
-    word_cache: dict = {}  # class/id value -> its words, shared by every step over this page
-    containers, blocks_in = _select_containers(body, paragraphs, rules, word_cache)
+    containers, blocks_in = _select_containers(body, paragraphs, rules)
     headlines = {text.lower() for text in (metadata["title"], first_heading) if text}
-    walk = _ContentWalk(rules, headlines, word_cache)
+    walk = _ContentWalk(rules, headlines)
     for container in containers:
         walk.walk_container(container)
-    before, after, outside_chars = _outside_removals(body, containers, rules, word_cache, walk.take_outside_figures)
+    before, after, outside_chars = _outside_removals(body, containers, rules, walk.take_outside_figures)
     blocks = walk.blocks
     if declared_body and _markup_lacks_the_article(blocks, declared_body, rules.content.declared_body):
         replaced = rules.content.declared_body
@@ -258,19 +256,8 @@ def _iso_date(value: str) -> str | None:
 # --- main content -----------------------------------------------------------------------------
 
 
-def _class_id_words(attributes: dict, rules: HtmlRules, cache: dict) -> tuple[str, ...]:
-    """The class/id words of an element; values without any configured keyword are not split."""
-    value = f"{attributes.get('class') or ''} {attributes.get('id') or ''}"
-    words = cache.get(value)
-    if words is None:
-        # Separators out: a configured word may be two neighbours joined ("upnext" for "up-next").
-        words = class_words(value) if rules.class_keyword_scan.search(_SEPARATORS.sub("", value.lower())) else ()
-        cache[value] = words
-    return words
-
-
 def _select_containers(
-    body: LexborNode, paragraphs: list[tuple[LexborNode, str]], rules: HtmlRules, word_cache: dict
+    body: LexborNode, paragraphs: list[tuple[LexborNode, str]], rules: HtmlRules
 ) -> tuple[list[LexborNode], int]:
     """The element(s) holding the article, and how many paragraph candidates the page had (blocks_in).
 
@@ -312,7 +299,7 @@ def _select_containers(
     if not parent_points:
         return [body], counted
 
-    ancestry = _Ancestry(body, rules, parent_points.values(), word_cache)
+    ancestry = _Ancestry(body, rules, parent_points.values())
     scores: dict[int, list] = {}
     mass: dict[int, float] = {}
     for holder, points in parent_points.values():
@@ -370,10 +357,9 @@ class _Ancestry:
     met first on the way up (above an "article body", a match is page layout: "sticky-sidebar").
     """
 
-    def __init__(self, body: LexborNode, rules: HtmlRules, holders, word_cache: dict) -> None:
+    def __init__(self, body: LexborNode, rules: HtmlRules, holders) -> None:
         self.body_id = body.mem_id
         self.rules = rules
-        self.word_cache = word_cache
         self._excluded: dict[int, bool] = {}
         self._facts: dict[int, tuple] = {}
         # The prose under each ancestor, boilerplate or not: what tells a wrapper from a box.
@@ -383,9 +369,6 @@ class _Ancestry:
             for key in self.chain_ids(holder):
                 self._mass[key] = self._mass.get(key, 0.0) + points
         self._total_mass = self._mass.get(self.body_id, 0.0)
-
-    def words(self, attributes: dict) -> tuple[str, ...]:
-        return _class_id_words(attributes, self.rules, self.word_cache)
 
     def chain(self, node: LexborNode) -> list[LexborNode]:
         """node and its ancestors up to body (included); iterative, pages nest thousands deep."""
@@ -419,10 +402,7 @@ class _Ancestry:
         key = node.mem_id
         facts = self._facts.get(key)
         if facts is None:
-            tag, attributes = node.tag, node.attributes
-            words = self.words(attributes) if attributes else ()
-            weight, boundary = self.rules.content.hint_index.score(tag, attributes, words)
-            facts = (self.rules.removal.first_match(tag, attributes, words), weight, boundary)
+            facts = self.rules.rulings.of(node.tag, node.attributes)[1:]
             self._facts[key] = facts
         return facts
 
@@ -470,7 +450,7 @@ def _paragraph_points(text: str, length: int, content) -> float:
 
 
 def _outside_removals(
-    body: LexborNode, containers: list[LexborNode], rules: HtmlRules, word_cache: dict, take_figures
+    body: LexborNode, containers: list[LexborNode], rules: HtmlRules, take_figures
 ) -> tuple[list[Removal], list[Removal], int]:
     """Report what lies outside the containers, in coarse pieces: each sibling along the path to body.
 
@@ -504,8 +484,7 @@ def _outside_removals(
             if not text:
                 continue
             characters += len(text)
-            attributes = child.attributes
-            rule = rules.removal.first_match(tag, attributes, _class_id_words(attributes, rules, word_cache))
+            rule = rules.rulings.of(tag, child.attributes)[1]
             if rule is None and node.mem_id in figure_levels and take_figures(child, tag):
                 if tag in rules.captions.figure_tags:
                     continue
@@ -542,7 +521,7 @@ def _article_levels(first: LexborNode | None, body: LexborNode) -> set[int]:
 class _ContentWalk:
     """Walks the article container once: blocks in document order, captions and removals on the way."""
 
-    def __init__(self, rules: HtmlRules, headlines: set[str], word_cache: dict) -> None:
+    def __init__(self, rules: HtmlRules, headlines: set[str]) -> None:
         self.rules = rules
         self.block_rules = rules.blocks
         self.headlines = headlines
@@ -551,7 +530,6 @@ class _ContentWalk:
         self.removals: list[Removal] = []
         self.chars_seen = 0
         self._seen_captions: set[str] = set()
-        self._words_cache = word_cache
         self._parts: list[str] = []
         self._link_chars = 0
         self._guard_chars: int | None = None
@@ -582,7 +560,7 @@ class _ContentWalk:
         roles = self.block_rules.roles
         block_tags = self.block_rules.block_tags
         skipped, caption_tags, tag_rules = self._skipped, self._caption_tags, self._tag_rules
-        rules, first_match, word_cache = self.rules, self.rules.removal.first_match, self._words_cache
+        ruling_of = self.rules.rulings.of
         for child in node.iter(include_text=True):
             tag = child.tag
             if tag == "-text":
@@ -594,8 +572,7 @@ class _ContentWalk:
                 continue
             attributes = child.attributes
             if attributes:
-                words = _class_id_words(attributes, rules, word_cache)
-                rule = first_match(tag, attributes, words)
+                words, rule = ruling_of(tag, attributes)[:2]
             else:
                 words, rule = (), tag_rules.get(tag)
             if rule is not None and self._remove(child, rule):
@@ -675,7 +652,7 @@ class _ContentWalk:
         if tag in caption_rules.figure_tags:
             credit = None
             for inner in node.css("[class], [id]"):
-                inner_words = _class_id_words(inner.attributes, self.rules, self._words_cache)
+                inner_words = self.rules.rulings.words(inner.attributes)
                 if inner_words and caption_rules.credit_words.matches(inner_words):
                     credit = collapse_whitespace(inner.text()) or None
                     self._guard()  # measured on the container as it was, before this edit

@@ -19,6 +19,9 @@ from transforms.config_checks import (
 # "share" matches "article__share", "share-bar" and "shareBar" but not "shared" or "sharepoint".
 _NON_ALPHANUMERIC = re.compile(r"[^A-Za-z0-9]+")
 _CAMEL_HUMP = re.compile(r"(?<=[a-z])(?=[A-Z])")
+_SEPARATORS = re.compile(r"[^a-z0-9]+")
+# Distinct (tag, attributes) whose rulings a worker remembers: a few MB, more than a site's markup.
+_REMEMBERED_RULINGS = 50_000
 
 REMOVAL_KINDS = (
     "hidden",
@@ -307,14 +310,56 @@ class HtmlRules:
 
     drop_tags: tuple[str, ...]
     removal: RemovalIndex
-    # One scan over a lower-cased class/id value: only values it hits are split into words.
-    class_keyword_scan: re.Pattern[str]
+    rulings: ElementRulings  # removal and hint verdicts per element, remembered
     removal_guard: RemovalGuard
     removal_text_chars: int
     content: ContentSelection
     blocks: BlockRules
     captions: CaptionRules
     title: TitleRules
+
+
+class ElementRulings:
+    """What the rules say of an element, from its tag and attributes alone: (class/id words, the
+    removal rule it matches or None, content-hint weight, whether a hint marks it as the article).
+
+    Remembered per distinct tag and attributes for as long as the worker lives: a site repeats its
+    markup page after page, and within a page hundreds of elements share a few class values. The
+    memory is bounded (emptied when full) and holds nothing but what the rules compute, so answers
+    never depend on what was seen before. Pickled without it.
+    """
+
+    __slots__ = ("_removal", "_hints", "_keyword_scan", "_limit", "_known")
+
+    def __init__(self, removal: RemovalIndex, hints: HintIndex, keyword_scan: re.Pattern[str], limit: int) -> None:
+        self._removal = removal
+        self._hints = hints
+        self._keyword_scan = keyword_scan
+        self._limit = limit
+        self._known: dict = {}
+
+    def __reduce__(self):
+        return ElementRulings, (self._removal, self._hints, self._keyword_scan, self._limit)
+
+    def of(self, tag: str, attributes: dict) -> tuple[tuple[str, ...], RemovalRule | None, float, bool]:
+        key = (tag, *attributes.items())
+        ruling = self._known.get(key)
+        if ruling is None:
+            words = self.words(attributes)
+            weight, boundary = self._hints.score(tag, attributes, words)
+            ruling = (words, self._removal.first_match(tag, attributes, words), weight, boundary)
+            if len(self._known) >= self._limit:
+                self._known.clear()
+            self._known[key] = ruling
+        return ruling
+
+    def words(self, attributes: dict) -> tuple[str, ...]:
+        """The class/id words of an element; values without any configured keyword are not split."""
+        value = f"{attributes.get('class') or ''} {attributes.get('id') or ''}"
+        # Separators out: a configured word may be two neighbours joined ("upnext" for "up-next").
+        if self._keyword_scan.search(_SEPARATORS.sub("", value.lower())):
+            return class_words(value)
+        return ()
 
 
 # --- validation -------------------------------------------------------------------------------
@@ -600,10 +645,13 @@ def compile_html_rules(section: dict, path: str = "html") -> HtmlRules:
     word_matchers += [
         matcher for matcher in (content.negative.words, captions.caption_words, captions.credit_words) if matcher
     ]
+    removal = RemovalIndex.build(rules, frozenset(_words(section["modifier_words"], f"{path}.modifier_words").words))
+    # One scan over a lower-cased class/id value: only values it hits are split into words.
+    keyword_scan = _class_keyword_scan(word_matchers)
     return HtmlRules(
         drop_tags=tuple(_tags(section["drop_tags"], f"{path}.drop_tags")),
-        removal=RemovalIndex.build(rules, frozenset(_words(section["modifier_words"], f"{path}.modifier_words").words)),
-        class_keyword_scan=_class_keyword_scan(word_matchers),
+        removal=removal,
+        rulings=ElementRulings(removal, content.hint_index, keyword_scan, _REMEMBERED_RULINGS),
         removal_guard=RemovalGuard(
             max_share_of_content=_number(
                 guard["max_share_of_content"], f"{path}.removal_guard.max_share_of_content", 0.0, 1.0
