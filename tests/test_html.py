@@ -153,6 +153,7 @@ def test_a_caption_repeated_as_alt_text_and_caption_element_is_kept_once(rules):
         ("The harbour at dawn. Photograph: Sam Lee/EPA", ("The harbour at dawn.", "Sam Lee/EPA")),
         ("The president speaks in Berlin (AP)", ("The president speaks in Berlin", "AP")),
         ("A view of the old town (in summer)", ("A view of the old town (in summer)", None)),
+        ("Swimmers at the lido (a public pool)", ("Swimmers at the lido (a public pool)", None)),  # agencies as written
     ],
 )
 def test_split_credit_separates_the_credit_from_the_caption(rules, caption, expected):

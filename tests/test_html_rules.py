@@ -49,8 +49,9 @@ def test_an_invalid_attribute_regex_names_its_path(section):
 
 
 def test_an_invalid_credit_pattern_names_its_index(section):
+    index = len(section["captions"]["credit_patterns"])
     section["captions"]["credit_patterns"].append("([unclosed")
-    with pytest.raises(ValueError, match=r"^html\.captions\.credit_patterns\[3\]: invalid regular expression"):
+    with pytest.raises(ValueError, match=rf"^html\.captions\.credit_patterns\[{index}\]: invalid regular expression"):
         compile_html_rules(section)
 
 

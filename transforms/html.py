@@ -46,7 +46,6 @@ _SCAN_SELECTOR = 'h1, link[rel="canonical" i], meta, script[type="application/ld
 _MAX_WALK_DEPTH = 200
 # Where a paragraph ends in HTML written inside a JSON-LD string: a line break once read as text.
 _DECLARED_BLOCK_END = re.compile(r"</(?:p|div|h[1-6]|li|blockquote)\s*>|<br\s*/?>", re.IGNORECASE)
-_CAPTION_CREDIT_PARENTHESIS = re.compile(r"^(.*?)\s*\(([^()]+)\)\s*$")
 
 
 def collapse_whitespace(text: str) -> str:
@@ -719,7 +718,4 @@ def split_credit(text: str, rules: HtmlRules) -> tuple[str, str | None]:
             credit = match.group(match.lastindex)
             if credit and credit is not match.groupdict().get("text"):
                 return (match.groupdict().get("text") or "").strip(), credit.strip()
-    match = _CAPTION_CREDIT_PARENTHESIS.match(text)
-    if match and rules.captions.agency_pattern.search(match.group(2)):
-        return match.group(1), match.group(2).strip()
     return text, None

@@ -20,6 +20,8 @@ from transforms.config_checks import (
 _NON_ALPHANUMERIC = re.compile(r"[^A-Za-z0-9]+")
 _CAMEL_HUMP = re.compile(r"(?<=[a-z])(?=[A-Z])")
 _SEPARATORS = re.compile(r"[^a-z0-9]+")
+# In a caption credit pattern, stands for any name of the agencies list.
+_AGENCIES_PLACEHOLDER = "{agencies}"
 # Distinct (tag, attributes) whose rulings a worker remembers: a few MB, more than a site's markup.
 _REMEMBERED_RULINGS = 50_000
 
@@ -294,7 +296,6 @@ class CaptionRules:
     min_alt_words: int
     max_caption_chars: int
     credit_patterns: tuple[re.Pattern[str], ...]
-    agency_pattern: re.Pattern[str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -604,7 +605,12 @@ def _captions(section: Any, path: str) -> CaptionRules:
     }
     _mapping(section, path, keys)
     agencies = _strings(section["agencies"], f"{path}.agencies")
-    patterns = _strings(section["credit_patterns"], f"{path}.credit_patterns")
+    # Agency names are matched as written: "AP" is an agency, "ap" a syllable.
+    agency_names = "(?-i:" + "|".join(re.escape(agency) for agency in agencies) + ")"
+    patterns = [
+        pattern.replace(_AGENCIES_PLACEHOLDER, agency_names)
+        for pattern in _strings(section["credit_patterns"], f"{path}.credit_patterns")
+    ]
     return CaptionRules(
         figure_tags=_tags(section["figure_tags"], f"{path}.figure_tags"),
         caption_words=_words(section["caption_words"], f"{path}.caption_words"),
@@ -614,7 +620,6 @@ def _captions(section: Any, path: str) -> CaptionRules:
         credit_patterns=tuple(
             _regex(pattern, f"{path}.credit_patterns[{index}]") for index, pattern in enumerate(patterns)
         ),
-        agency_pattern=re.compile(r"\b(?:" + "|".join(re.escape(agency) for agency in agencies) + r")\b"),
     )
 
 
