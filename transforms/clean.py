@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import traceback
+from collections import Counter
 
 import apache_beam as beam
 
@@ -40,8 +41,10 @@ class CleanDocumentFn(beam.DoFn):
             counter(f"rejected.{result.reason}").inc()
             yield beam.pvalue.TaggedOutput(REJECTS, result)
             return
-        for removal in result.removed:
-            counter(f"removed.{removal.kind}").inc()
+        # One increment per kind, not per removal: a counter update costs microseconds, and a page
+        # has dozens of removals of a few kinds.
+        for kind, removals in Counter(removal.kind for removal in result.removed).items():
+            counter(f"removed.{kind}").inc(removals)
         self._cleaned.inc()
         yield result
 
