@@ -178,3 +178,19 @@ def test_cli_publishes_one_shard_per_output_even_an_empty_one_and_no_temporary_f
     assert [json.loads(line)["source"] for line in (output / "articles-00000-of-00001.jsonl").open()] == ["storm.txt"]
     assert (output / "rejects-00000-of-00001.jsonl").read_bytes() == b""
     assert json.loads((output / "_top_sites.json").read_text()) == [{"site": f"folder:{tmp_path}", "articles": 1}]
+
+
+def test_removal_counters_tally_the_removals_of_the_written_records(tmp_path):
+    output = tmp_path / "out"
+    inputs = [str(path) for path in sorted((REPO_ROOT / "tests" / "data" / "html").glob("*.html"))]
+    assert run([arg for path in inputs for arg in ("--input", path)] + ["--output", str(output)]) == 0
+
+    articles = read_jsonl(output, "articles*.jsonl")
+    assert len(articles) == len(inputs)
+    tally: dict[str, int] = {}
+    for article in articles:
+        for removal in article["removed"]:
+            tally[removal["kind"]] = tally.get(removal["kind"], 0) + 1
+    report = json.loads((output / "_report.json").read_text(encoding="utf-8"))
+    assert len(tally) > 1 and max(tally.values()) > 1  # several kinds, some more than once
+    assert report["removed"] == tally
