@@ -111,7 +111,8 @@ def build_pipeline(pipeline: beam.Pipeline, options: CleanArticlesOptions, confi
         # every raw input once (by default only the matched files are spread; see ReadDocuments).
         documents = documents | "SpreadDocuments" >> beam.Reshuffle()
     cleaned = documents | "CleanArticles" >> CleanArticles(config)
-    corpus = cleaned[ARTICLES] | "CleanCorpus" >> CleanCorpus(config.corpus)
+    # The corpus steps spill articles beside the outputs: a folder every worker reads, gone before publishing.
+    corpus = cleaned[ARTICLES] | "CleanCorpus" >> CleanCorpus(config.corpus, spill_root=output_dir)
 
     outputs = {
         "articles": corpus["articles"],

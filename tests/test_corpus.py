@@ -8,6 +8,7 @@ from pathlib import Path
 
 import apache_beam as beam
 from apache_beam.testing.test_pipeline import TestPipeline as BeamTestPipeline
+from apache_beam.testing.util import assert_that, equal_to
 
 from transforms.clean import ARTICLES, CleanArticles
 from transforms.corpus import CleanCorpus
@@ -179,3 +180,107 @@ def test_cli_run_writes_a_readable_report_with_sites_languages_and_mined_lines(t
     ]
     assert [(m["site"], m["pages"]) for m in mined] == [("riverdalegazette.com", 24)]
     assert json.loads((output / "_report.json").read_text(encoding="utf-8"))["languages"] == {"en": 27}
+
+
+def expected_corpus(config, documents, settings) -> dict[str, list[dict]]:
+    """What the corpus steps give, worked out over the whole list of articles at once with the pure
+    functions (the order of the steps as CleanCorpus documents it), as sorted JSON records."""
+    from collections import Counter, defaultdict
+
+    from transforms.cleaning import clean_document
+    from transforms.dedup import body_key
+    from transforms.language import LanguageDetector
+    from transforms.records import Duplicate, Filtered, MinedParagraph
+    from transforms.site_boilerplate import candidate_keys
+
+    detector = LanguageDetector(config.language)
+    articles = [clean_document(document, config, detector) for document in documents]
+    articles = [item for item in articles if isinstance(item, Article)]
+    mining = settings.site_boilerplate
+    site_pages = Counter(article.site for article in articles)
+    pages, sample = Counter(), {}
+    for article in articles:
+        for key, text in candidate_keys(article, mining).items():
+            pages[article.site, key] += 1
+            sample[article.site, key] = min(sample.get((article.site, key), text), text)
+    mined = [
+        MinedParagraph(site=site, key=key, pages=count, site_pages=site_pages[site], text=sample[site, key])
+        for (site, key), count in pages.items()
+        if is_site_boilerplate(count, site_pages[site], mining)
+    ]
+    keys_of = defaultdict(set)
+    for paragraph in mined:
+        keys_of[paragraph.site].add(paragraph.key)
+    filtered, by_body = [], defaultdict(list)
+    for article in articles:
+        cleaned = remove_site_boilerplate(article, article.site, frozenset(keys_of[article.site]))
+        if not cleaned.body:
+            detail = f"every paragraph is boilerplate of {article.site}"
+            filtered.append(Filtered(article.source, "only_site_boilerplate", detail, article.url, article.chars_in))
+        elif cleaned.language not in settings.languages:
+            detail = f"language {cleaned.language} is not one of: {', '.join(settings.languages)}"
+            filtered.append(Filtered(article.source, "language", detail, article.url, article.chars_in))
+        else:
+            by_body[body_key(cleaned)].append(cleaned)
+    kept, duplicates = [], []
+    for copies in by_body.values():
+        first, others = split_kept_copy(copies)
+        kept.append(first)
+        duplicates += [Duplicate(other.id, other.source, other.url, first.id) for other in others]
+    outputs = {"articles": kept, "filtered": filtered, "duplicates": duplicates, "mined": mined}
+    return {
+        name: sorted((json.loads(to_json_line(record)) for record in records), key=json.dumps)
+        for name, records in outputs.items()
+    }
+
+
+def test_spilled_corpus_steps_give_the_records_of_grouping_whole_articles(config, tmp_path):
+    documents = corpus_documents()
+    riverdale_1, harbour_3 = documents[0], documents[26]
+    extra = [
+        # riverdale-01 without the site prompt: a copy of it only once the prompt is mined
+        replace(
+            riverdale_1, id="riverdale-01-copy", source="mirror.jsonl:1", text=riverdale_1.text.replace(SITE_PROMPT, "")
+        ),
+        # a page whose body is nothing but the site prompt: empty once the prompt is mined
+        InputDocument(
+            source="join.txt",
+            id="riverdale-join",
+            url="https://www.riverdalegazette.com/join",
+            text=f"Join the Gazette Circle\n\n{SITE_PROMPT}",
+        ),
+        replace(harbour_3, id="aaa-harbour-3", source="mirror.jsonl:2"),
+        InputDocument(
+            source="de.txt",
+            id="harbour-de",
+            url="https://harbour-news.example.org/de",
+            text="Hafen geschlossen\n\nDer Hafen bleibt wegen des Sturms bis Donnerstag geschlossen, teilte die Stadtverwaltung am Montag mit. Die Fischer müssen ihre Boote im Hafenbecken lassen.",
+        ),
+    ]
+    settings = CorpusSettings(site_boilerplate=MINING, languages=("en",), deduplicate=True)
+    results = run_corpus(config, [*documents, *extra], settings, tmp_path)
+    expected = expected_corpus(config, [*documents, *extra], settings)
+    assert results == expected
+    # every step had something to do
+    assert sorted((d["id"], d["duplicate_of"]) for d in results["duplicates"]) == [
+        ("harbour-news-3", "aaa-harbour-3"),
+        ("riverdale-01-copy", "riverdale-01"),
+    ]
+    assert sorted((f["source"], f["reason"]) for f in results["filtered"]) == [
+        ("de.txt", "language"),
+        ("join.txt", "only_site_boilerplate"),
+    ]
+    assert [(m["pages"], m["site_pages"]) for m in results["mined"]] == [(25, 26)]
+
+
+def test_spill_files_are_gone_after_a_run(config, tmp_path):
+    spill_root = tmp_path / "spill"
+    documents = [*corpus_documents(), replace(corpus_documents()[0], id="copy", source="copy.jsonl:1")]
+    settings = CorpusSettings(site_boilerplate=MINING, languages=(), deduplicate=True)
+    with BeamTestPipeline(runner="FnApiRunner") as pipeline:
+        cleaned = pipeline | beam.Create(documents) | CleanArticles(config)
+        outputs = cleaned[ARTICLES] | CleanCorpus(settings, spill_root=str(spill_root))
+        articles = outputs["articles"] | beam.combiners.Count.Globally()
+        assert_that(articles, equal_to([27]))
+    assert spill_root.is_dir()  # where both steps spilled ...
+    assert list(spill_root.rglob("*")) == []  # ... and nothing is left

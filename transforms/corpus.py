@@ -1,6 +1,13 @@
-"""Cross-document steps in Beam: per-site boilerplate mining, the language filter, exact dedup."""
+"""Cross-document steps in Beam: per-site boilerplate mining, the language filter, exact dedup.
+
+No article crosses a shuffle: a step that needs the whole corpus sets its articles aside in spill
+files (transforms/spill.py), decides over small records, then reads each file back once.
+"""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import partial
 
 import apache_beam as beam
 
@@ -15,106 +22,168 @@ from transforms.site_boilerplate import (
     is_site_boilerplate,
     remove_site_boilerplate,
 )
+from transforms.spill import (
+    DeleteSpillFolder,
+    SpillArticles,
+    SpillPosition,
+    new_spill_folder,
+    read_spill_file,
+    spill_root_of,
+)
 
 FILTERED = "filtered"
 DUPLICATES = "duplicates"
 ONLY_SITE_BOILERPLATE = "only_site_boilerplate"
 UNWANTED_LANGUAGE = "language"
-
-
-class CountPagesWithSample(beam.CombineFn):
-    """(pages, one paragraph text) per (site, key): the smallest text, so reruns report the same one."""
-
-    def create_accumulator(self):
-        return 0, None
-
-    def add_input(self, accumulator, text):
-        pages, sample = accumulator
-        return pages + 1, text if sample is None or text < sample else sample
-
-    def merge_accumulators(self, accumulators):
-        pages, sample = 0, None
-        for other_pages, other_sample in accumulators:
-            pages += other_pages
-            if other_sample is not None and (sample is None or other_sample < sample):
-                sample = other_sample
-        return pages, sample
-
-    def extract_output(self, accumulator):
-        return accumulator
-
-
-def _paragraph_occurrences(site_article, settings: SiteBoilerplateSettings):
-    site, article = site_article
-    for key, paragraph in candidate_keys(article, settings).items():
-        yield (site, key), paragraph
-
-
-def _site_boilerplate(site_group, settings: SiteBoilerplateSettings):
-    """The site's mined paragraphs, from its page count and its candidates (already >= min_pages)."""
-    site, grouped = site_group
-    site_pages = sum(grouped["pages"])
-    for key, pages, text in grouped["candidates"]:
-        if is_site_boilerplate(pages, site_pages, settings):
-            yield MinedParagraph(site=site, key=key, pages=pages, site_pages=site_pages, text=text)
-
-
-class _CleanSite(beam.DoFn):
-    """Removes a site's mined paragraphs from each of its articles; holds only that site's keys."""
-
-    def process(self, site_group):
-        site, grouped = site_group
-        keys = frozenset(mined.key for mined in grouped["boilerplate"])
-        for article in grouped["articles"]:
-            cleaned = remove_site_boilerplate(article, site, keys)
-            removed = len(cleaned.removed) - len(article.removed)
-            if removed:
-                counter(f"removed.{SITE_BOILERPLATE}").inc(removed)
-            if not cleaned.body:
-                counter(f"filtered.{ONLY_SITE_BOILERPLATE}").inc()
-                detail = f"every paragraph is boilerplate of {site}"
-                yield beam.pvalue.TaggedOutput(FILTERED, _filtered(article, ONLY_SITE_BOILERPLATE, detail))
-            else:
-                yield cleaned
+# Tags of what a read-back step yields besides articles.
+MINED_TEXT = "mined_text"
+FILES_READ = "files_read"
 
 
 def _filtered(article: Article, reason: str, detail: str) -> Filtered:
     return Filtered(source=article.source, reason=reason, detail=detail, url=article.url, input_length=article.chars_in)
 
 
+@dataclass(frozen=True, slots=True)
+class SiteBoilerplateKeys:
+    """One site's mined paragraph keys, each with how many of the site's pages hold it."""
+
+    site_pages: int
+    pages_per_key: tuple[tuple[str, int], ...]
+
+
+def _site_and_candidate_keys(article: Article, settings: SiteBoilerplateSettings) -> tuple[str, tuple[str, ...]]:
+    return article.site, tuple(candidate_keys(article, settings))
+
+
+def _paragraph_occurrences(spilled):
+    _, (site, keys) = spilled
+    for key in keys:
+        yield (site, key), 1
+
+
+def _site_boilerplate_keys(site_group, settings: SiteBoilerplateSettings):
+    """The site's mined keys, from its page count and its candidates (already >= min_pages)."""
+    site, grouped = site_group
+    site_pages = sum(grouped["pages"])
+    mined = tuple(
+        sorted((key, pages) for key, pages in grouped["candidates"] if is_site_boilerplate(pages, site_pages, settings))
+    )
+    if mined:
+        yield site, SiteBoilerplateKeys(site_pages=site_pages, pages_per_key=mined)
+
+
+def _site_keys_per_file(site_group):
+    """(site, its files and its keys) -> (file, (site, keys or None)) for each file with the site's pages,
+    so every spill file is read back, with or without boilerplate to remove."""
+    site, grouped = site_group
+    keys = next(iter(grouped["boilerplate"]), None)
+    for path in grouped["files"]:
+        yield path, (site, keys)
+
+
+def _mined_paragraph(key_text) -> MinedParagraph:
+    (site, key, pages, site_pages), text = key_text
+    return MinedParagraph(site=site, key=key, pages=pages, site_pages=site_pages, text=text)
+
+
+class _RemoveSiteBoilerplateFromFile(beam.DoFn):
+    """(spill file, its sites' keys) -> its articles without their site's mined paragraphs (main),
+    the articles left empty (filtered), ((site, key, pages, site_pages), paragraph) for each mined
+    paragraph of each page (mined_text), and the file's path once it is read (files_read)."""
+
+    def __init__(self, settings: SiteBoilerplateSettings):
+        self._settings = settings
+
+    def process(self, file_sites):
+        path, sites = file_sites
+        mined_of = {
+            site: (keys.site_pages, dict(keys.pages_per_key), frozenset(key for key, _ in keys.pages_per_key))
+            for site, keys in sites
+            if keys is not None
+        }
+        for article in read_spill_file(path):
+            site_pages, pages_of, keys = mined_of.get(article.site, (0, {}, frozenset()))
+            if keys:
+                for key, paragraph in candidate_keys(article, self._settings).items():
+                    if key in keys:
+                        yield beam.pvalue.TaggedOutput(
+                            MINED_TEXT, ((article.site, key, pages_of[key], site_pages), paragraph)
+                        )
+            yield from self._clean(article, keys)
+        yield beam.pvalue.TaggedOutput(FILES_READ, path)
+
+    def _clean(self, article: Article, keys: frozenset[str]):
+        site = article.site
+        cleaned = remove_site_boilerplate(article, site, keys)
+        removed = len(cleaned.removed) - len(article.removed)
+        if removed:
+            counter(f"removed.{SITE_BOILERPLATE}").inc(removed)
+        if not cleaned.body:
+            counter(f"filtered.{ONLY_SITE_BOILERPLATE}").inc()
+            detail = f"every paragraph is boilerplate of {site}"
+            yield beam.pvalue.TaggedOutput(FILTERED, _filtered(article, ONLY_SITE_BOILERPLATE, detail))
+        else:
+            yield cleaned
+
+
 class MineSiteBoilerplate(beam.PTransform):
     """Articles -> articles without their site's recurring paragraphs (main), mined paragraphs
     (tag "mined") and articles left empty (tag "filtered").
 
-    Two passes: count each paragraph key once per page per site, then join each site's mined keys
-    with its articles by site, so a worker holds one site's keys at a time.
+    Each article waits in a spill file under spill_root (default: --temp_location, else the system's
+    temporary folder) while its paragraph keys are counted once per page per site; each file is
+    then read back with the mined keys of the sites it holds. Only keys, counts and file names are
+    shuffled; the mined paragraphs' texts come from the read-back (the smallest one per key, so
+    reruns report the same text).
     """
 
-    def __init__(self, settings: SiteBoilerplateSettings):
+    def __init__(self, settings: SiteBoilerplateSettings, spill_root: str | None = None):
         super().__init__()
         self._settings = settings
+        self._spill_root = spill_root
 
     def expand(self, articles):
         settings = self._settings
-        by_site = articles | "KeyBySite" >> beam.Map(lambda article: (article.site, article))
-        candidates = (
-            by_site
-            | "ParagraphOccurrences" >> beam.FlatMap(_paragraph_occurrences, settings)
-            | "PagesPerParagraph" >> beam.CombinePerKey(CountPagesWithSample())
-            | "OnEnoughPages" >> beam.Filter(lambda item: item[1][0] >= settings.min_pages)
-            | "KeyCandidateBySite" >> beam.Map(lambda item: (item[0][0], (item[0][1], item[1][0], item[1][1])))
+        folder = new_spill_folder(self._spill_root or spill_root_of(articles.pipeline.options), "site-boilerplate")
+        spilled = articles | "SpillArticles" >> beam.ParDo(
+            SpillArticles(folder, partial(_site_and_candidate_keys, settings=settings))
         )
-        site_pages = by_site | "OnePerPage" >> beam.Map(lambda item: (item[0], 1))
-        mined = (
-            {"pages": site_pages, "candidates": candidates}
-            | "GroupCandidatesBySite" >> beam.CoGroupByKey()
-            | "SelectBoilerplate" >> beam.FlatMap(_site_boilerplate, settings)
+        site_pages = (
+            spilled | "OnePerPage" >> beam.Map(lambda item: (item[1][0], 1)) | "PagesPerSite" >> beam.CombinePerKey(sum)
+        )
+        candidates = (
+            spilled
+            | "ParagraphOccurrences" >> beam.FlatMap(_paragraph_occurrences)
+            | "PagesPerParagraph" >> beam.CombinePerKey(sum)
+            | "OnEnoughPages" >> beam.Filter(lambda item: item[1] >= settings.min_pages)
+            | "KeyCandidateBySite" >> beam.Map(lambda item: (item[0][0], (item[0][1], item[1])))
+        )
+        boilerplate = {"pages": site_pages, "candidates": candidates} | "GroupCandidatesBySite" >> beam.CoGroupByKey()
+        site_files = (
+            spilled
+            | "SiteOfFile" >> beam.Map(lambda item: (item[1][0], item[0].path))
+            | "DistinctSiteFiles" >> beam.Distinct()
         )
         cleaned = (
-            {"articles": by_site, "boilerplate": mined | "KeyMinedBySite" >> beam.Map(lambda m: (m.site, m))}
+            {
+                "files": site_files,
+                "boilerplate": boilerplate | "SelectBoilerplate" >> beam.FlatMap(_site_boilerplate_keys, settings),
+            }
             | "JoinBySite" >> beam.CoGroupByKey()
-            | "RemoveBoilerplate" >> beam.ParDo(_CleanSite()).with_outputs(FILTERED, main="articles")
+            | "SiteKeysPerFile" >> beam.FlatMap(_site_keys_per_file)
+            | "GroupByFile" >> beam.GroupByKey()
+            | "RemoveBoilerplate"
+            >> beam.ParDo(_RemoveSiteBoilerplateFromFile(settings)).with_outputs(
+                FILTERED, MINED_TEXT, FILES_READ, main="articles"
+            )
         )
+        mined = (
+            cleaned[MINED_TEXT]
+            | "SmallestTextPerKey" >> beam.CombinePerKey(min)
+            | "MinedParagraphs" >> beam.Map(_mined_paragraph)
+        )
+        cleaned[FILES_READ] | "DeleteSpillFolder" >> DeleteSpillFolder(folder)
         return {"articles": cleaned.articles, "filtered": cleaned[FILTERED], "mined": mined}
 
 
@@ -132,10 +201,33 @@ class _KeepLanguages(beam.DoFn):
         yield beam.pvalue.TaggedOutput(FILTERED, _filtered(article, UNWANTED_LANGUAGE, detail))
 
 
+@dataclass(frozen=True, slots=True)
+class ArticleCopy:
+    """One article among those with its body: what choosing the kept copy and reporting the others
+    needs, and where the article waits."""
+
+    id: str
+    source: str
+    url: str | None
+    position: SpillPosition
+
+
+def _body_key_and_identity(article: Article) -> tuple[str, str, str, str | None]:
+    return body_key(article), article.id, article.source, article.url
+
+
+def _copy_by_body(spilled) -> tuple[str, ArticleCopy]:
+    position, (key, article_id, source, url) = spilled
+    return key, ArticleCopy(id=article_id, source=source, url=url, position=position)
+
+
 class _SplitDuplicates(beam.DoFn):
+    """(body key, its copies) -> (spill file, position) of the kept copy (main), Duplicate records
+    of the others (duplicates)."""
+
     def process(self, key_copies):
         kept, duplicates = split_kept_copy(key_copies[1])
-        yield kept
+        yield kept.position.path, kept.position.index
         for duplicate in duplicates:
             counter("duplicates").inc()
             yield beam.pvalue.TaggedOutput(
@@ -143,16 +235,66 @@ class _SplitDuplicates(beam.DoFn):
             )
 
 
+class _ReadKeptCopies(beam.DoFn):
+    """(spill file, positions of its kept copies) -> those articles (main), and the file's path once
+    it is read (files_read)."""
+
+    def process(self, file_positions):
+        path, positions = file_positions
+        kept = frozenset(positions)
+        for index, article in enumerate(read_spill_file(path)):
+            if index in kept:
+                yield article
+        yield beam.pvalue.TaggedOutput(FILES_READ, path)
+
+
+class DropDuplicates(beam.PTransform):
+    """Articles -> one copy of each normalized body (main; the smallest id) and a Duplicate record
+    for each other copy (tag "duplicates").
+
+    Each article waits in a spill file under spill_root (as in MineSiteBoilerplate) while only its
+    body key, id, source, URL and position are grouped; the files are then read back for the kept
+    copies alone.
+    """
+
+    def __init__(self, spill_root: str | None = None):
+        super().__init__()
+        self._spill_root = spill_root
+
+    def expand(self, articles):
+        folder = new_spill_folder(self._spill_root or spill_root_of(articles.pipeline.options), "dedup")
+        split = (
+            articles
+            | "SpillArticles" >> beam.ParDo(SpillArticles(folder, _body_key_and_identity))
+            | "KeyCopyByBody" >> beam.Map(_copy_by_body)
+            | "GroupCopies" >> beam.GroupByKey()
+            # Declared: Beam infers a union with the tagged Duplicates, which GroupByKey refuses.
+            | "KeepOneCopy"
+            >> beam.ParDo(_SplitDuplicates()).with_output_types(tuple[str, int]).with_outputs(DUPLICATES, main="kept")
+        )
+        kept = (
+            split.kept
+            | "GroupKeptByFile" >> beam.GroupByKey()
+            | "ReadKeptCopies" >> beam.ParDo(_ReadKeptCopies()).with_outputs(FILES_READ, main="articles")
+        )
+        kept[FILES_READ] | "DeleteSpillFolder" >> DeleteSpillFolder(folder)
+        return {"articles": kept.articles, "duplicates": split[DUPLICATES]}
+
+
 class CleanCorpus(beam.PTransform):
     """The corpus-level steps after page cleaning, each as the config enables it: site boilerplate
     mining, then the language filter, then exact deduplication.
 
-    Returns {"articles", "filtered", "duplicates", "mined"} PCollections.
+    Returns {"articles", "filtered", "duplicates", "mined"} PCollections. Mining and dedup spill
+    articles to temporary files under spill_root (default: --temp_location, else the system's
+    temporary folder; on a distributed runner it must be a folder every worker reads, such as the
+    output's) and delete them once read back.
     """
 
-    def __init__(self, settings: CorpusSettings):
+    def __init__(self, settings: CorpusSettings, spill_root: str | None = None):
         super().__init__()
         self._settings = settings
+        self._spill_root = spill_root
 
     def expand(self, articles):
         settings = self._settings
@@ -160,7 +302,9 @@ class CleanCorpus(beam.PTransform):
         filtered_parts = []
         # An empty placeholder only for a step that is off: each one is a stage of its own.
         if settings.site_boilerplate.enabled:
-            mining = articles | "MineSiteBoilerplate" >> MineSiteBoilerplate(settings.site_boilerplate)
+            mining = articles | "MineSiteBoilerplate" >> MineSiteBoilerplate(
+                settings.site_boilerplate, self._spill_root
+            )
             articles, mined = mining["articles"], mining["mined"]
             filtered_parts.append(mining["filtered"])
         else:
@@ -172,13 +316,8 @@ class CleanCorpus(beam.PTransform):
             articles = by_language.articles
             filtered_parts.append(by_language[FILTERED])
         if settings.deduplicate:
-            split = (
-                articles
-                | "KeyByBody" >> beam.Map(lambda article: (body_key(article), article))
-                | "GroupCopies" >> beam.GroupByKey()
-                | "KeepOneCopy" >> beam.ParDo(_SplitDuplicates()).with_outputs(DUPLICATES, main="articles")
-            )
-            articles, duplicates = split.articles, split[DUPLICATES]
+            deduplicated = articles | "DropDuplicates" >> DropDuplicates(self._spill_root)
+            articles, duplicates = deduplicated["articles"], deduplicated["duplicates"]
         else:
             duplicates = pipeline | "NoDuplicates" >> beam.Create([])
         if filtered_parts:

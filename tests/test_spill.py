@@ -1,0 +1,42 @@
+"""Spill files: articles written aside come back equal, in order, at the positions handed out."""
+
+from __future__ import annotations
+
+from transforms.records import Article, Caption, Removal
+from transforms.spill import SpillFileWriter, new_spill_folder, read_spill_file
+
+
+def article(number: int, body: str) -> Article:
+    return Article(
+        id=f"a-{number}",
+        source=f"pages.jsonl:{number}",
+        url=None if number % 2 else f"https://example.org/{number}",
+        title="Harbour reopens",
+        body=body,
+        captions=(Caption("The harbour at dawn.", "Photo: J. Smith"),),
+        references=(),
+        language="en",
+        language_score=0.99,
+        removed=(Removal("advertisement", "ads:advertisement", "Advertisement"),),
+        chars_in=900,
+        chars_out=len(body),
+        blocks_in=7,
+        blocks_kept=body.count("\n\n") + 1,
+        site="example.org",
+    )
+
+
+def test_spilled_articles_read_back_equal_and_in_order_at_their_positions(tmp_path):
+    folder = new_spill_folder(str(tmp_path), "test")
+    articles = [article(number, f"Paragraph {number}.\n\nÜnïcode – ✓ {'x' * number * 50}") for number in range(40)]
+    writer = SpillFileWriter(f"{folder}/file")
+    positions = [writer.write(item) for item in articles]
+    writer.close()
+    assert [position.index for position in positions] == list(range(40))
+    assert {position.path for position in positions} == {f"{folder}/file"}
+    assert list(read_spill_file(f"{folder}/file")) == articles
+
+
+def test_each_step_spills_into_a_folder_of_its_own(tmp_path):
+    first, second = new_spill_folder(str(tmp_path), "dedup"), new_spill_folder(str(tmp_path), "dedup")
+    assert first != second and first.startswith(str(tmp_path))
