@@ -15,6 +15,7 @@ from transforms.records import (
     ParsedPage,
     Reference,
     Removal,
+    removals,
 )
 from transforms.rules import CleanerConfig
 
@@ -51,17 +52,17 @@ def collect_captions(page: ParsedPage, labelled: tuple[LabelledBlock, ...]) -> t
 def collect_removals(page: ParsedPage, labelled: tuple[LabelledBlock, ...]) -> tuple[Removal, ...]:
     # One record per distinct removal: a page removes its repeated menu lines again and again, and
     # a frozen record costs more to build than a lookup.
-    built: dict[tuple[str, str, str], Removal] = {}
-    removed_blocks = []
+    position_of: dict[tuple[str, str, str], int] = {}
+    positions = []
     for item in labelled:
         if item.label in _KEPT_LABELS:
             continue
-        key = (item.label, item.rule, item.block.text)
-        removal = built.get(key)
-        if removal is None:
-            removal = built[key] = Removal(*key)  # (kind, rule, text)
-        removed_blocks.append(removal)
-    return page.removals + tuple(removed_blocks)
+        key = (item.label, item.rule, item.block.text)  # (kind, rule, text)
+        position = position_of.get(key)
+        if position is None:
+            position = position_of[key] = len(position_of)
+        positions.append(position)
+    return page.removals + tuple(map(removals(position_of).__getitem__, positions))
 
 
 def assemble_article(

@@ -8,7 +8,7 @@ from transforms.captions import is_repeated_caption, split_caption
 from transforms.citations import find_reference_list, strip_inline_markers_of_each
 from transforms.content_region import select_main_content
 from transforms.literal_screen import ScreenForms
-from transforms.records import BODY, CAPTION, REFERENCE, Block, Caption, LabelledBlock
+from transforms.records import BODY, CAPTION, REFERENCE, Block, Caption, LabelledBlock, labelled_blocks
 from transforms.rules import CleanerConfig, PatternRule
 
 DUPLICATE_CAPTION = "duplicate_caption"
@@ -99,15 +99,18 @@ def _decide_each_block(blocks: tuple[Block, ...], config: CleanerConfig) -> list
 def _labelled_blocks(decisions: list[Decision]) -> tuple[LabelledBlock, ...]:
     """The records, one per distinct decision: the page's repeated blocks share theirs."""
     # Keyed by the block's id, not its (Python-level) hash: every block is alive in decisions.
-    built: dict[tuple[int, str, str, str | None], LabelledBlock] = {}
-    labelled = []
-    for block, label, rule, reference_id in decisions:
+    position_of: dict[tuple[int, str, str, str | None], int] = {}
+    distinct: list[Decision] = []
+    positions = []
+    for decision in decisions:
+        block, label, rule, reference_id = decision
         key = (id(block), label, rule, reference_id)
-        item = built.get(key)
-        if item is None:
-            item = built[key] = LabelledBlock(block, label, rule, reference_id)
-        labelled.append(item)
-    return tuple(labelled)
+        position = position_of.get(key)
+        if position is None:
+            position = position_of[key] = len(distinct)
+            distinct.append(decision)
+        positions.append(position)
+    return tuple(map(labelled_blocks(distinct).__getitem__, positions))
 
 
 def _label_outside_article(decisions: list[Decision], config: CleanerConfig) -> list[Decision]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from transforms.records import Block, ParsedPage
+from transforms.records import ParsedPage, paragraph_blocks
 
 _BLANK_LINE = re.compile(r"\n[ \t\r\f\v\u00a0]*\n")
 _WHITESPACE = re.compile(r"\s+")
@@ -49,12 +49,10 @@ def parse_text(text: str, title: str | None = None, url: str | None = None) -> P
         if paragraphs and title is not None and paragraphs[0] == title:
             paragraphs = paragraphs[1:]  # the scraper kept the headline as the first line
     # A page repeats a fifth of its paragraphs (menus in the header and footer): one record each.
-    blocks: dict[str, Block] = {}
-    for paragraph in paragraphs:
-        if paragraph not in blocks:
-            blocks[paragraph] = Block(paragraph)  # positional: keywords make a frozen record dearer still
+    distinct = dict.fromkeys(paragraphs)
+    block_of = dict(zip(distinct, paragraph_blocks(distinct), strict=True))
     return ParsedPage(
-        blocks=tuple([blocks[paragraph] for paragraph in paragraphs]),
+        blocks=tuple(map(block_of.__getitem__, paragraphs)),
         title=title,
         url=url,
         chars_in=len(text),
