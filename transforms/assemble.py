@@ -50,19 +50,9 @@ def collect_captions(page: ParsedPage, labelled: tuple[LabelledBlock, ...]) -> t
 
 
 def collect_removals(page: ParsedPage, labelled: tuple[LabelledBlock, ...]) -> tuple[Removal, ...]:
-    # One record per distinct removal: a page removes its repeated menu lines again and again, and
-    # a frozen record costs more to build than a lookup.
-    position_of: dict[tuple[str, str, str], int] = {}
-    positions = []
-    for item in labelled:
-        if item.label in _KEPT_LABELS:
-            continue
-        key = (item.label, item.rule, item.block.text)  # (kind, rule, text)
-        position = position_of.get(key)
-        if position is None:
-            position = position_of[key] = len(position_of)
-        positions.append(position)
-    return page.removals + tuple(map(removals(position_of).__getitem__, positions))
+    # One record per removed block: built through the slots, a record costs less than finding an equal one.
+    removed = [(item.label, item.rule, item.block.text) for item in labelled if item.label not in _KEPT_LABELS]
+    return page.removals + tuple(removals(removed))  # (kind, rule, text)
 
 
 def assemble_article(

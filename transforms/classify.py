@@ -23,7 +23,7 @@ def match_pattern_rule(text: str, config: CleanerConfig) -> PatternRule | None:
 
 # What is decided about one block before its record is built: (block, label, rule, reference id).
 # A frozen record costs about as much to build as a block costs to label, and text mode relabels
-# most blocks a second time, so records are built once, at the end, per distinct decision.
+# most blocks a second time, so records are built once, at the end.
 Decision = tuple[Block, str, str, str | None]
 
 
@@ -97,20 +97,9 @@ def _decide_each_block(blocks: tuple[Block, ...], config: CleanerConfig) -> list
 
 
 def _labelled_blocks(decisions: list[Decision]) -> tuple[LabelledBlock, ...]:
-    """The records, one per distinct decision: the page's repeated blocks share theirs."""
-    # Keyed by the block's id, not its (Python-level) hash: every block is alive in decisions.
-    position_of: dict[tuple[int, str, str, str | None], int] = {}
-    distinct: list[Decision] = []
-    positions = []
-    for decision in decisions:
-        block, label, rule, reference_id = decision
-        key = (id(block), label, rule, reference_id)
-        position = position_of.get(key)
-        if position is None:
-            position = position_of[key] = len(distinct)
-            distinct.append(decision)
-        positions.append(position)
-    return tuple(map(labelled_blocks(distinct).__getitem__, positions))
+    """The records, one per block."""
+    # Built through their slots, records cost less than looking up an equal decision's record would.
+    return tuple(labelled_blocks(decisions))
 
 
 def _label_outside_article(decisions: list[Decision], config: CleanerConfig) -> list[Decision]:
