@@ -155,8 +155,8 @@ def test_menu_and_footer_around_an_article_are_removed_in_text_mode(config):
     assert not [item for item in classify_blocks(blocks, config, locate_article=False)[:4] if item.label != BODY]
 
 
-def test_a_repeated_block_shares_one_labelled_record(config):
+def test_a_repeated_block_gets_the_same_labelled_record(config):
     menu = Block("Subscribe")
     blocks = (menu, Block("The council met on Tuesday to discuss the new budget for the coming year."), menu)
     labelled = classify_blocks(blocks, config, locate_article=False)
-    assert labelled[0] is labelled[2] and labelled[0].label == "newsletter_prompt"
+    assert labelled[0] == labelled[2] and labelled[0].label == "newsletter_prompt"

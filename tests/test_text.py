@@ -8,7 +8,7 @@ import sys
 from hypothesis import given
 from hypothesis import strategies as st
 
-from transforms.text import collapse_whitespace, parse_text, split_paragraphs
+from transforms.text import _OTHER_WHITESPACE, collapse_whitespace, parse_text, split_paragraphs
 
 
 def test_paragraphs_split_on_blank_lines_and_whitespace_collapses():
@@ -46,6 +46,12 @@ def test_every_whitespace_character_but_the_space_is_unprintable():
     # collapse_whitespace's shortcut for printable paragraphs rests on this.
     characters = (chr(code) for code in range(sys.maxunicode + 1))
     assert [c for c in characters if c.isspace() and c != " " and c.isprintable()] == []
+
+
+def test_the_page_check_knows_every_character_str_split_splits_on():
+    # split_paragraphs' shortcut for a page of single-spaced paragraphs rests on this list.
+    characters = (chr(code) for code in range(sys.maxunicode + 1))
+    assert sorted(_OTHER_WHITESPACE) == [c for c in characters if c.isspace() and c not in " \n"]
 
 
 @given(st.text(alphabet=st.sampled_from(list("ab \t\n\u00a0\u2003\u200b\x1c")) | st.characters()))

@@ -8,7 +8,7 @@ from transforms.captions import is_repeated_caption, split_caption
 from transforms.citations import find_reference_list, strip_inline_markers_of_each
 from transforms.content_region import select_main_content
 from transforms.literal_screen import ScreenForms
-from transforms.records import BODY, CAPTION, REFERENCE, Block, Caption, LabelledBlock
+from transforms.records import BODY, CAPTION, REFERENCE, Block, Caption, LabelledBlock, labelled_blocks
 from transforms.rules import CleanerConfig, PatternRule
 
 DUPLICATE_CAPTION = "duplicate_caption"
@@ -23,7 +23,7 @@ def match_pattern_rule(text: str, config: CleanerConfig) -> PatternRule | None:
 
 # What is decided about one block before its record is built: (block, label, rule, reference id).
 # A frozen record costs about as much to build as a block costs to label, and text mode relabels
-# most blocks a second time, so records are built once, at the end, per distinct decision.
+# most blocks a second time, so records are built once, at the end.
 Decision = tuple[Block, str, str, str | None]
 
 
@@ -97,17 +97,9 @@ def _decide_each_block(blocks: tuple[Block, ...], config: CleanerConfig) -> list
 
 
 def _labelled_blocks(decisions: list[Decision]) -> tuple[LabelledBlock, ...]:
-    """The records, one per distinct decision: the page's repeated blocks share theirs."""
-    # Keyed by the block's id, not its (Python-level) hash: every block is alive in decisions.
-    built: dict[tuple[int, str, str, str | None], LabelledBlock] = {}
-    labelled = []
-    for block, label, rule, reference_id in decisions:
-        key = (id(block), label, rule, reference_id)
-        item = built.get(key)
-        if item is None:
-            item = built[key] = LabelledBlock(block, label, rule, reference_id)
-        labelled.append(item)
-    return tuple(labelled)
+    """The records, one per block."""
+    # Built through their slots, records cost less than looking up an equal decision's record would.
+    return tuple(labelled_blocks(decisions))
 
 
 def _label_outside_article(decisions: list[Decision], config: CleanerConfig) -> list[Decision]:

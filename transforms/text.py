@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import re
 
-from transforms.records import Block, ParsedPage
+from transforms.records import ParsedPage, paragraph_blocks
 
 _BLANK_LINE = re.compile(r"\n[ \t\r\f\v\u00a0]*\n")
 _WHITESPACE = re.compile(r"\s+")
+# Every character str.split() splits on but the space and the newline (tests/test_text.py checks the list).
+_OTHER_WHITESPACE = (
+    "\t\x0b\x0c\r\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
+    "\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
 
 
 def split_paragraphs(text: str) -> list[str]:
@@ -17,8 +22,15 @@ def split_paragraphs(text: str) -> list[str]:
     """
     normalized = text.replace("\r\n", "\n").replace("\r", "\n")
     chunks = _BLANK_LINE.split(normalized) if _BLANK_LINE.search(normalized) else normalized.split("\n")
-    if all(map(str.isprintable, chunks)) and _single_spaced("\n".join(chunks)):
-        return list(filter(None, chunks))  # the common case, checked for the whole page at C speed
+    page = "\n".join(chunks)
+    # The common case, checked for the whole page at C speed: a newline only between chunks, no other
+    # whitespace but single spaces (a search for each character costs less than str.isprintable()).
+    if (
+        page.count("\n") == len(chunks) - 1
+        and _single_spaced(page)
+        and not any(map(page.__contains__, _OTHER_WHITESPACE))
+    ):
+        return list(filter(None, chunks))
     paragraphs = (collapse_whitespace(chunk) for chunk in chunks)
     return [paragraph for paragraph in paragraphs if paragraph]
 
@@ -49,12 +61,10 @@ def parse_text(text: str, title: str | None = None, url: str | None = None) -> P
         if paragraphs and title is not None and paragraphs[0] == title:
             paragraphs = paragraphs[1:]  # the scraper kept the headline as the first line
     # A page repeats a fifth of its paragraphs (menus in the header and footer): one record each.
-    blocks: dict[str, Block] = {}
-    for paragraph in paragraphs:
-        if paragraph not in blocks:
-            blocks[paragraph] = Block(paragraph)  # positional: keywords make a frozen record dearer still
+    distinct = dict.fromkeys(paragraphs)
+    block_of = dict(zip(distinct, paragraph_blocks(distinct), strict=True))
     return ParsedPage(
-        blocks=tuple([blocks[paragraph] for paragraph in paragraphs]),
+        blocks=tuple(map(block_of.__getitem__, paragraphs)),
         title=title,
         url=url,
         chars_in=len(text),
