@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+import tempfile
+
+import apache_beam as beam
+import pytest
+from apache_beam.options.pipeline_options import PipelineOptions
+from apache_beam.runners.runner import PipelineRunner
+
 from transforms.records import Article, Caption, Removal
-from transforms.spill import SpillFileWriter, new_spill_folder, read_spill_file
+from transforms.spill import SpillFileWriter, new_spill_folder, read_spill_file, spill_root_of
 
 
 def article(number: int, body: str) -> Article:
@@ -40,3 +47,16 @@ def test_spilled_articles_read_back_equal_and_in_order_at_their_positions(tmp_pa
 def test_each_step_spills_into_a_folder_of_its_own(tmp_path):
     first, second = new_spill_folder(str(tmp_path), "dedup"), new_spill_folder(str(tmp_path), "dedup")
     assert first != second and first.startswith(str(tmp_path))
+
+
+class _RemoteRunner(PipelineRunner):
+    """Stands for a runner whose workers live on other machines (Dataflow, Flink, Spark)."""
+
+
+def test_without_a_spill_root_a_runner_on_other_machines_is_refused_with_the_fix(tmp_path):
+    remote = beam.Pipeline(runner=_RemoteRunner())
+    with pytest.raises(ValueError, match=r"on _RemoteRunner, pass CleanCorpus\(\.\.\., spill_root="):
+        spill_root_of(remote)
+    with_temp = beam.Pipeline(runner=_RemoteRunner(), options=PipelineOptions(["--temp_location", str(tmp_path)]))
+    assert spill_root_of(with_temp) == str(tmp_path)
+    assert spill_root_of(beam.Pipeline(runner="FnApiRunner")) == tempfile.gettempdir()

@@ -145,7 +145,7 @@ class MineSiteBoilerplate(beam.PTransform):
 
     def expand(self, articles):
         settings = self._settings
-        folder = new_spill_folder(self._spill_root or spill_root_of(articles.pipeline.options), "site-boilerplate")
+        folder = new_spill_folder(self._spill_root or spill_root_of(articles.pipeline), "site-boilerplate")
         spilled = articles | "SpillArticles" >> beam.ParDo(
             SpillArticles(folder, partial(_site_and_candidate_keys, settings=settings))
         )
@@ -262,7 +262,7 @@ class DropDuplicates(beam.PTransform):
         self._spill_root = spill_root
 
     def expand(self, articles):
-        folder = new_spill_folder(self._spill_root or spill_root_of(articles.pipeline.options), "dedup")
+        folder = new_spill_folder(self._spill_root or spill_root_of(articles.pipeline), "dedup")
         split = (
             articles
             | "SpillArticles" >> beam.ParDo(SpillArticles(folder, _body_key_and_identity))
@@ -287,8 +287,9 @@ class CleanCorpus(beam.PTransform):
 
     Returns {"articles", "filtered", "duplicates", "mined"} PCollections. Mining and dedup spill
     articles to temporary files under spill_root (default: --temp_location, else the system's
-    temporary folder; on a distributed runner it must be a folder every worker reads, such as the
-    output's) and delete them once read back.
+    temporary folder on a runner whose workers share this machine; on any other runner it must be
+    a folder every worker reads, such as the output's, and without one the steps refuse to build)
+    and delete them once read back.
     """
 
     def __init__(self, settings: CorpusSettings, spill_root: str | None = None):

@@ -38,10 +38,26 @@ class SpillPosition:
     index: int
 
 
-def spill_root_of(options) -> str:
-    """The folder under which a pipeline spills when its caller names none: --temp_location, else the
-    system's temporary folder (readable by every worker only on a local runner)."""
-    return options.view_as(GoogleCloudOptions).temp_location or tempfile.gettempdir()
+# Runners whose workers share the launcher's machine, and so its temporary folder.
+_SAME_MACHINE_RUNNERS = frozenset({"FnApiRunner", "DirectRunner", "BundleBasedDirectRunner", "SwitchingDirectRunner"})
+
+
+def spill_root_of(pipeline: beam.Pipeline) -> str:
+    """The folder under which a pipeline spills when its caller names none: --temp_location, else,
+    on a runner whose workers share this machine, the system's temporary folder.
+
+    Raises ValueError on any other runner: its workers could not read each other's spill files.
+    """
+    temp_location = pipeline.options.view_as(GoogleCloudOptions).temp_location
+    if temp_location:
+        return temp_location
+    runner = type(pipeline.runner).__name__
+    if runner not in _SAME_MACHINE_RUNNERS:
+        raise ValueError(
+            f"the corpus steps set articles aside in files every worker must read: on {runner}, "
+            "pass CleanCorpus(..., spill_root=<shared folder, e.g. gs://bucket/tmp>) or --temp_location"
+        )
+    return tempfile.gettempdir()
 
 
 def new_spill_folder(root: str, step: str) -> str:
