@@ -41,6 +41,33 @@ BOILERPLATE = [
     ("navigation", "Home > World > Europe"),
     ("navigation", "Privacy Policy | Terms of Use | Contact Us"),
     ("navigation", "Please enable JavaScript to view this content."),
+    # The same kinds on pages in other languages.
+    ("copyright", "© 2024 Süddeutsche Zeitung GmbH. Alle Rechte vorbehalten."),
+    ("copyright", "© Le Monde 2024 - Tous droits réservés"),
+    ("copyright", "© 2024 Редакция. Все права защищены."),
+    ("newsletter_prompt", "Abonnieren Sie unseren kostenlosen Newsletter und verpassen Sie keine Nachricht."),
+    ("newsletter_prompt", "Inscrivez-vous à notre newsletter quotidienne"),
+    ("newsletter_prompt", "Подпишитесь на рассылку, чтобы получать главные новости дня"),
+    ("comment_widget", "12 Kommentare"),
+    ("comment_widget", "Lascia un commento Annulla risposta"),
+    ("comment_widget", "Комментарии (3)"),
+    ("social_share", "Teilen Drucken E-Mail"),
+    ("social_share", "Partager Facebook Twitter"),
+    ("related_links", "Lesen Sie auch:"),
+    ("related_links", "À lire aussi"),
+    ("related_links", "Читайте также"),
+    (
+        "cookie_notice",
+        "Wir verwenden Cookies, um Ihnen das beste Nutzererlebnis zu bieten. Mit der Nutzung stimmen Sie der Datenschutzerklärung zu.",
+    ),
+    (
+        "cookie_notice",
+        "Utilizamos cookies propias y de terceros para mejorar nuestros servicios. Si continúa navegando, consideramos que acepta su uso.",
+    ),
+    ("advertisement", "Anzeige"),
+    ("advertisement", "Publicidade"),
+    ("navigation", "Startseite"),
+    ("navigation", "Zurück nach oben"),
 ]
 
 ARTICLE_PARAGRAPHS = [
@@ -50,6 +77,9 @@ ARTICLE_PARAGRAPHS = [
     "“We will keep sharing what we learn,” she said, adding that the data would be published next month.",
     "Home prices rose 4% in March, the third monthly gain in a row, as mortgage rates eased.",
     "Copyright law has struggled to keep up with generative models, several scholars told the committee on Tuesday.",
+    "Die Anzeige gegen den Bürgermeister wurde am Montag von der Staatsanwaltschaft zurückgewiesen, teilte ein Sprecher mit.",
+    "Les commentaires du ministre sur la réforme des retraites ont provoqué la colère des syndicats, qui appellent à la grève.",
+    "La empresa dijo que compartir los datos con la agencia había sido un error, y pidió disculpas a sus clientes.",
 ]
 
 
