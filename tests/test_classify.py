@@ -42,6 +42,10 @@ BOILERPLATE = [
     ("navigation", "Privacy Policy | Terms of Use | Contact Us"),
     ("navigation", "Please enable JavaScript to view this content."),
     # The same kinds on pages in other languages.
+    ("photo_credit", "Crédit photo : AFP"),
+    ("photo_credit", "Фото: Сергей Иванов / ТАСС"),
+    ("donation_prompt", "Unterstützen Sie unabhängigen Journalismus – jetzt spenden!"),
+    ("donation_prompt", "Soutenez le journalisme indépendant : faire un don"),
     ("copyright", "© 2024 Süddeutsche Zeitung GmbH. Alle Rechte vorbehalten."),
     ("copyright", "© Le Monde 2024 - Tous droits réservés"),
     ("copyright", "© 2024 Редакция. Все права защищены."),
@@ -80,6 +84,7 @@ ARTICLE_PARAGRAPHS = [
     "Die Anzeige gegen den Bürgermeister wurde am Montag von der Staatsanwaltschaft zurückgewiesen, teilte ein Sprecher mit.",
     "Les commentaires du ministre sur la réforme des retraites ont provoqué la colère des syndicats, qui appellent à la grève.",
     "La empresa dijo que compartir los datos con la agencia había sido un error, y pidió disculpas a sus clientes.",
+    "Die Bürger spenden seit Jahren für das Tierheim, sagte die Leiterin bei der Eröffnung des neuen Gebäudes.",
 ]
 
 
