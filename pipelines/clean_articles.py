@@ -42,13 +42,12 @@ from transforms.records import InputDocument, Rejected
 from transforms.rules import load_config
 from transforms.run_report import SummarizeCorpus, write_markdown_report
 from transforms.run_summary import summarize_metrics
+from transforms.runners import LOCAL_RUNNERS
 from transforms.sinks import OUTPUT_COMPRESSIONS, OUTPUT_FORMATS, WriteOutputs, write_report
 from transforms.sources import DOCUMENTS, FILTERED, FORMATS, ReadDocuments, ReadSettings, read_file
 
 # The in-process runner: Beam's default DirectRunner first tries Prism, which downloads a binary.
 DEFAULT_RUNNER = "FnApiRunner"
-# Runners that keep shuffled data in the launcher's memory.
-LOCAL_RUNNERS = frozenset({"FnApiRunner", "DirectRunner", "BundleBasedDirectRunner", "SwitchingDirectRunner"})
 
 EXIT_OK = 0
 EXIT_RUN_FAILED = 1

@@ -20,6 +20,7 @@ from apache_beam.io.filesystems import FileSystems
 from apache_beam.options.pipeline_options import GoogleCloudOptions
 
 from transforms.records import Article
+from transforms.runners import LOCAL_RUNNERS
 
 # A read-back step handles one file per element and holds that file's decisions: this bounds both,
 # and gives that step as many elements to spread over workers as a bundle has thousands of articles.
@@ -38,10 +39,6 @@ class SpillPosition:
     index: int
 
 
-# Runners whose workers share the launcher's machine, and so its temporary folder.
-_SAME_MACHINE_RUNNERS = frozenset({"FnApiRunner", "DirectRunner", "BundleBasedDirectRunner", "SwitchingDirectRunner"})
-
-
 def spill_root_of(pipeline: beam.Pipeline) -> str:
     """The folder under which a pipeline spills when its caller names none: --temp_location, else,
     on a runner whose workers share this machine, the system's temporary folder.
@@ -52,7 +49,7 @@ def spill_root_of(pipeline: beam.Pipeline) -> str:
     if temp_location:
         return temp_location
     runner = type(pipeline.runner).__name__
-    if runner not in _SAME_MACHINE_RUNNERS:
+    if runner not in LOCAL_RUNNERS:  # their workers share this machine's temporary folder
         raise ValueError(
             f"the corpus steps set articles aside in files every worker must read: on {runner}, "
             "pass CleanCorpus(..., spill_root=<shared folder, e.g. gs://bucket/tmp>) or --temp_location"
