@@ -385,11 +385,12 @@ def test_a_declared_teaser_does_not_replace_an_article_the_markup_holds(rules, n
     assert [block.text for block in page.blocks] == [block.text for block in news_page.blocks]
 
 
-def test_html_inside_a_declared_body_is_read_as_paragraphs_of_text(rules):
+@pytest.mark.parametrize("tag", ["p", "h2", "li", "dd", "td", "section"])
+def test_html_inside_a_declared_body_is_read_as_paragraphs_of_text(rules, tag):
     paragraphs = [
         f"Paragraph {number} of a story whose body is written as HTML inside the JSON-LD string." for number in range(8)
     ]
-    declared = "".join(f"<p>{text} <b>Bold</b> words.</p>" for text in paragraphs).replace('"', '\\"')
+    declared = "".join(f"<{tag}>{text} <b>Bold</b> words.</{tag}>" for text in paragraphs).replace('"', '\\"')
     page = parse_html(
         '<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Story",'
         f' "articleBody": "{declared}"}}</script><div id="root"></div>',

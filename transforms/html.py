@@ -44,8 +44,6 @@ _METADATA_TAGS = frozenset({"meta", "link", "title", "script", "time", "h1"})
 _SCAN_SELECTOR = 'h1, link[rel="canonical" i], meta, script[type="application/ld+json" i], time, title'
 # Python recursion is the walker's stack; deeper than this, a subtree is read as plain text.
 _MAX_WALK_DEPTH = 200
-# Where a paragraph ends in HTML written inside a JSON-LD string: a line break once read as text.
-_DECLARED_BLOCK_END = re.compile(r"</(?:p|div|h[1-6]|li|blockquote)\s*>|<br\s*/?>", re.IGNORECASE)
 
 
 def collapse_whitespace(text: str) -> str:
@@ -84,7 +82,7 @@ def parse_html(html: str, rules: HtmlRules, url: str | None = None) -> ParsedPag
     if declared_body and _markup_lacks_the_article(blocks, declared_body, rules.content.declared_body):
         replaced = rules.content.declared_body
         walk.removals += [Removal(rules.content.outside_kind, replaced.rule, block.text) for block in blocks]
-        blocks = _declared_blocks(declared_body)
+        blocks = _declared_blocks(declared_body, rules.blocks)
     return ParsedPage(
         blocks=tuple(blocks),
         captions=tuple(walk.captions),
@@ -172,10 +170,10 @@ def _markup_lacks_the_article(blocks: list[Block], declared_body: str, settings)
     return sum(len(block.text) for block in blocks) < settings.max_markup_share * len(declared_body)
 
 
-def _declared_blocks(declared_body: str) -> list[Block]:
+def _declared_blocks(declared_body: str, block_rules) -> list[Block]:
     """A JSON-LD articleBody as paragraphs: split at line breaks, markup inside it read as text."""
     if "<" in declared_body and ">" in declared_body:  # some sites put the body's HTML in the string
-        fragment = LexborHTMLParser(_DECLARED_BLOCK_END.sub("\n", declared_body))
+        fragment = LexborHTMLParser(block_rules.end_in_markup.sub("\n", declared_body))
         declared_body = fragment.body.text() if fragment.body is not None else ""
     paragraphs = (collapse_whitespace(line) for line in declared_body.splitlines())
     return [Block(text=text, role="paragraph", link_density=0.0) for text in paragraphs if text]

@@ -280,6 +280,9 @@ class TextRule:
 class BlockRules:
     roles: dict[str, str]
     block_tags: frozenset[str]
+    # Where a block ends in HTML held as text (a JSON-LD articleBody): the end tag of an element with a
+    # role or of a block element, or a <br>. Derived from roles and block_tags.
+    end_in_markup: re.Pattern[str]
     skip_tags: frozenset[str]
     max_link_density: float
     link_block_kind: str
@@ -581,9 +584,12 @@ def _blocks(section: Any, path: str) -> BlockRules:
                 _regex(entry["pattern"], f"{where}.pattern"),
             )
         )
+    block_tags = _tags(section["block_tags"], f"{path}.block_tags")
+    ending = "|".join(sorted((set(roles) | block_tags) - {"br"}, key=lambda tag: (-len(tag), tag)))
     return BlockRules(
         roles=dict(roles),
-        block_tags=_tags(section["block_tags"], f"{path}.block_tags"),
+        block_tags=block_tags,
+        end_in_markup=re.compile(rf"</(?:{ending})\s*>|<br\s*/?>", re.IGNORECASE),
         skip_tags=_tags(section["skip_tags"], f"{path}.skip_tags"),
         max_link_density=_number(section["max_link_density"], f"{path}.max_link_density", 0.0, 1.0),
         link_block_kind=_choice(link_block["kind"], f"{path}.link_block.kind", REMOVAL_KINDS),
