@@ -85,6 +85,28 @@ def test_comment_section_is_reported_as_comment_widget(news_page):
     assert comments[0].text.startswith("3 Comments Finally! I have been riding on Main Street")
 
 
+@pytest.mark.parametrize(
+    ("class_name", "kind", "rule"),
+    [
+        ("artikel-teilen", "social_share", "share.class"),
+        ("kommentare-liste", "comment_widget", "comment.class"),
+        ("bloc-commentaires", "comment_widget", "comment.class"),
+        ("anzeige-rechts", "advertisement", "ad.class"),
+        ("noticias-relacionadas", "related_links", "related.class"),
+    ],
+)
+def test_class_words_of_other_languages_name_their_boxes(rules, class_name, kind, rule):
+    prose = "Der Stadtrat hat am Donnerstag den Ausbau der Radwege beschlossen, nach einer langen Debatte im Rathaus."
+    page = parse_html(
+        f"<html><body><article><p>{prose}</p>"
+        f'<div class="{class_name}"><a href="/x">Eins</a> <a href="/y">Zwei</a></div>'
+        f"<p>{prose} Die Arbeiten beginnen im Frühjahr, sagte die Verwaltung.</p></article></body></html>",
+        rules,
+    )
+    assert [(removal.kind, removal.rule, removal.text) for removal in page.removals] == [(kind, rule, "Eins Zwei")]
+    assert all("Eins" not in block.text for block in page.blocks)
+
+
 def test_navigation_inside_a_container_is_removed_as_navigation(rules):
     page = parse_html(
         "<html><body><article>"
