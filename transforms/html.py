@@ -12,7 +12,7 @@ import re
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from transforms.html_rules import HtmlRules
+from transforms.html_rules import BlockRules, HtmlRules
 from transforms.records import Block, Caption, ParsedPage, Removal
 
 _ISO_DATETIME = re.compile(
@@ -170,7 +170,7 @@ def _markup_lacks_the_article(blocks: list[Block], declared_body: str, settings)
     return sum(len(block.text) for block in blocks) < settings.max_markup_share * len(declared_body)
 
 
-def _declared_blocks(declared_body: str, block_rules) -> list[Block]:
+def _declared_blocks(declared_body: str, block_rules: BlockRules) -> list[Block]:
     """A JSON-LD articleBody as paragraphs: split at line breaks, markup inside it read as text."""
     if "<" in declared_body and ">" in declared_body:  # some sites put the body's HTML in the string
         fragment = LexborHTMLParser(block_rules.end_in_markup.sub("\n", declared_body))
