@@ -133,10 +133,12 @@ def test_the_first_matching_rule_in_configuration_order_wins(tag, attributes, ru
 def test_element_rulings_answer_as_the_removal_rules_and_hints_do():
     rules = load_config().html
     attributes = {"class": "article__shareBar", "itemprop": "articleBody"}
-    words, rule, weight, boundary = rules.rulings.of("div", attributes)
+    ruling = rules.rulings.of("div", attributes)
+    words = ruling.words
     assert words == class_words("article__shareBar")
-    assert rule is rules.removal.first_match("div", attributes, words)
-    assert (weight, boundary) == rules.content.hint_index.score("div", attributes, words)
+    assert ruling.rule is rules.removal.first_match("div", attributes, words)
+    assert (ruling.weight, ruling.boundary) == rules.content.hint_index.score("div", attributes, words)
+    assert ruling.layout_candidates == ("share", "sharebar")  # both removal words; "article" is a hint
 
 
 def test_element_rulings_are_pickled_without_what_they_remember():
@@ -151,9 +153,9 @@ def test_element_rulings_are_pickled_without_what_they_remember():
 
 def test_element_rulings_forget_everything_when_full_and_still_answer_the_same():
     rules = load_config().html
-    rulings = ElementRulings(*rules.rulings.__reduce__()[1][:3], 2)
+    rulings = ElementRulings(*rules.rulings.__reduce__()[1][:4], 2)
     answers = [rulings.of("div", {"class": name}) for name in ("share", "comments", "share", "newsletter")]
-    assert [rule.kind if rule else None for _, rule, _, _ in answers] == [
+    assert [ruling.rule.kind if ruling.rule else None for ruling in answers] == [
         "social_share",
         "comment_widget",
         "social_share",

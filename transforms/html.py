@@ -12,7 +12,7 @@ import re
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from transforms.html_rules import BlockRules, HtmlRules
+from transforms.html_rules import BlockRules, ElementRulings, HtmlRules
 from transforms.records import Block, Caption, ParsedPage, Removal
 
 _ISO_DATETIME = re.compile(
@@ -72,12 +72,12 @@ def parse_html(html: str, rules: HtmlRules, url: str | None = None) -> ParsedPag
     # Script and style hold raw text, never elements: stripping them frees none of the scanned nodes,
     # and every later text() call gets cheaper and cleaner.
     tree.strip_tags(["script", "style"])
-    containers, blocks_in = _select_containers(body, paragraphs, rules)
+    containers, blocks_in, rulings = _select_containers(body, paragraphs, rules)
     headlines = {text.lower() for text in (metadata["title"], first_heading) if text}
-    walk = _ContentWalk(rules, headlines)
+    walk = _ContentWalk(rules, rulings, headlines)
     for container in containers:
         walk.walk_container(container)
-    before, after, outside_chars = _outside_removals(body, containers, rules, walk.take_outside_figures)
+    before, after, outside_chars = _outside_removals(body, containers, rules, rulings, walk.take_outside_figures)
     blocks = walk.blocks
     if declared_body and _markup_lacks_the_article(blocks, declared_body, rules.content.declared_body):
         replaced = rules.content.declared_body
@@ -255,29 +255,37 @@ def _iso_date(value: str) -> str | None:
 
 def _select_containers(
     body: LexborNode, paragraphs: list[tuple[LexborNode, str]], rules: HtmlRules
-) -> tuple[list[LexborNode], int]:
-    """The element(s) holding the article, and how many paragraph candidates the page had (blocks_in).
+) -> tuple[list[LexborNode], int, PageRulings]:
+    """The element(s) holding the article, how many paragraph candidates the page had (blocks_in),
+    and the rulings on this page's elements (its layout words taken out).
 
     Paragraphs score their parent and grandparent; the best candidate outside boilerplate wins, then
-    climbs to an ancestor that holds clearly more of the page's prose (an article split in columns).
+    climbs to each ancestor that holds clearly more of the page's prose (an article split in columns
+    or in the sections of a page builder).
     """
     content = rules.content
     parent_points: dict[int, list] = {}
     counted = 0
+    text_holders = content.text_holder_tags
+    br_parents: set[int] = set()
     for paragraph, tag in paragraphs:
-        if tag in content.text_holder_tags:
+        if tag in text_holders:
             # A div holding its own text (no <p>) is a paragraph, or a whole br-separated article:
             # each direct text run long enough counts as a paragraph of the div itself.
-            direct_text = paragraph.text(deep=False, separator="\x00", strip=True, skip_empty=True)
-            if len(direct_text) < content.min_paragraph_chars:
-                continue
-            points = 0.0
-            for run in direct_text.split("\x00"):
-                if len(run) >= content.min_paragraph_chars:
-                    points += _paragraph_points(run, len(run), content)
+            points = _direct_text_points(paragraph, content)
             if not points:
                 continue
             holder = paragraph
+        elif tag == "br":
+            # Any other element whose text runs are split by <br> (a span or a font holding the
+            # article) holds its own paragraphs too: scored once, by its direct text.
+            holder = paragraph.parent
+            if holder is None or holder.tag in text_holders or holder.mem_id in br_parents:
+                continue
+            br_parents.add(holder.mem_id)
+            points = _direct_text_points(holder, content)
+            if not points:
+                continue
         else:
             text = paragraph.text()
             length = len(text) - text.count(" ") - text.count("\n")
@@ -294,9 +302,10 @@ def _select_containers(
         else:
             entry[1] += points
     if not parent_points:
-        return [body], counted
+        return [body], counted, PageRulings(rules.rulings, frozenset())
 
     ancestry = _Ancestry(body, rules, parent_points.values())
+    page_rulings = ancestry.page_rulings
     scores: dict[int, list] = {}
     mass: dict[int, float] = {}
     for holder, points in parent_points.values():
@@ -312,24 +321,25 @@ def _select_containers(
         for key in chain_ids:
             mass[key] = mass.get(key, 0.0) + points
     if not scores:
-        return [body], counted
+        return [body], counted, page_rulings
     for entry in scores.values():
         entry[1] *= ancestry.hint_weight(entry[0])
     best = max(scores.values(), key=lambda entry: entry[1])[0]
     if best.mem_id == body.mem_id:
-        return [best], counted
+        return [best], counted, page_rulings
 
-    # Climb while an ancestor (a few levels up at most) holds clearly more prose than the choice.
-    # Out of an element marked as the article only into one marked at least as strongly (a
-    # "story-body" column inside the itemprop=articleBody section, not an article holding teasers).
+    # Climb to each ancestor that holds clearly more prose than the choice so far, up to body or an
+    # excluded element. Out of an element marked as the article only into one marked at least as
+    # strongly (a "story-body" column inside the itemprop=articleBody section, not an article
+    # holding teasers).
     chosen = best
-    for node in ancestry.chain(best)[1 : 1 + content.max_climb_levels]:
+    for node in ancestry.chain(best)[1:]:
         if node.mem_id == body.mem_id or ancestry.excluded(node):
             break
         if mass.get(node.mem_id, 0.0) >= mass.get(chosen.mem_id, 0.0) * (1.0 + content.climb_min_gain):
             if not ancestry.is_boundary(chosen) or ancestry.hint_weight(node) >= ancestry.hint_weight(chosen):
                 chosen = node
-    return _with_twin_siblings(chosen, body), counted
+    return _with_twin_siblings(chosen, body), counted, page_rulings
 
 
 def _with_twin_siblings(chosen: LexborNode, body: LexborNode) -> list[LexborNode]:
@@ -344,6 +354,27 @@ def _with_twin_siblings(chosen: LexborNode, body: LexborNode) -> list[LexborNode
         for sibling in parent.iter()
         if sibling.mem_id == chosen.mem_id or (sibling.tag == tag and sibling.attributes.get("class") == signature)
     ]
+
+
+class PageRulings:
+    """The rules' rulings on one page's elements, with the page's layout words taken out."""
+
+    __slots__ = ("layout_words", "of", "words")
+
+    def __init__(self, rulings: ElementRulings, layout_words: frozenset[str]) -> None:
+        self.layout_words = layout_words
+        self.words = rulings.words
+        if not layout_words:
+            self.of = rulings.of  # most pages: no indirection on the walk's hot path
+            return
+
+        def of(tag: str, attributes: dict) -> tuple:
+            ruling = rulings.of(tag, attributes)
+            if ruling[4] and not layout_words.isdisjoint(ruling[4]):
+                return rulings.without(tag, attributes, ruling[0], layout_words)
+            return ruling
+
+        self.of = of
 
 
 class _Ancestry:
@@ -362,10 +393,37 @@ class _Ancestry:
         # The prose under each ancestor, boilerplate or not: what tells a wrapper from a box.
         self._mass: dict[int, float] = {}
         self._chains: dict[int, tuple[list[LexborNode], list[int]]] = {}
+        # The layout-word candidates (see LayoutWords) on each node and its ancestors, and the
+        # prose under each such word.
+        words_above: dict[int, frozenset[str]] = {}
+        word_mass: dict[str, float] = {}
+        rulings = rules.rulings
         for holder, points in holders:
             for key in self.chain_ids(holder):
                 self._mass[key] = self._mass.get(key, 0.0) + points
         self._total_mass = self._mass.get(self.body_id, 0.0)
+        # Words of an element holding all of the page's prose are not counted: it is the page, not a box.
+        total_mass = self._total_mass
+        for holder, points in holders:
+            nodes, ids = self._chain(holder)
+            words = words_above.get(ids[0])
+            if words is None:
+                words = frozenset()
+                for node, key in zip(reversed(nodes), reversed(ids), strict=True):
+                    known = words_above.get(key)
+                    if known is None:
+                        own = ()
+                        if self._mass[key] < total_mass and node.attributes:
+                            own = rulings.of(node.tag, node.attributes)[4]
+                        known = words.union(own) if own else words
+                        words_above[key] = known
+                    words = known
+            for word in words:
+                word_mass[word] = word_mass.get(word, 0.0) + points
+        threshold = rulings.layout.min_share_of_prose * self._total_mass
+        self.page_rulings = PageRulings(
+            rulings, frozenset(word for word, mass in word_mass.items() if mass >= threshold and mass > 0)
+        )
 
     def chain(self, node: LexborNode) -> list[LexborNode]:
         """node and its ancestors up to body (included); iterative, pages nest thousands deep."""
@@ -399,7 +457,7 @@ class _Ancestry:
         key = node.mem_id
         facts = self._facts.get(key)
         if facts is None:
-            facts = self.rules.rulings.of(node.tag, node.attributes)[1:]
+            facts = self.page_rulings.of(node.tag, node.attributes)[1:4]
             self._facts[key] = facts
         return facts
 
@@ -440,6 +498,18 @@ class _Ancestry:
         return self._mass.get(node.mem_id, 0.0) > self.rules.removal_guard.max_share_of_content * self._total_mass
 
 
+def _direct_text_points(node: LexborNode, content) -> float:
+    """The points of an element's own text runs (not its children's) long enough to be paragraphs."""
+    direct_text = node.text(deep=False, separator="\x00", strip=True, skip_empty=True)
+    if len(direct_text) < content.min_paragraph_chars:
+        return 0.0
+    points = 0.0
+    for run in direct_text.split("\x00"):
+        if len(run) >= content.min_paragraph_chars:
+            points += _paragraph_points(run, len(run), content)
+    return points
+
+
 def _paragraph_points(text: str, length: int, content) -> float:
     """Prose earns points: one per paragraph, more for commas and length, both capped."""
     commas = min(text.count(","), content.max_comma_points)
@@ -447,7 +517,7 @@ def _paragraph_points(text: str, length: int, content) -> float:
 
 
 def _outside_removals(
-    body: LexborNode, containers: list[LexborNode], rules: HtmlRules, take_figures
+    body: LexborNode, containers: list[LexborNode], rules: HtmlRules, rulings: PageRulings, take_figures
 ) -> tuple[list[Removal], list[Removal], int]:
     """Report what lies outside the containers, in coarse pieces: each sibling along the path to body.
 
@@ -481,7 +551,7 @@ def _outside_removals(
             if not text:
                 continue
             characters += len(text)
-            rule = rules.rulings.of(tag, child.attributes)[1]
+            rule = rulings.of(tag, child.attributes)[1]
             if rule is None and node.mem_id in figure_levels and take_figures(child, tag):
                 if tag in rules.captions.figure_tags:
                     continue
@@ -518,8 +588,9 @@ def _article_levels(first: LexborNode | None, body: LexborNode) -> set[int]:
 class _ContentWalk:
     """Walks the article container once: blocks in document order, captions and removals on the way."""
 
-    def __init__(self, rules: HtmlRules, headlines: set[str]) -> None:
+    def __init__(self, rules: HtmlRules, rulings: PageRulings, headlines: set[str]) -> None:
         self.rules = rules
+        self.rulings = rulings
         self.block_rules = rules.blocks
         self.headlines = headlines
         self.blocks: list[Block] = []
@@ -557,7 +628,7 @@ class _ContentWalk:
         roles = self.block_rules.roles
         block_tags = self.block_rules.block_tags
         skipped, caption_tags, tag_rules = self._skipped, self._caption_tags, self._tag_rules
-        ruling_of = self.rules.rulings.of
+        ruling_of = self.rulings.of
         for child in node.iter(include_text=True):
             tag = child.tag
             if tag == "-text":
@@ -649,7 +720,7 @@ class _ContentWalk:
         if tag in caption_rules.figure_tags:
             credit = None
             for inner in node.css("[class], [id]"):
-                inner_words = self.rules.rulings.words(inner.attributes)
+                inner_words = self.rulings.words(inner.attributes)
                 if inner_words and caption_rules.credit_words.matches(inner_words):
                     credit = collapse_whitespace(inner.text()) or None
                     self._guard()  # measured on the container as it was, before this edit

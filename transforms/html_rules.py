@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from transforms.config_checks import (
     ConfigError,
@@ -259,7 +259,6 @@ class ContentSelection:
     hints: tuple[ContentHint, ...]
     negative: ElementMatcher
     negative_weight: float
-    max_climb_levels: int
     climb_min_gain: float
     outside_kind: str
     outside_rule: str
@@ -323,9 +322,38 @@ class HtmlRules:
     title: TitleRules
 
 
+@dataclass(frozen=True, slots=True)
+class LayoutWords:
+    """Which class/id words may turn out to be a page's layout vocabulary, and when they do.
+
+    A removal or negative word ("widget", "nav", "cmp") marking the elements that together hold at
+    least min_share_of_prose of a page's prose names the page builder's boxes, not boilerplate: on
+    that page it neither excludes, removes nor weighs down an element. Words of the never_kinds
+    (comments: a much-discussed post holds more prose in them than in the article) never are.
+    """
+
+    min_share_of_prose: float
+    candidates: frozenset[str]
+    prefixes: tuple[str, ...]
+
+    def of(self, words: tuple[str, ...]) -> tuple[str, ...]:
+        """The words of an element that could be layout vocabulary."""
+        candidates, prefixes = self.candidates, self.prefixes
+        return tuple(word for word in words if word in candidates or (prefixes and word.startswith(prefixes)))
+
+
+class ElementRuling(NamedTuple):
+    """What the rules say of one element (a tuple: the walk reads it by position on its hot path)."""
+
+    words: tuple[str, ...]  # its class/id words
+    rule: RemovalRule | None  # the removal rule it matches
+    weight: float  # the product of the content hints it matches
+    boundary: bool  # a hint marks it as the article
+    layout_candidates: tuple[str, ...]  # its words that could be the page's layout vocabulary
+
+
 class ElementRulings:
-    """What the rules say of an element, from its tag and attributes alone: (class/id words, the
-    removal rule it matches or None, content-hint weight, whether a hint marks it as the article).
+    """What the rules say of an element (an ElementRuling), from its tag and attributes alone.
 
     Remembered per distinct tag and attributes for as long as the worker lives: a site repeats its
     markup page after page, and within a page hundreds of elements share a few class values. The
@@ -333,29 +361,41 @@ class ElementRulings:
     never depend on what was seen before. Pickled without it.
     """
 
-    __slots__ = ("_removal", "_hints", "_keyword_scan", "_limit", "_known")
+    __slots__ = ("_removal", "_hints", "_keyword_scan", "layout", "_limit", "_known")
 
-    def __init__(self, removal: RemovalIndex, hints: HintIndex, keyword_scan: re.Pattern[str], limit: int) -> None:
+    def __init__(
+        self, removal: RemovalIndex, hints: HintIndex, keyword_scan: re.Pattern[str], layout: LayoutWords, limit: int
+    ) -> None:
         self._removal = removal
         self._hints = hints
         self._keyword_scan = keyword_scan
+        self.layout = layout
         self._limit = limit
         self._known: dict = {}
 
     def __reduce__(self):
-        return ElementRulings, (self._removal, self._hints, self._keyword_scan, self._limit)
+        return ElementRulings, (self._removal, self._hints, self._keyword_scan, self.layout, self._limit)
 
-    def of(self, tag: str, attributes: dict) -> tuple[tuple[str, ...], RemovalRule | None, float, bool]:
+    def of(self, tag: str, attributes: dict) -> ElementRuling:
         key = (tag, *attributes.items())
         ruling = self._known.get(key)
         if ruling is None:
-            words = self.words(attributes)
-            weight, boundary = self._hints.score(tag, attributes, words)
-            ruling = (words, self._removal.first_match(tag, attributes, words), weight, boundary)
+            ruling = self._ruling(tag, attributes, self.words(attributes))
             if len(self._known) >= self._limit:
                 self._known.clear()
             self._known[key] = ruling
         return ruling
+
+    def without(
+        self, tag: str, attributes: dict, words: tuple[str, ...], layout_words: frozenset[str]
+    ) -> ElementRuling:
+        """The ruling of an element as if its class/id words held none of a page's layout words."""
+        return self._ruling(tag, attributes, tuple(word for word in words if word not in layout_words))
+
+    def _ruling(self, tag: str, attributes: dict, words: tuple[str, ...]) -> ElementRuling:
+        weight, boundary = self._hints.score(tag, attributes, words)
+        rule = self._removal.first_match(tag, attributes, words)
+        return ElementRuling(words, rule, weight, boundary, self.layout.of(words))
 
     def words(self, attributes: dict) -> tuple[str, ...]:
         """The class/id words of an element; values without any configured keyword are not split."""
@@ -511,8 +551,8 @@ def _content(section: Any, path: str) -> ContentSelection:
         "hints",
         "negative",
         "negative_weight",
-        "max_climb_levels",
         "climb_min_gain",
+        "layout_words",
         "outside",
         "declared_body",
     }
@@ -551,7 +591,6 @@ def _content(section: Any, path: str) -> ContentSelection:
         hints=tuple(hints),
         negative=negative,
         negative_weight=negative_weight,
-        max_climb_levels=_integer(section["max_climb_levels"], f"{path}.max_climb_levels", 0, 100),
         climb_min_gain=_number(section["climb_min_gain"], f"{path}.climb_min_gain", 0.0, 1000.0),
         outside_kind=_string(outside["kind"], f"{path}.outside.kind"),
         outside_rule=_string(outside["rule"], f"{path}.outside.rule"),
@@ -561,6 +600,26 @@ def _content(section: Any, path: str) -> ContentSelection:
             rule=_string(declared["rule"], f"{path}.declared_body.rule"),
         ),
         hint_index=HintIndex.build(tuple(hints), negative, negative_weight),
+    )
+
+
+def _layout_words(section: dict, rules: tuple[RemovalRule, ...], content: ContentSelection) -> LayoutWords:
+    """The removal and negative words that may be a page's layout vocabulary (see LayoutWords)."""
+    path = "html.content.layout_words"
+    entry = _mapping(section["layout_words"], path, {"min_share_of_prose", "never_kinds"})
+    never = {
+        _choice(kind, f"{path}.never_kinds[{index}]", REMOVAL_KINDS)
+        for index, kind in enumerate(_list(entry["never_kinds"], f"{path}.never_kinds"))
+    }
+    matchers = [rule.matcher.words for rule in rules if rule.matcher.words and rule.kind not in never]
+    excluded = [rule.matcher.words for rule in rules if rule.matcher.words and rule.kind in never]
+    if content.negative.words:
+        matchers.append(content.negative.words)
+    never_words = frozenset(word for matcher in excluded for word in matcher.words)
+    return LayoutWords(
+        min_share_of_prose=_number(entry["min_share_of_prose"], f"{path}.min_share_of_prose", 0.0, 1.0),
+        candidates=frozenset(word for matcher in matchers for word in matcher.words) - never_words,
+        prefixes=tuple(sorted({prefix for matcher in matchers for prefix in matcher.prefixes})),
     )
 
 
@@ -662,7 +721,13 @@ def compile_html_rules(section: dict, path: str = "html") -> HtmlRules:
     return HtmlRules(
         drop_tags=tuple(_tags(section["drop_tags"], f"{path}.drop_tags")),
         removal=removal,
-        rulings=ElementRulings(removal, content.hint_index, keyword_scan, _REMEMBERED_RULINGS),
+        rulings=ElementRulings(
+            removal,
+            content.hint_index,
+            keyword_scan,
+            _layout_words(section["content"], rules, content),
+            _REMEMBERED_RULINGS,
+        ),
         removal_guard=RemovalGuard(
             max_share_of_content=_number(
                 guard["max_share_of_content"], f"{path}.removal_guard.max_share_of_content", 0.0, 1.0

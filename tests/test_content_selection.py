@@ -1,0 +1,128 @@
+"""HTML main-content selection on page shapes that site builders produce: articles split over deep
+sibling sections, article boxes named with boilerplate words, br-separated text in inline elements."""
+
+from __future__ import annotations
+
+import pytest
+
+from transforms.html import parse_html
+from transforms.rules import load_config
+
+ARTICLE = [
+    "The regional water board approved a plan on Monday to replace the aging pipes under the old town, "
+    "a project that engineers say has been postponed for more than a decade because of its cost.",
+    "Residents have complained for years about brown water and low pressure, and the board's own survey "
+    "found that one in five households had reported a leak, a burst pipe or a boil-water notice since 2019.",
+    "The first phase will cover the streets around the market square, where the cast-iron mains were laid "
+    "in the 1920s, and crews will work at night to keep the shops open during the day.",
+    "Funding comes from a mix of federal grants, a low-interest state loan and a small increase in the "
+    "monthly service charge, which the board said would average about three dollars per household.",
+    "Opponents argued that the rate increase falls hardest on retirees and renters, and asked the board to "
+    "exempt low-income households, a proposal that staff will study before the next budget meeting.",
+    "Work on the second phase, which reaches the neighbourhoods north of the river, is expected to begin "
+    "in two years if the first phase stays on schedule and within its budget, the chair said.",
+]
+SIDEBAR_PROSE = (
+    "Our newsroom is supported by readers like you, and every contribution helps us keep local reporting "
+    "free for everyone in the valley, from council meetings to high school sports."
+)
+TEASERS = [
+    f"Teaser {n}: the county fair returns this weekend with rides, a livestock show and a pie contest, "
+    f"and organisers expect record crowds if the weather holds through Sunday afternoon."
+    for n in range(12)
+]
+
+
+@pytest.fixture(scope="module")
+def rules():
+    return load_config().html
+
+
+def body_text(page) -> str:
+    return "\n".join(block.text for block in page.blocks)
+
+
+def nested(depth: int, inner: str, class_name: str = "col") -> str:
+    return f'<div class="{class_name}-{depth}">' * depth + inner + "</div>" * depth
+
+
+def test_an_article_split_over_sections_six_levels_below_their_common_ancestor_is_kept_whole(rules):
+    sections = "".join(
+        nested(5, f"<p>{paragraph}</p>", class_name=f"section-{index}") for index, paragraph in enumerate(ARTICLE)
+    )
+    html = (
+        "<html><body><header><a href='/'>Home</a></header>"
+        f'<div class="page-builder">{sections}</div>'
+        f'<div class="sidebar"><p>{SIDEBAR_PROSE}</p></div>'
+        "<footer><p>Valley Times, 12 Main Street</p></footer></body></html>"
+    )
+    page = parse_html(html, rules)
+    text = body_text(page)
+    for paragraph in ARTICLE:
+        assert paragraph in text
+    assert SIDEBAR_PROSE not in text
+
+
+def test_a_boilerplate_word_naming_the_boxes_that_hold_most_of_the_prose_is_layout(rules):
+    widgets = "".join(
+        f'<div class="builder-element builder-widget builder-widget-text-editor">'
+        f'<div class="builder-widget-container"><p>{paragraph}</p></div></div>'
+        for paragraph in ARTICLE
+    )
+    html = (
+        f'<html><body><div class="builder-section">{widgets}</div>'
+        f'<div class="sidebar"><div class="widget"><p>{SIDEBAR_PROSE}</p></div></div></body></html>'
+    )
+    page = parse_html(html, rules)
+    text = body_text(page)
+    for paragraph in ARTICLE:
+        assert paragraph in text
+    assert SIDEBAR_PROSE not in text  # a box named "sidebar" is still boilerplate
+
+
+def test_a_boilerplate_word_on_a_small_box_still_removes_it(rules):
+    article = "".join(f"<p>{paragraph}</p>" for paragraph in ARTICLE)
+    html = (
+        f'<html><body><article class="post"><div class="entry">{article}'
+        f'<div class="widget"><p>{SIDEBAR_PROSE}</p></div></div></article></body></html>'
+    )
+    page = parse_html(html, rules)
+    assert SIDEBAR_PROSE not in body_text(page)
+    assert any(removal.rule == "sidebar.class" for removal in page.removals)
+
+
+def test_teaser_boxes_holding_more_prose_than_a_short_article_stay_boilerplate(rules):
+    teasers = "".join(f'<div class="teaser"><p>{teaser}</p></div>' for teaser in TEASERS)
+    html = (
+        f'<html><body><div class="story"><p>{ARTICLE[0]}</p><p>{ARTICLE[1]}</p></div>'
+        f'<div class="more">{teasers}</div></body></html>'
+    )
+    text = body_text(parse_html(html, rules))
+    assert ARTICLE[0] in text and ARTICLE[1] in text
+    assert not any(teaser in text for teaser in TEASERS)
+
+
+def test_comments_holding_more_prose_than_the_article_stay_boilerplate(rules):
+    comments = "".join(
+        f'<div class="comment"><div class="comment-body"><p>{teaser.replace("Teaser", "Reader")}</p></div></div>'
+        for teaser in TEASERS
+    )
+    html = (
+        f'<html><body><div class="story"><p>{ARTICLE[0]}</p><p>{ARTICLE[1]}</p><p>{ARTICLE[2]}</p></div>'
+        f'<div class="thread">{comments}</div></body></html>'
+    )
+    text = body_text(parse_html(html, rules))
+    assert ARTICLE[0] in text
+    assert "Reader" not in text
+
+
+def test_a_br_separated_article_inside_a_span_is_found(rules):
+    article = "<br><br>".join(ARTICLE)
+    links = "".join(f'<li class="item"><p>{teaser}</p></li>' for teaser in TEASERS[:4])
+    html = (
+        f'<html><body><div class="post"><span class="rich-text">{article}</span></div>'
+        f'<ul class="list">{links}</ul></body></html>'
+    )
+    page = parse_html(html, rules)
+    assert [block.text for block in page.blocks][: len(ARTICLE)] == ARTICLE
+    assert not any(teaser in body_text(page) for teaser in TEASERS)
