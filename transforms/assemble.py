@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import unicodedata
 
 from transforms.citations import strip_inline_markers_of_each
 from transforms.records import (
@@ -30,9 +31,15 @@ def article_id(source: str, content: str) -> str:
     return digest.hexdigest()[:24]
 
 
+def nfc(text: str) -> str:
+    """Text in Unicode's composed form (NFC): "é" is one code point however the page wrote it, so
+    equal words compare, hash and count equal downstream."""
+    return unicodedata.normalize("NFC", text)
+
+
 def body_paragraphs(labelled: tuple[LabelledBlock, ...], config: CleanerConfig) -> list[str]:
     texts = strip_inline_markers_of_each([item.block.text for item in labelled if item.label == BODY], config.citations)
-    return [paragraph for paragraph in map(str.strip, texts) if paragraph]
+    return [nfc(paragraph) for paragraph in map(str.strip, texts) if paragraph]
 
 
 def collect_captions(page: ParsedPage, labelled: tuple[LabelledBlock, ...]) -> tuple[Caption, ...]:
@@ -45,7 +52,7 @@ def collect_captions(page: ParsedPage, labelled: tuple[LabelledBlock, ...]) -> t
     for caption in candidates:
         if caption.text not in seen:
             seen.add(caption.text)
-            captions.append(caption)
+            captions.append(Caption(nfc(caption.text), nfc(caption.credit) if caption.credit else caption.credit))
     return tuple(captions)
 
 
@@ -70,11 +77,13 @@ def assemble_article(
         id=record_id,
         source=source,
         url=page.url,
-        title=page.title,
+        title=nfc(page.title) if page.title else page.title,
         body=text,
         captions=collect_captions(page, labelled),
         references=tuple(
-            Reference(id=item.reference_id or "", text=item.block.text) for item in labelled if item.label == REFERENCE
+            Reference(id=item.reference_id or "", text=nfc(item.block.text))
+            for item in labelled
+            if item.label == REFERENCE
         ),
         language=language[0],
         language_score=language[1],

@@ -1,0 +1,29 @@
+"""The article record's text fields: one Unicode form, whatever form the page wrote."""
+
+from __future__ import annotations
+
+import unicodedata
+
+from transforms.cleaning import clean_document
+from transforms.records import Article, InputDocument
+
+# Decomposed: "e" + combining acute accent, as some CMSs and macOS copy-paste write it.
+DECOMPOSED = unicodedata.normalize(
+    "NFD", "Le café de la gare a rouvert après des années de travaux, et les habitués sont revenus."
+)
+
+
+def test_body_title_and_captions_written_decomposed_come_out_composed(config, detector):
+    html = (
+        f"<html><head><title>Café rouvert</title></head><body><article>"
+        f"<h1>{unicodedata.normalize('NFD', 'Le café rouvre')}</h1>"
+        f"<p>{DECOMPOSED}</p><p>{DECOMPOSED} Le propriétaire a remercié la mairie et les voisins.</p>"
+        f"<figure><img src='a.jpg'><figcaption>{unicodedata.normalize('NFD', 'La façade rénovée du café')}"
+        f"</figcaption></figure></article></body></html>"
+    )
+    article = clean_document(InputDocument(source="cafe.html", html=html), config, detector)
+    assert isinstance(article, Article)
+    assert unicodedata.normalize("NFC", DECOMPOSED) in article.body
+    for text in [article.body, article.title, *(caption.text for caption in article.captions)]:
+        assert unicodedata.is_normalized("NFC", text)
+    assert article.captions and "façade rénovée" in article.captions[0].text
