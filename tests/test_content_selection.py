@@ -126,3 +126,63 @@ def test_a_br_separated_article_inside_a_span_is_found(rules):
     page = parse_html(html, rules)
     assert [block.text for block in page.blocks][: len(ARTICLE)] == ARTICLE
     assert not any(teaser in body_text(page) for teaser in TEASERS)
+
+
+def test_an_article_split_into_sections_each_named_article_text_is_kept_whole(rules):
+    # Each section of the article has its own "article text" box: the best box is one section, and the
+    # page's other sections, three times its prose, are the rest of the same article.
+    sections = "".join(
+        f'<section class="heading-block"><h2>Part {index}</h2><div class="row"><div class="col">'
+        f'<div class="article__text"><p>{paragraph}</p></div></div></div></section>'
+        for index, paragraph in enumerate(ARTICLE)
+    )
+    html = (
+        f'<html><body><div class="article__contents">{sections}</div>'
+        f'<div class="sidebar"><p>{SIDEBAR_PROSE}</p></div></body></html>'
+    )
+    text = body_text(parse_html(html, rules))
+    for paragraph in ARTICLE:
+        assert paragraph in text
+    assert SIDEBAR_PROSE not in text
+
+
+def test_an_article_element_beside_a_box_of_longer_teaser_articles_stays_the_choice(rules):
+    # Markup that says "this is one article" (the article tag) is never left for an ancestor, however
+    # much prose the other articles beside it hold.
+    teasers = "".join(f'<article class="teaser"><p>{teaser}</p></article>' for teaser in TEASERS[:6])
+    html = (
+        f'<html><body><div class="column"><article class="post"><div class="entry-content"><p>{ARTICLE[0]}</p>'
+        f"<p>{ARTICLE[1]}</p></div></article>"
+        f'<div class="more"><h3>You may also like</h3>{teasers}</div></div></body></html>'
+    )
+    text = body_text(parse_html(html, rules))
+    assert ARTICLE[0] in text and ARTICLE[1] in text
+    assert not any(teaser in text for teaser in TEASERS)
+
+
+def test_collapsed_accordion_panels_holding_the_article_are_kept(rules):
+    panels = "".join(
+        f'<div class="accordion-item"><button>Step {index}</button>'
+        f'<div role="region" style="display:none;"><p>{paragraph}</p><p>{ARTICLE[-1 - index]}</p></div></div>'
+        for index, paragraph in enumerate(ARTICLE[:3])
+    )
+    html = (
+        f'<html><body><div class="guide"><p>{ARTICLE[3]}</p>{panels}</div>'
+        f'<div class="sidebar"><p>{SIDEBAR_PROSE}</p></div></body></html>'
+    )
+    text = body_text(parse_html(html, rules))
+    for paragraph in ARTICLE:
+        assert paragraph in text
+
+
+def test_a_hidden_form_or_template_of_short_labels_stays_removed(rules):
+    article = "".join(f"<p>{paragraph}</p>" for paragraph in ARTICLE)
+    form = (
+        "<div hidden><label>Name*</label><label>Phone*</label><label>Company/Organization*</label>"
+        "<label>Monthly Marketing Budget*</label>" + "<span>Speaker Name</span><span>Title</span>" * 20 + "</div>"
+    )
+    page = parse_html(f'<html><body><div class="post">{article}{form}</div></body></html>', rules)
+    text = body_text(page)
+    assert ARTICLE[0] in text
+    assert "Speaker Name" not in text and "Phone*" not in text
+    assert any(removal.rule == "hidden.attribute" for removal in page.removals)

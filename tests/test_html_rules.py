@@ -137,7 +137,9 @@ def test_element_rulings_answer_as_the_removal_rules_and_hints_do():
     words = ruling.words
     assert words == class_words("article__shareBar")
     assert ruling.rule is rules.removal.first_match("div", attributes, words)
-    assert (ruling.weight, ruling.boundary) == rules.content.hint_index.score("div", attributes, words)
+    assert (ruling.weight, ruling.boundary, ruling.leave_gain) == rules.content.hint_index.score(
+        "div", attributes, words
+    )
     assert ruling.layout_candidates == ("share", "sharebar")  # both removal words; "article" is a hint
 
 

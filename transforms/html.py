@@ -336,8 +336,13 @@ def _select_containers(
     for node in ancestry.chain(best)[1:]:
         if node.mem_id == body.mem_id or ancestry.excluded(node):
             break
-        if mass.get(node.mem_id, 0.0) >= mass.get(chosen.mem_id, 0.0) * (1.0 + content.climb_min_gain):
-            if not ancestry.is_boundary(chosen) or ancestry.hint_weight(node) >= ancestry.hint_weight(chosen):
+        node_mass, chosen_mass = mass.get(node.mem_id, 0.0), mass.get(chosen.mem_id, 0.0)
+        if node_mass >= chosen_mass * (1.0 + content.climb_min_gain):
+            if (
+                not ancestry.is_boundary(chosen)
+                or ancestry.hint_weight(node) >= ancestry.hint_weight(chosen)
+                or node_mass >= chosen_mass * ancestry.leave_gain(chosen)
+            ):
                 chosen = node
     return _with_twin_siblings(chosen, body), counted, page_rulings
 
@@ -453,11 +458,13 @@ class _Ancestry:
         return nodes, ids
 
     def facts(self, node: LexborNode) -> tuple:
-        """(removal rule or None, hint weight, is a boundary hint) of a node, computed once."""
+        """(removal rule or None, hint weight, is a boundary hint, the gain that leaves it) of a node,
+        computed once."""
         key = node.mem_id
         facts = self._facts.get(key)
         if facts is None:
-            facts = self.page_rulings.of(node.tag, node.attributes)[1:4]
+            ruling = self.page_rulings.of(node.tag, node.attributes)
+            facts = (ruling.rule, ruling.weight, ruling.boundary, ruling.leave_gain)
             self._facts[key] = facts
         return facts
 
@@ -474,11 +481,11 @@ class _Ancestry:
             visited.append(key)
             if key == self.body_id:
                 break
-            rule, _, boundary = self.facts(node)
+            rule, _, boundary, _ = self.facts(node)
             if boundary:
                 break
             if rule is not None and rule.kind not in self.rules.content.inside_only_kinds:
-                if not self._is_wrapper(node):
+                if not self._is_wrapper(node) and not self._spared(node, rule):
                     verdict = True
                     break
             node = node.parent
@@ -490,9 +497,17 @@ class _Ancestry:
         """Markup that says "this is the article": nothing above it makes it boilerplate."""
         return self.facts(node)[2]
 
+    def leave_gain(self, node: LexborNode) -> float:
+        """How many times a boundary's prose an ancestor must hold for selection to climb out of it."""
+        return self.facts(node)[3]
+
     def hint_weight(self, node: LexborNode) -> float:
         """The product of the content hints (and the negative hint) the node matches."""
         return self.facts(node)[1]
+
+    def _spared(self, node: LexborNode, rule) -> bool:
+        guard = self.rules.removal_guard
+        return rule.kind in guard.prose_kinds and guard.holds_prose(node.text(separator=" ", strip=True))
 
     def _is_wrapper(self, node: LexborNode) -> bool:
         return self._mass.get(node.mem_id, 0.0) > self.rules.removal_guard.max_share_of_content * self._total_mass
@@ -693,11 +708,10 @@ class _ContentWalk:
     def _remove(self, node: LexborNode, rule) -> bool:
         """Record and skip a matched element, unless it is a wrapper holding most of the article."""
         text = node.text(separator=" ", strip=True)
-        if (
-            len(text) > self.rules.removal_guard.min_guarded_chars
-            and len(text) > self._guard()
-            and (node.tag not in rule.matcher.tags)
-        ):
+        guard = self.rules.removal_guard
+        if len(text) > guard.min_guarded_chars and len(text) > self._guard() and (node.tag not in rule.matcher.tags):
+            return False
+        if rule.kind in guard.prose_kinds and guard.holds_prose(text):
             return False
         if text:
             self.chars_seen += len(text)

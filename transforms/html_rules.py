@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from typing import Any, NamedTuple
@@ -161,6 +162,20 @@ class RemovalGuard:
 
     max_share_of_content: float
     min_guarded_chars: int
+    # Removal kinds that spare an element holding prose (collapsed content: an accordion panel, a tab,
+    # a section streamed in hidden until a script shows it), and what counts as prose.
+    prose_kinds: frozenset[str]
+    min_prose_chars: int
+    max_chars_per_sentence: int
+    sentence_ends: str
+
+    def holds_prose(self, text: str) -> bool:
+        """Running sentences, not a form, a menu or a template of short labels."""
+        length = len(text)
+        if length < self.min_prose_chars:
+            return False
+        sentences = sum(text.count(end) for end in self.sentence_ends)
+        return sentences * self.max_chars_per_sentence >= length
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,6 +185,9 @@ class ContentHint:
     matcher: ElementMatcher
     weight: float
     boundary: bool
+    # A boundary is left for a less strongly hinted ancestor only when that ancestor holds this many
+    # times its prose: a class word may name one section of a split article; infinity never.
+    leave_at_gain: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,6 +197,7 @@ class HintIndex:
 
     weights: tuple[float, ...]  # per hint, the negative hint last
     boundaries: tuple[bool, ...]
+    leave_gains: tuple[float, ...]
     by_tag: dict[str, tuple[int, ...]]
     by_attribute: dict[str, tuple[tuple[re.Pattern[str], int], ...]]
     by_word: dict[str, tuple[int, ...]]
@@ -204,6 +223,7 @@ class HintIndex:
         return cls(
             weights=(*(hint.weight for hint in hints), negative_weight),
             boundaries=(*(hint.boundary for hint in hints), False),
+            leave_gains=(*(hint.leave_at_gain for hint in hints), 0.0),
             by_tag=by_tag,
             by_attribute=by_attribute,
             by_word=by_word,
@@ -211,8 +231,9 @@ class HintIndex:
             prefixes=tuple(prefix for prefix, _ in by_prefix),
         )
 
-    def score(self, tag: str, attributes: dict, words: tuple[str, ...]) -> tuple[float, bool]:
-        """(product of the weights of the hints the element matches, whether one is a boundary)."""
+    def score(self, tag: str, attributes: dict, words: tuple[str, ...]) -> tuple[float, bool, float]:
+        """(product of the weights of the hints the element matches, whether one is a boundary, the
+        prose gain that leaves it: the largest of its boundary hints')."""
         matched = set(self.by_tag.get(tag, ()))
         if attributes:
             by_attribute = self.by_attribute
@@ -229,11 +250,13 @@ class HintIndex:
                 matched.update(positions)
             if self.prefixes and word.startswith(self.prefixes):
                 matched.update(position for prefix, position in self.by_prefix if word.startswith(prefix))
-        weight, boundary = 1.0, False
+        weight, boundary, leave_gain = 1.0, False, 0.0
         for position in sorted(matched):  # multiplied in configuration order, as hint by hint
             weight *= self.weights[position]
-            boundary = boundary or self.boundaries[position]
-        return weight, boundary
+            if self.boundaries[position]:
+                boundary = True
+                leave_gain = max(leave_gain, self.leave_gains[position])
+        return weight, boundary, leave_gain
 
 
 @dataclass(frozen=True, slots=True)
@@ -350,6 +373,7 @@ class ElementRuling(NamedTuple):
     weight: float  # the product of the content hints it matches
     boundary: bool  # a hint marks it as the article
     layout_candidates: tuple[str, ...]  # its words that could be the page's layout vocabulary
+    leave_gain: float  # the prose gain at which selection climbs out of it (see ContentHint)
 
 
 class ElementRulings:
@@ -393,9 +417,9 @@ class ElementRulings:
         return self._ruling(tag, attributes, tuple(word for word in words if word not in layout_words))
 
     def _ruling(self, tag: str, attributes: dict, words: tuple[str, ...]) -> ElementRuling:
-        weight, boundary = self._hints.score(tag, attributes, words)
+        weight, boundary, leave_gain = self._hints.score(tag, attributes, words)
         rule = self._removal.first_match(tag, attributes, words)
-        return ElementRuling(words, rule, weight, boundary, self.layout.of(words))
+        return ElementRuling(words, rule, weight, boundary, self.layout.of(words), leave_gain)
 
     def words(self, attributes: dict) -> tuple[str, ...]:
         """The class/id words of an element; values without any configured keyword are not split."""
@@ -560,12 +584,19 @@ def _content(section: Any, path: str) -> ContentSelection:
     hints = []
     for index, hint in enumerate(_list(section["hints"], f"{path}.hints")):
         where = f"{path}.hints[{index}]"
-        _mapping(hint, where, {"weight"}, {"tags", "attributes", "words", "boundary"})
+        _mapping(hint, where, {"weight"}, {"tags", "attributes", "words", "boundary", "leave_at_gain"})
         boundary = hint.get("boundary", False)
         if not isinstance(boundary, bool):
             raise ConfigError(f"{where}.boundary: expected true or false, got {boundary!r}")
+        if "leave_at_gain" in hint and not boundary:
+            raise ConfigError(f"{where}.leave_at_gain: only a boundary hint is left (set boundary: true)")
+        leave_at_gain = math.inf
+        if "leave_at_gain" in hint:
+            leave_at_gain = _number(hint["leave_at_gain"], f"{where}.leave_at_gain", 1.0, 1000.0)
         hints.append(
-            ContentHint(_matcher(hint, where), _number(hint["weight"], f"{where}.weight", 0.0, 100.0), boundary)
+            ContentHint(
+                _matcher(hint, where), _number(hint["weight"], f"{where}.weight", 0.0, 100.0), boundary, leave_at_gain
+            )
         )
     negative = _matcher(
         _mapping(section["negative"], f"{path}.negative", set(), {"tags", "attributes", "words"}), f"{path}.negative"
@@ -708,7 +739,18 @@ def compile_html_rules(section: dict, path: str = "html") -> HtmlRules:
     rules = _removal_rules(section["removal"], f"{path}.removal")
     content = _content(section["content"], f"{path}.content")
     captions = _captions(section["captions"], f"{path}.captions")
-    guard = _mapping(section["removal_guard"], f"{path}.removal_guard", {"max_share_of_content", "min_guarded_chars"})
+    guard = _mapping(
+        section["removal_guard"],
+        f"{path}.removal_guard",
+        {
+            "max_share_of_content",
+            "min_guarded_chars",
+            "prose_kinds",
+            "min_prose_chars",
+            "max_chars_per_sentence",
+            "sentence_ends",
+        },
+    )
     title = _mapping(section["title"], f"{path}.title", {"separators", "max_suffix_words", "min_length_ratio"})
     word_matchers = [rule.matcher.words for rule in rules if rule.matcher.words]
     word_matchers += [hint.matcher.words for hint in content.hints if hint.matcher.words]
@@ -733,6 +775,15 @@ def compile_html_rules(section: dict, path: str = "html") -> HtmlRules:
                 guard["max_share_of_content"], f"{path}.removal_guard.max_share_of_content", 0.0, 1.0
             ),
             min_guarded_chars=_integer(guard["min_guarded_chars"], f"{path}.removal_guard.min_guarded_chars", 0, 10**9),
+            prose_kinds=frozenset(
+                _choice(kind, f"{path}.removal_guard.prose_kinds[{index}]", REMOVAL_KINDS)
+                for index, kind in enumerate(_list(guard["prose_kinds"], f"{path}.removal_guard.prose_kinds"))
+            ),
+            min_prose_chars=_integer(guard["min_prose_chars"], f"{path}.removal_guard.min_prose_chars", 1, 10**9),
+            max_chars_per_sentence=_integer(
+                guard["max_chars_per_sentence"], f"{path}.removal_guard.max_chars_per_sentence", 1, 10**6
+            ),
+            sentence_ends=_string(guard["sentence_ends"], f"{path}.removal_guard.sentence_ends"),
         ),
         removal_text_chars=_integer(section["removal_text_chars"], f"{path}.removal_text_chars", 0, 100_000),
         content=content,
