@@ -186,3 +186,38 @@ def test_a_hidden_form_or_template_of_short_labels_stays_removed(rules):
     assert ARTICLE[0] in text
     assert "Speaker Name" not in text and "Phone*" not in text
     assert any(removal.rule == "hidden.attribute" for removal in page.removals)
+
+
+def test_a_newsletter_issue_published_in_a_box_named_newsletter_is_the_article(rules):
+    # The page's other prose (testimonial cards spread over the page) outweighs the issue, so the
+    # word "newsletter" is not this page's layout vocabulary: the box is kept for its length alone.
+    issue_paragraphs = ARTICLE + [paragraph.replace("board", "council") for paragraph in ARTICLE]
+    issue = "".join(f"<p>{paragraph}</p>" for paragraph in issue_paragraphs)
+    testimonials = TEASERS + [teaser.replace("Teaser", "Card") for teaser in TEASERS]
+    cards = "".join(f'<section><div class="card"><p>{text}</p></div></section>' for text in testimonials)
+    html = (
+        f'<html><body><article class="newsletter-content"><div class="rich-text-newsletter">{issue}</div>'
+        '<div class="newsletter-signup"><p>Sign up for our weekly newsletter and never miss an issue.</p></div>'
+        f"</article>{cards}</body></html>"
+    )
+    page = parse_html(html, rules)
+    text = body_text(page)
+    for paragraph in issue_paragraphs:
+        assert paragraph in text
+    assert "Sign up for our weekly newsletter" not in text  # the prompt itself is still a prompt
+    assert any(removal.rule == "newsletter.class" for removal in page.removals)
+
+
+def test_comments_inside_a_code_block_are_code_not_a_comment_section(rules):
+    code = (
+        '<pre><code><span class="comment"># initialize the repository</span>\n'
+        'git init\n<span class="comment"># stage every modified file</span>\ngit add .</code></pre>'
+    )
+    article = "".join(f"<p>{paragraph}</p>" for paragraph in ARTICLE[:3])
+    html = (
+        f"<html><body><article>{article}{code}</article>"
+        f'<div class="comment"><p>{TEASERS[0].replace("Teaser", "Reader")}</p></div></body></html>'
+    )
+    text = body_text(parse_html(html, rules))
+    assert "# initialize the repository" in text and "# stage every modified file" in text
+    assert "Reader" not in text

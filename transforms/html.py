@@ -507,7 +507,9 @@ class _Ancestry:
 
     def _spared(self, node: LexborNode, rule) -> bool:
         guard = self.rules.removal_guard
-        return rule.kind in guard.prose_kinds and guard.holds_prose(node.text(separator=" ", strip=True))
+        if rule.kind not in guard.prose_kinds and rule.kind not in guard.prompt_kinds:
+            return False
+        return guard.spares(rule.kind, node.text(separator=" ", strip=True))
 
     def _is_wrapper(self, node: LexborNode) -> bool:
         return self._mass.get(node.mem_id, 0.0) > self.rules.removal_guard.max_share_of_content * self._total_mass
@@ -644,6 +646,8 @@ class _ContentWalk:
         block_tags = self.block_rules.block_tags
         skipped, caption_tags, tag_rules = self._skipped, self._caption_tags, self._tag_rules
         ruling_of = self.rulings.of
+        # Inside code, class words name syntax ("comment", "meta", "tag"), never boilerplate.
+        verbatim = role in self.block_rules.verbatim_roles
         for child in node.iter(include_text=True):
             tag = child.tag
             if tag == "-text":
@@ -654,7 +658,9 @@ class _ContentWalk:
                     self._take_alt(child)
                 continue
             attributes = child.attributes
-            if attributes:
+            if verbatim:
+                words, rule = (), None
+            elif attributes:
                 words, rule = ruling_of(tag, attributes)[:2]
             else:
                 words, rule = (), tag_rules.get(tag)
@@ -711,7 +717,7 @@ class _ContentWalk:
         guard = self.rules.removal_guard
         if len(text) > guard.min_guarded_chars and len(text) > self._guard() and (node.tag not in rule.matcher.tags):
             return False
-        if rule.kind in guard.prose_kinds and guard.holds_prose(text):
+        if guard.spares(rule.kind, text):
             return False
         if text:
             self.chars_seen += len(text)

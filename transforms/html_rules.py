@@ -168,6 +168,16 @@ class RemovalGuard:
     min_prose_chars: int
     max_chars_per_sentence: int
     sentence_ends: str
+    # Kinds that are a line or two of prompt (a newsletter box, a share bar): a box of one of them
+    # holding more text than this is the article itself, named after what it is about.
+    prompt_kinds: frozenset[str]
+    max_prompt_chars: int
+
+    def spares(self, kind: str, text: str) -> bool:
+        """Whether an element a rule of this kind matched keeps its text, from the text itself."""
+        if kind in self.prompt_kinds and len(text) > self.max_prompt_chars:
+            return True
+        return kind in self.prose_kinds and self.holds_prose(text)
 
     def holds_prose(self, text: str) -> bool:
         """Running sentences, not a form, a menu or a template of short labels."""
@@ -306,6 +316,7 @@ class BlockRules:
     # role or of a block element, or a <br>. Derived from roles and block_tags.
     end_in_markup: re.Pattern[str]
     skip_tags: frozenset[str]
+    verbatim_roles: frozenset[str]  # blocks whose elements no removal rule applies to (code)
     max_link_density: float
     link_block_kind: str
     link_block_rule: str
@@ -655,7 +666,16 @@ def _layout_words(section: dict, rules: tuple[RemovalRule, ...], content: Conten
 
 
 def _blocks(section: Any, path: str) -> BlockRules:
-    keys = {"roles", "block_tags", "skip_tags", "max_link_density", "link_block", "max_text_rule_chars", "text_rules"}
+    keys = {
+        "roles",
+        "block_tags",
+        "skip_tags",
+        "verbatim_roles",
+        "max_link_density",
+        "link_block",
+        "max_text_rule_chars",
+        "text_rules",
+    }
     _mapping(section, path, keys)
     roles = section["roles"]
     if not isinstance(roles, dict):
@@ -681,6 +701,10 @@ def _blocks(section: Any, path: str) -> BlockRules:
         block_tags=block_tags,
         end_in_markup=re.compile(rf"</(?:{ending})\s*>|<br\s*/?>", re.IGNORECASE),
         skip_tags=_tags(section["skip_tags"], f"{path}.skip_tags"),
+        verbatim_roles=frozenset(
+            _choice(role, f"{path}.verbatim_roles[{index}]", BLOCK_ROLES)
+            for index, role in enumerate(_list(section["verbatim_roles"], f"{path}.verbatim_roles"))
+        ),
         max_link_density=_number(section["max_link_density"], f"{path}.max_link_density", 0.0, 1.0),
         link_block_kind=_choice(link_block["kind"], f"{path}.link_block.kind", REMOVAL_KINDS),
         link_block_rule=_string(link_block["rule"], f"{path}.link_block.rule"),
@@ -749,6 +773,8 @@ def compile_html_rules(section: dict, path: str = "html") -> HtmlRules:
             "min_prose_chars",
             "max_chars_per_sentence",
             "sentence_ends",
+            "prompt_kinds",
+            "max_prompt_chars",
         },
     )
     title = _mapping(section["title"], f"{path}.title", {"separators", "max_suffix_words", "min_length_ratio"})
@@ -784,6 +810,11 @@ def compile_html_rules(section: dict, path: str = "html") -> HtmlRules:
                 guard["max_chars_per_sentence"], f"{path}.removal_guard.max_chars_per_sentence", 1, 10**6
             ),
             sentence_ends=_string(guard["sentence_ends"], f"{path}.removal_guard.sentence_ends"),
+            prompt_kinds=frozenset(
+                _choice(kind, f"{path}.removal_guard.prompt_kinds[{index}]", REMOVAL_KINDS)
+                for index, kind in enumerate(_list(guard["prompt_kinds"], f"{path}.removal_guard.prompt_kinds"))
+            ),
+            max_prompt_chars=_integer(guard["max_prompt_chars"], f"{path}.removal_guard.max_prompt_chars", 1, 10**9),
         ),
         removal_text_chars=_integer(section["removal_text_chars"], f"{path}.removal_text_chars", 0, 100_000),
         content=content,
