@@ -221,3 +221,31 @@ def test_comments_inside_a_code_block_are_code_not_a_comment_section(rules):
     text = body_text(parse_html(html, rules))
     assert "# initialize the repository" in text and "# stage every modified file" in text
     assert "Reader" not in text
+
+
+def test_an_article_in_chunks_each_wrapped_in_a_grid_row_is_kept_whole(rules):
+    # Each chunk of the body sits in its own grid row beside an ad rail; the rows are the twins.
+    chunks = "".join(
+        f'<div class="grid grid-layout--adrail"><div class="grid-item article__body">'
+        f'<p>{first}</p><p>{second}</p></div><div class="grid-item rail"></div></div>'
+        for first, second in zip(ARTICLE[::2], ARTICLE[1::2], strict=True)
+    )
+    html = (
+        f'<html><body><div class="article__chunks">{chunks}</div>'
+        f'<div class="sidebar"><p>{SIDEBAR_PROSE}</p></div></body></html>'
+    )
+    text = body_text(parse_html(html, rules))
+    for paragraph in ARTICLE:
+        assert paragraph in text
+    assert SIDEBAR_PROSE not in text
+
+
+def test_a_sidebar_column_beside_the_article_column_is_no_chunk_of_it(rules):
+    article = "".join(f"<p>{paragraph}</p>" for paragraph in ARTICLE)
+    html = (
+        f'<html><body><div class="columns"><div class="column"><div class="post-text">{article}</div></div>'
+        f'<div class="column"><div class="box"><p>{SIDEBAR_PROSE}</p></div></div></div></body></html>'
+    )
+    text = body_text(parse_html(html, rules))
+    assert ARTICLE[0] in text
+    assert SIDEBAR_PROSE not in text

@@ -12,7 +12,7 @@ import re
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from transforms.html_rules import BlockRules, ElementRulings, HtmlRules
+from transforms.html_rules import BlockRules, ElementRulings, HtmlRules, TwinChunks
 from transforms.records import Block, Caption, ParsedPage, Removal
 
 _ISO_DATETIME = re.compile(
@@ -344,21 +344,45 @@ def _select_containers(
                 or node_mass >= chosen_mass * ancestry.leave_gain(chosen)
             ):
                 chosen = node
-    return _with_twin_siblings(chosen, body), counted, page_rulings
+    return _with_twin_siblings(chosen, body, mass, content.twin_chunks), counted, page_rulings
 
 
-def _with_twin_siblings(chosen: LexborNode, body: LexborNode) -> list[LexborNode]:
-    """The chosen element and its siblings of the same tag and class: one article in several chunks."""
-    parent = chosen.parent
-    signature = chosen.attributes.get("class")
-    if parent is None or not signature or chosen.mem_id == body.mem_id:
-        return [chosen]
-    tag = chosen.tag
-    return [
-        sibling
-        for sibling in parent.iter()
-        if sibling.mem_id == chosen.mem_id or (sibling.tag == tag and sibling.attributes.get("class") == signature)
-    ]
+def _with_twin_siblings(
+    chosen: LexborNode, body: LexborNode, mass: dict[int, float], chunks: TwinChunks
+) -> list[LexborNode]:
+    """The chosen element and its siblings of the same tag and class: one article in several chunks.
+
+    The chunks may be wrapped: the twins are looked for on the chosen element and on each ancestor
+    that holds no more prose than it (a "grid" row around each chunk of the body), and are taken
+    there only when each holds a share of the chosen element's prose (a sidebar column beside the
+    article column is no chunk of it).
+    """
+    node, own_mass = chosen, mass.get(chosen.mem_id, 0.0)
+    level = 0
+    while node is not None and node.mem_id != body.mem_id:
+        parent = node.parent
+        if parent is None:
+            break
+        signature = node.attributes.get("class")
+        if signature:
+            tag = node.tag
+            twins = [
+                sibling
+                for sibling in parent.iter()
+                if sibling.mem_id == node.mem_id
+                or (
+                    sibling.tag == tag
+                    and sibling.attributes.get("class") == signature
+                    and (level == 0 or mass.get(sibling.mem_id, 0.0) >= chunks.min_share_of_prose * own_mass)
+                )
+            ]
+            if len(twins) > 1:
+                return twins
+        if mass.get(parent.mem_id, 0.0) > own_mass or level >= chunks.max_wrapper_levels:
+            break
+        node = parent
+        level += 1
+    return [chosen]
 
 
 class PageRulings:

@@ -279,6 +279,14 @@ class DeclaredBody:
 
 
 @dataclass(frozen=True, slots=True)
+class TwinChunks:
+    """An article in chunks of one tag and class, each maybe wrapped: where twins are looked for."""
+
+    max_wrapper_levels: int  # ancestors of the choice, holding no more prose than it, searched for twins
+    min_share_of_prose: float  # a wrapper's twin holds at least this share of the choice's prose
+
+
+@dataclass(frozen=True, slots=True)
 class ContentSelection:
     paragraph_selector: str
     text_holder_tags: frozenset[str]
@@ -293,6 +301,7 @@ class ContentSelection:
     negative: ElementMatcher
     negative_weight: float
     climb_min_gain: float
+    twin_chunks: TwinChunks
     outside_kind: str
     outside_rule: str
     declared_body: DeclaredBody
@@ -587,6 +596,7 @@ def _content(section: Any, path: str) -> ContentSelection:
         "negative",
         "negative_weight",
         "climb_min_gain",
+        "twin_chunks",
         "layout_words",
         "outside",
         "declared_body",
@@ -615,6 +625,7 @@ def _content(section: Any, path: str) -> ContentSelection:
     negative_weight = _number(section["negative_weight"], f"{path}.negative_weight", 0.0, 1.0)
     outside = _mapping(section["outside"], f"{path}.outside", {"kind", "rule"})
     declared = _mapping(section["declared_body"], f"{path}.declared_body", {"min_chars", "max_markup_share", "rule"})
+    twins = _mapping(section["twin_chunks"], f"{path}.twin_chunks", {"max_wrapper_levels", "min_share_of_prose"})
     return ContentSelection(
         paragraph_selector=_selector(section["paragraph_selector"], f"{path}.paragraph_selector"),
         text_holder_tags=_tags(section["text_holder_tags"], f"{path}.text_holder_tags"),
@@ -634,6 +645,12 @@ def _content(section: Any, path: str) -> ContentSelection:
         negative=negative,
         negative_weight=negative_weight,
         climb_min_gain=_number(section["climb_min_gain"], f"{path}.climb_min_gain", 0.0, 1000.0),
+        twin_chunks=TwinChunks(
+            max_wrapper_levels=_integer(twins["max_wrapper_levels"], f"{path}.twin_chunks.max_wrapper_levels", 0, 100),
+            min_share_of_prose=_number(
+                twins["min_share_of_prose"], f"{path}.twin_chunks.min_share_of_prose", 0.0, 1000.0
+            ),
+        ),
         outside_kind=_string(outside["kind"], f"{path}.outside.kind"),
         outside_rule=_string(outside["rule"], f"{path}.outside.rule"),
         declared_body=DeclaredBody(
