@@ -249,3 +249,20 @@ def test_a_sidebar_column_beside_the_article_column_is_no_chunk_of_it(rules):
     text = body_text(parse_html(html, rules))
     assert ARTICLE[0] in text
     assert SIDEBAR_PROSE not in text
+
+
+def test_paragraphs_wrapped_in_spans_inside_divs_count_as_the_divs_own_text(rules):
+    # Text pasted from a word processor: each paragraph a div holding only a styled span.
+    pasted = "".join(
+        f'<div><span style="font-family: Arial"><span style="font-size: small">{paragraph}</span></span></div>'
+        f'<div><span style="font-size: small">&nbsp;</span></div>'
+        for paragraph in ARTICLE
+    )
+    html = (
+        f'<html><body><div class="post-body"><div><span>{ARTICLE[0]}<br></span></div>{pasted}</div>'
+        f'<ul class="list">{"".join(f"<li><p>{teaser}</p></li>" for teaser in TEASERS[:3])}</ul></body></html>'
+    )
+    text = body_text(parse_html(html, rules))
+    for paragraph in ARTICLE:
+        assert paragraph in text
+    assert not any(teaser in text for teaser in TEASERS)

@@ -266,7 +266,7 @@ def _select_containers(
     content = rules.content
     parent_points: dict[int, list] = {}
     counted = 0
-    text_holders = content.text_holder_tags
+    text_holders, inline_tags = content.text_holder_tags, content.inline_text_tags
     br_parents: set[int] = set()
     for paragraph, tag in paragraphs:
         if tag in text_holders:
@@ -276,6 +276,17 @@ def _select_containers(
             if not points:
                 continue
             holder = paragraph
+        elif tag in inline_tags:
+            # A div whose paragraphs are wrapped in spans or fonts (pasted from a word processor)
+            # holds them as its own text; page chrome is full of short spans, so only long runs count.
+            holder = paragraph.parent
+            if holder is None or holder.tag not in text_holders:
+                continue
+            text = paragraph.text()
+            length = len(text) - text.count(" ") - text.count("\n")
+            if length < content.min_inline_paragraph_chars:
+                continue
+            points = _paragraph_points(text, length, content)
         elif tag == "br":
             # Any other element whose text runs are split by <br> (a span or a font holding the
             # article) holds its own paragraphs too: scored once, by its direct text.

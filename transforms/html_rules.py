@@ -290,6 +290,8 @@ class TwinChunks:
 class ContentSelection:
     paragraph_selector: str
     text_holder_tags: frozenset[str]
+    inline_text_tags: frozenset[str]
+    min_inline_paragraph_chars: int
     inside_only_kinds: frozenset[str]
     min_paragraph_chars: int
     chars_per_point: int
@@ -585,6 +587,8 @@ def _content(section: Any, path: str) -> ContentSelection:
     keys = {
         "paragraph_selector",
         "text_holder_tags",
+        "inline_text_tags",
+        "min_inline_paragraph_chars",
         "inside_only_kinds",
         "min_paragraph_chars",
         "chars_per_point",
@@ -625,10 +629,18 @@ def _content(section: Any, path: str) -> ContentSelection:
     negative_weight = _number(section["negative_weight"], f"{path}.negative_weight", 0.0, 1.0)
     outside = _mapping(section["outside"], f"{path}.outside", {"kind", "rule"})
     declared = _mapping(section["declared_body"], f"{path}.declared_body", {"min_chars", "max_markup_share", "rule"})
+    inline_tags = _tags(section["inline_text_tags"], f"{path}.inline_text_tags")
     twins = _mapping(section["twin_chunks"], f"{path}.twin_chunks", {"max_wrapper_levels", "min_share_of_prose"})
     return ContentSelection(
-        paragraph_selector=_selector(section["paragraph_selector"], f"{path}.paragraph_selector"),
+        # The inline tags are scanned with the paragraphs: one selector, one pass over the page.
+        paragraph_selector=", ".join(
+            [_selector(section["paragraph_selector"], f"{path}.paragraph_selector"), *sorted(inline_tags)]
+        ),
         text_holder_tags=_tags(section["text_holder_tags"], f"{path}.text_holder_tags"),
+        inline_text_tags=inline_tags,
+        min_inline_paragraph_chars=_integer(
+            section["min_inline_paragraph_chars"], f"{path}.min_inline_paragraph_chars", 1, 10**6
+        ),
         inside_only_kinds=frozenset(
             _choice(kind, f"{path}.inside_only_kinds[{index}]", REMOVAL_KINDS)
             for index, kind in enumerate(_list(section["inside_only_kinds"], f"{path}.inside_only_kinds"))
