@@ -266,3 +266,19 @@ def test_paragraphs_wrapped_in_spans_inside_divs_count_as_the_divs_own_text(rule
     for paragraph in ARTICLE:
         assert paragraph in text
     assert not any(teaser in text for teaser in TEASERS)
+
+
+def test_a_lead_beside_the_body_box_inside_the_article_element_is_kept(rules):
+    # The lead paragraph stands beside the "read all" box of the body, both inside the article: the
+    # lead adds under half the body's prose, but the ancestor is marked as the article.
+    lead, body = ARTICLE[5], ARTICLE[1:4]
+    paragraphs = "".join(f"<p>{paragraph}</p>" for paragraph in body)
+    html = (
+        f'<html><body><article class="story"><div class="lead"><p>{lead}</p></div>'
+        f'<div class="body-read-all"><div class="inner">{paragraphs}</div></div></article>'
+        f'<div class="sidebar"><p>{SIDEBAR_PROSE}</p></div></body></html>'
+    )
+    text = body_text(parse_html(html, rules))
+    for paragraph in [lead, *body]:
+        assert paragraph in text
+    assert SIDEBAR_PROSE not in text

@@ -348,7 +348,11 @@ def _select_containers(
         if node.mem_id == body.mem_id or ancestry.excluded(node):
             break
         node_mass, chosen_mass = mass.get(node.mem_id, 0.0), mass.get(chosen.mem_id, 0.0)
-        if node_mass >= chosen_mass * (1.0 + content.climb_min_gain):
+        # Into an ancestor marked as the article at least as strongly, a lead or intro beside the
+        # body container is reason enough.
+        into_article = ancestry.is_boundary(node) and ancestry.hint_weight(node) >= ancestry.hint_weight(chosen)
+        gain = content.climb_into_article_min_gain if into_article else content.climb_min_gain
+        if node_mass >= chosen_mass * (1.0 + gain):
             if (
                 not ancestry.is_boundary(chosen)
                 or ancestry.hint_weight(node) >= ancestry.hint_weight(chosen)

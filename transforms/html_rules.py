@@ -303,6 +303,7 @@ class ContentSelection:
     negative: ElementMatcher
     negative_weight: float
     climb_min_gain: float
+    climb_into_article_min_gain: float
     twin_chunks: TwinChunks
     outside_kind: str
     outside_rule: str
@@ -600,6 +601,7 @@ def _content(section: Any, path: str) -> ContentSelection:
         "negative",
         "negative_weight",
         "climb_min_gain",
+        "climb_into_article_min_gain",
         "twin_chunks",
         "layout_words",
         "outside",
@@ -657,6 +659,9 @@ def _content(section: Any, path: str) -> ContentSelection:
         negative=negative,
         negative_weight=negative_weight,
         climb_min_gain=_number(section["climb_min_gain"], f"{path}.climb_min_gain", 0.0, 1000.0),
+        climb_into_article_min_gain=_number(
+            section["climb_into_article_min_gain"], f"{path}.climb_into_article_min_gain", 0.0, 1000.0
+        ),
         twin_chunks=TwinChunks(
             max_wrapper_levels=_integer(twins["max_wrapper_levels"], f"{path}.twin_chunks.max_wrapper_levels", 0, 100),
             min_share_of_prose=_number(
