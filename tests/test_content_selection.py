@@ -282,3 +282,18 @@ def test_a_lead_beside_the_body_box_inside_the_article_element_is_kept(rules):
     for paragraph in [lead, *body]:
         assert paragraph in text
     assert SIDEBAR_PROSE not in text
+
+
+def test_a_linked_heading_followed_by_text_is_an_entry_title_kept_with_it(rules):
+    entries = "".join(
+        f'<h3><a href="/resource-{index}">Resource {index}</a></h3><p>{paragraph}</p>'
+        for index, paragraph in enumerate(ARTICLE[:3])
+    )
+    teasers = "".join(f'<h3><a href="/story-{index}">Story {index} of the week</a></h3>' for index in range(4))
+    html = f"<html><body><article><p>{ARTICLE[3]}</p>{entries}<h2>More stories</h2>{teasers}</article></body></html>"
+    page = parse_html(html, rules)
+    blocks = [block.text for block in page.blocks]
+    assert blocks[:7] == [ARTICLE[3], "Resource 0", ARTICLE[0], "Resource 1", ARTICLE[1], "Resource 2", ARTICLE[2]]
+    # Linked headings followed by no text (a list of teaser titles) are still a block of links.
+    assert not any(text.startswith("Story") for text in blocks)
+    assert sum(removal.rule == "block.link_density" for removal in page.removals) == 4

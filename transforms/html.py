@@ -657,6 +657,7 @@ class _ContentWalk:
         self._parts: list[str] = []
         self._link_chars = 0
         self._guard_chars: int | None = None
+        self._linked_heading: Block | None = None  # see _settle_linked_heading
         self._container: LexborNode | None = None
         figure_tags = rules.captions.figure_tags
         # Skipped with their content (an img leaves its alt text); figures are taken as captions.
@@ -671,6 +672,7 @@ class _ContentWalk:
         role = self.block_rules.roles.get(container.tag, "paragraph")
         self._walk(container, role)
         self._flush(role)
+        self._settle_linked_heading(kept=False)
 
     def _walk(self, node: LexborNode, role: str, depth: int = 0) -> None:
         # The hot loop of the extractor: every element of the article passes here once, so the
@@ -740,15 +742,35 @@ class _ContentWalk:
             return
         link_density = min(1.0, link_chars / len(text))
         if link_density > block_rules.max_link_density:
+            self._settle_linked_heading(kept=False)
+            if role == "heading" and block_rules.keep_linked_heading_before_text:
+                self._linked_heading = Block(text=text, role=role, link_density=round(link_density, 3))
+                return
             removal_text = text[: self.rules.removal_text_chars]
             self.removals.append(Removal(block_rules.link_block_kind, block_rules.link_block_rule, removal_text))
             return
         if len(text) <= block_rules.max_text_rule_chars:
             for text_rule in block_rules.text_rules:
                 if text_rule.pattern.fullmatch(text):
+                    self._settle_linked_heading(kept=False)
                     self.removals.append(Removal(text_rule.kind, text_rule.id, text))
                     return
+        if self._linked_heading is not None:
+            self._settle_linked_heading(kept=role != "heading")
         self.blocks.append(Block(text=text, role=role, link_density=round(link_density, 3)))
+
+    def _settle_linked_heading(self, kept: bool) -> None:
+        """The linked heading waiting for what follows it: kept before text, else a link block."""
+        heading = self._linked_heading
+        if heading is None:
+            return
+        self._linked_heading = None
+        if kept:
+            self.blocks.append(heading)
+            return
+        block_rules = self.block_rules
+        removal_text = heading.text[: self.rules.removal_text_chars]
+        self.removals.append(Removal(block_rules.link_block_kind, block_rules.link_block_rule, removal_text))
 
     def _remove(self, node: LexborNode, rule) -> bool:
         """Record and skip a matched element, unless it is a wrapper holding most of the article."""
@@ -760,6 +782,7 @@ class _ContentWalk:
             return False
         if text:
             self.chars_seen += len(text)
+            self._settle_linked_heading(kept=False)
             self.removals.append(Removal(rule.kind, rule.id, _excerpt(text, self.rules.removal_text_chars)))
         return True
 

@@ -332,6 +332,9 @@ class BlockRules:
     max_link_density: float
     link_block_kind: str
     link_block_rule: str
+    # A linked heading followed by text is the title of an item of the article (a listicle's entry),
+    # not a teaser: it is kept when the next block is not a heading and not itself all links.
+    keep_linked_heading_before_text: bool
     max_text_rule_chars: int
     text_rules: tuple[TextRule, ...]
 
@@ -716,7 +719,14 @@ def _blocks(section: Any, path: str) -> BlockRules:
         raise ConfigError(f"{path}.roles: expected a mapping of tag -> role")
     for tag, role in roles.items():
         _choice(role, f"{path}.roles.{tag}", BLOCK_ROLES)
-    link_block = _mapping(section["link_block"], f"{path}.link_block", {"kind", "rule"})
+    link_block = _mapping(
+        section["link_block"], f"{path}.link_block", {"kind", "rule", "keep_linked_heading_before_text"}
+    )
+    keep_linked_heading = link_block["keep_linked_heading_before_text"]
+    if not isinstance(keep_linked_heading, bool):
+        raise ConfigError(
+            f"{path}.link_block.keep_linked_heading_before_text: expected true or false, got {keep_linked_heading!r}"
+        )
     text_rules = []
     for index, entry in enumerate(_list(section["text_rules"], f"{path}.text_rules")):
         where = f"{path}.text_rules[{index}]"
@@ -742,6 +752,7 @@ def _blocks(section: Any, path: str) -> BlockRules:
         max_link_density=_number(section["max_link_density"], f"{path}.max_link_density", 0.0, 1.0),
         link_block_kind=_choice(link_block["kind"], f"{path}.link_block.kind", REMOVAL_KINDS),
         link_block_rule=_string(link_block["rule"], f"{path}.link_block.rule"),
+        keep_linked_heading_before_text=keep_linked_heading,
         max_text_rule_chars=_integer(section["max_text_rule_chars"], f"{path}.max_text_rule_chars", 0, 100_000),
         text_rules=tuple(text_rules),
     )
