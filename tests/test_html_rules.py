@@ -155,7 +155,7 @@ def test_element_rulings_are_pickled_without_what_they_remember():
 
 def test_element_rulings_forget_everything_when_full_and_still_answer_the_same():
     rules = load_config().html
-    rulings = ElementRulings(*rules.rulings.__reduce__()[1][:4], 2)
+    rulings = ElementRulings(*rules.rulings.__reduce__()[1][:5], 2)
     answers = [rulings.of("div", {"class": name}) for name in ("share", "comments", "share", "newsletter")]
     assert [ruling.rule.kind if ruling.rule else None for ruling in answers] == [
         "social_share",
@@ -164,3 +164,22 @@ def test_element_rulings_forget_everything_when_full_and_still_answer_the_same()
         "newsletter_prompt",
     ]
     assert len(rulings._known) <= 2
+
+
+@pytest.mark.parametrize(
+    ("value", "rule_id"),
+    [
+        ("relatedposts", "related.class"),
+        ("jp-relatedposts", "related.class"),
+        ("commentform", "comment.class"),
+        ("entryfooter", "footer.class"),
+        ("socialshare", "share.class"),
+        ("footerwidgets", "footer.class"),
+        ("commentary", None),  # "ary" is no word: an opinion column, not comments
+        ("shareholders", None),
+        ("nocontent sd-sharing", "share.class"),  # "no" is a modifier, never a part of a compound
+    ],
+)
+def test_class_words_run_together_from_known_words_match_as_their_parts(value, rule_id):
+    ruling = load_config().html.rulings.of("div", {"class": value})
+    assert (ruling.rule.id if ruling.rule else None) == rule_id

@@ -44,6 +44,9 @@ REMOVAL_KINDS = (
 BLOCK_ROLES = ("paragraph", "heading", "list_item", "quote", "preformatted", "table_cell")
 
 
+_MAX_COMPOUND_CHARS = 40  # longer run-together values are hashes and generated names, not words
+
+
 def class_words(value: str) -> tuple[str, ...]:
     """The lower-case words of a class or id attribute value, and each pair of neighbours joined.
 
@@ -55,6 +58,36 @@ def class_words(value: str) -> tuple[str, ...]:
     if len(words) < 2:
         return tuple(words)
     return (*words, *map(str.__add__, words, words[1:]))
+
+
+@dataclass(frozen=True, slots=True)
+class CompoundWords:
+    """Class/id words run together from known words ("relatedposts", "commentform", "entryfooter"),
+    read as their parts too when they split wholly into known words: "commentary" does not."""
+
+    known: frozenset[str]  # every configured word and the layout nouns
+    min_part_chars: int
+
+    def with_parts(self, words: tuple[str, ...]) -> tuple[str, ...]:
+        parts = [part for word in words if word not in self.known for part in self.parts(word) if part not in words]
+        return (*words, *dict.fromkeys(parts)) if parts else words
+
+    def parts(self, word: str) -> tuple[str, ...]:
+        """The split of word into known words with the fewest parts (two or more), or ()."""
+        length, known, shortest = len(word), self.known, self.min_part_chars
+        if length < 2 * shortest or length > _MAX_COMPOUND_CHARS:
+            return ()
+        best: list[tuple[str, ...] | None] = [None] * (length + 1)
+        best[0] = ()
+        for end in range(shortest, length + 1):
+            for start in range(0, end - shortest + 1):
+                before = best[start]
+                if before is not None and word[start:end] in known:
+                    candidate = (*before, word[start:end])
+                    if best[end] is None or len(candidate) < len(best[end]):
+                        best[end] = candidate
+        found = best[length]
+        return found if found is not None and len(found) > 1 else ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -411,20 +444,34 @@ class ElementRulings:
     never depend on what was seen before. Pickled without it.
     """
 
-    __slots__ = ("_removal", "_hints", "_keyword_scan", "layout", "_limit", "_known")
+    __slots__ = ("_removal", "_hints", "_keyword_scan", "layout", "_compounds", "_limit", "_known")
 
     def __init__(
-        self, removal: RemovalIndex, hints: HintIndex, keyword_scan: re.Pattern[str], layout: LayoutWords, limit: int
+        self,
+        removal: RemovalIndex,
+        hints: HintIndex,
+        keyword_scan: re.Pattern[str],
+        layout: LayoutWords,
+        compounds: CompoundWords,
+        limit: int,
     ) -> None:
         self._removal = removal
         self._hints = hints
         self._keyword_scan = keyword_scan
         self.layout = layout
+        self._compounds = compounds
         self._limit = limit
         self._known: dict = {}
 
     def __reduce__(self):
-        return ElementRulings, (self._removal, self._hints, self._keyword_scan, self.layout, self._limit)
+        return ElementRulings, (
+            self._removal,
+            self._hints,
+            self._keyword_scan,
+            self.layout,
+            self._compounds,
+            self._limit,
+        )
 
     def of(self, tag: str, attributes: dict) -> ElementRuling:
         key = (tag, *attributes.items())
@@ -452,7 +499,7 @@ class ElementRulings:
         value = f"{attributes.get('class') or ''} {attributes.get('id') or ''}"
         # Separators out: a configured word may be two neighbours joined ("upnext" for "up-next").
         if self._keyword_scan.search(_SEPARATORS.sub("", value.lower())):
-            return class_words(value)
+            return self._compounds.with_parts(class_words(value))
         return ()
 
 
@@ -797,6 +844,7 @@ def compile_html_rules(section: dict, path: str = "html") -> HtmlRules:
         "drop_tags",
         "removal",
         "modifier_words",
+        "compound_parts",
         "removal_guard",
         "removal_text_chars",
         "content",
@@ -839,6 +887,12 @@ def compile_html_rules(section: dict, path: str = "html") -> HtmlRules:
             content.hint_index,
             keyword_scan,
             _layout_words(section["content"], rules, content),
+            CompoundWords(
+                # Not the modifier words: "nocontent" is no layout statement about a "content" box.
+                known=frozenset(word for matcher in word_matchers for word in matcher.words)
+                | frozenset(_words(section["compound_parts"], f"{path}.compound_parts").words),
+                min_part_chars=2,
+            ),
             _REMEMBERED_RULINGS,
         ),
         removal_guard=RemovalGuard(
