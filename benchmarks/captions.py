@@ -33,6 +33,8 @@ from transforms.records import Caption, InputDocument, Removal  # noqa: E402
 from transforms.rules import load_config  # noqa: E402
 
 MIN_WORDS = 3
+MAX_LABEL_WORDS = 3  # "photo courtesy of", "image credit"
+BODY_SHARE = 0.5  # a caption leaked into a body paragraph is at least this share of it
 IN_CAPTIONS, IN_BODY, NOWHERE = "captions", "body", "nowhere"
 DROPPED = "dropped"
 # A removal record keeps this much of the text it removed: all of it, so that a figcaption can be found.
@@ -56,8 +58,9 @@ class CaptionOutcome:
 
 
 def words(text: str) -> str:
-    """The text's words, lower-cased, one space apart: what two renderings of a caption share."""
-    return " ".join(_WORD.findall(text.lower()))
+    """The text's words, lower-cased, run together: what two renderings of a caption share (whether
+    an inline tag between two words parts them or not)."""
+    return "".join(_WORD.findall(text.lower()))
 
 
 def figcaption_texts(html: str) -> list[str]:
@@ -67,18 +70,22 @@ def figcaption_texts(html: str) -> list[str]:
     return [text for text in texts if len(_WORD.findall(text)) >= MIN_WORDS]
 
 
-def outcome(text: str, body_words: str, captions: tuple[Caption, ...], removals: tuple[Removal, ...]) -> CaptionOutcome:
-    """Where one figcaption went. Body first: a caption in the body is the leak to avoid."""
+def outcome(
+    text: str, body_paragraphs: list[str], captions: tuple[Caption, ...], removals: tuple[Removal, ...]
+) -> CaptionOutcome:
+    """Where one figcaption went. Body first: a caption in the body is the leak to avoid. A body
+    paragraph holds a leaked caption when the caption is most of it; a name or a phrase the article
+    also uses in a longer paragraph is not the caption leaking."""
     key = words(text)
     looks_credited = bool(_CREDIT_LOOK.search(text))
-    if key and key in body_words:
+    if key and any(key in paragraph and len(key) >= BODY_SHARE * len(paragraph) for paragraph in body_paragraphs):
         return CaptionOutcome(text, IN_BODY, "", None, looks_credited)
     for caption in captions:
-        caption_key = words(caption.text)
-        full_key = words(f"{caption.text} {caption.credit or ''}")
-        if (caption_key and (caption_key in key or key in full_key)) or (
-            not caption_key and caption.credit and words(caption.credit) in key
-        ):
+        caption_key, credit_key = words(caption.text), words(caption.credit or "")
+        # A figcaption that is only a credit comes out as its image's alt text with that credit.
+        label_words = len(_WORD.findall(text)) - len(_WORD.findall(caption.credit or ""))
+        only_credit = credit_key and credit_key in key and label_words <= MAX_LABEL_WORDS
+        if (caption_key and (caption_key in key or key in caption_key + credit_key)) or only_credit:
             return CaptionOutcome(text, IN_CAPTIONS, "", caption.credit, looks_credited)
     holder = next((removal.kind for removal in removals if key in words(removal.text)), DROPPED)
     return CaptionOutcome(text, NOWHERE, holder, None, looks_credited)
@@ -91,9 +98,9 @@ def page_outcomes(html: str, config) -> list[CaptionOutcome]:
     document = InputDocument(source="benchmark", html=html)
     page = parse_document(document, config)
     labelled = label_blocks(page, document, config)
-    body_words = words(" \n ".join(body_paragraphs(labelled, config)))
+    paragraphs = [words(paragraph) for paragraph in body_paragraphs(labelled, config)]
     captions, removals = collect_captions(page, labelled), collect_removals(page, labelled)
-    return [outcome(text, body_words, captions, removals) for text in texts]
+    return [outcome(text, paragraphs, captions, removals) for text in texts]
 
 
 def report(name: str, outcomes: list[tuple[str, CaptionOutcome]], examples: int) -> None:
