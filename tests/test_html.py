@@ -419,3 +419,53 @@ def test_html_inside_a_declared_body_is_read_as_paragraphs_of_text(rules, tag):
         rules,
     )
     assert [block.text for block in page.blocks] == [f"{text} Bold words." for text in paragraphs]
+
+
+def test_a_table_in_a_wordpress_figure_is_article_text_and_its_figcaption_a_caption(rules):
+    table = (
+        '<figure class="wp-block-table"><table><thead><tr><th>Route</th><th>Crossings a day</th></tr></thead>'
+        "<tbody><tr><td>Port Wren to Alder Bay</td><td>Six crossings, the first at 6:40</td></tr></tbody></table>"
+        "<figcaption>Winter timetable of the island ferry, from 1 December</figcaption></figure>"
+    )
+    page = parse_html(council_article(COUNCIL_OPENING, table, COUNCIL_CLOSING), rules)
+    texts = [block.text for block in page.blocks]
+    assert "Port Wren to Alder Bay" in texts and "Six crossings, the first at 6:40" in texts
+    assert page.captions == (Caption("Winter timetable of the island ferry, from 1 December"),)
+    assert not any("Winter timetable" in text for text in texts)
+
+
+def test_a_figcaption_outside_any_figure_is_a_caption_not_silently_skipped(rules):
+    lone = (
+        '<div class="lede-image"><img src="v.jpg" alt="">'
+        '<figcaption class="css-1am3yn9">Volunteers clear the riverbank after the flood on Sunday. '
+        "(Ana Ruiz/Reuters)</figcaption></div>"
+    )
+    page = parse_html(council_article(COUNCIL_OPENING, lone, COUNCIL_CLOSING), rules)
+    assert page.captions == (Caption("Volunteers clear the riverbank after the flood on Sunday.", "Ana Ruiz/Reuters"),)
+    assert [block.text[:11] for block in page.blocks] == ["The council", "Members agr"]
+
+
+def test_every_image_of_a_gallery_figure_gets_its_own_caption(rules):
+    gallery = (
+        '<figure class="wp-block-gallery has-nested-images columns-2">'
+        '<figure class="wp-block-image"><img src="a.jpg" alt="Shibuya Scramble">'
+        '<figcaption class="wp-element-caption">Shibuya crossing at rush hour</figcaption></figure>'
+        '<figure class="wp-block-image"><img src="b.jpg" alt="">'
+        '<figcaption class="wp-element-caption">Atago Shrine in Tokyo</figcaption></figure></figure>'
+    )
+    page = parse_html(council_article(COUNCIL_OPENING, gallery, COUNCIL_CLOSING), rules)
+    assert page.captions == (Caption("Shibuya crossing at rush hour"), Caption("Atago Shrine in Tokyo"))
+
+
+def test_figcaptions_holding_only_a_credit_take_their_image_alt_text_and_each_is_kept(rules):
+    figures = "".join(
+        f'<figure class="wp-block-image"><img src="{name}.jpg" alt="{alt}">'
+        f'<figcaption class="wp-element-caption">Photo: {name}/Reviewed</figcaption></figure>'
+        for name, alt in (("Timothy Renzi", "A washer in a laundry room"), ("Beckett Dubay", ""), ("Jonathan Chan", ""))
+    )
+    page = parse_html(council_article(COUNCIL_OPENING, figures, COUNCIL_CLOSING), rules)
+    assert page.captions == (
+        Caption("A washer in a laundry room", "Timothy Renzi/Reviewed"),
+        Caption("", "Beckett Dubay/Reviewed"),
+        Caption("", "Jonathan Chan/Reviewed"),
+    )

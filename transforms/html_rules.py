@@ -293,6 +293,7 @@ class BlockRules:
 @dataclass(frozen=True, slots=True)
 class CaptionRules:
     figure_tags: frozenset[str]
+    figure_text_selector: str | None  # a figure holding one of these elements holds article text, not an image
     caption_words: WordMatcher
     credit_words: WordMatcher
     min_alt_words: int
@@ -661,6 +662,7 @@ def _blocks(section: Any, path: str) -> BlockRules:
 def _captions(section: Any, path: str) -> CaptionRules:
     keys = {
         "figure_tags",
+        "figure_text_tags",
         "caption_words",
         "credit_words",
         "min_alt_words",
@@ -678,6 +680,7 @@ def _captions(section: Any, path: str) -> CaptionRules:
     ]
     return CaptionRules(
         figure_tags=_tags(section["figure_tags"], f"{path}.figure_tags"),
+        figure_text_selector=", ".join(sorted(_tags(section["figure_text_tags"], f"{path}.figure_text_tags"))) or None,
         caption_words=_words(section["caption_words"], f"{path}.caption_words"),
         credit_words=_words(section["credit_words"], f"{path}.credit_words"),
         min_alt_words=_integer(section["min_alt_words"], f"{path}.min_alt_words", 0, 1000),
