@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from transforms.html import parse_html, split_credit
+from transforms.captions import split_credit
+from transforms.html import parse_html
 from transforms.records import Caption
 from transforms.rules import load_config
 
@@ -176,10 +177,45 @@ def test_a_caption_repeated_as_alt_text_and_caption_element_is_kept_once(rules):
         ("The president speaks in Berlin (AP)", ("The president speaks in Berlin", "AP")),
         ("A view of the old town (in summer)", ("A view of the old town (in summer)", None)),
         ("Swimmers at the lido (a public pool)", ("Swimmers at the lido (a public pool)", None)),  # agencies as written
+        # Credit labels with or without a colon, after a separator, in the languages the pattern rules cover.
+        ("Credit Kevin Frayer/Getty Images", ("", "Kevin Frayer/Getty Images")),
+        (
+            "President Trump at the Economic Club of New York last week. Credit... Anna Moneymaker/The New York Times",
+            ("President Trump at the Economic Club of New York last week.", "Anna Moneymaker/The New York Times"),
+        ),
+        (
+            "Tokyo's Ginza district at night. Photographer: Kiyoshi Ota/Bloomberg",
+            ("Tokyo's Ginza district at night.", "Kiyoshi Ota/Bloomberg"),
+        ),
+        ("Kristi Noem at the White House | photo by Alex Wong", ("Kristi Noem at the White House", "Alex Wong")),
+        ("Image courtesy of NASA", ("", "NASA")),
+        (
+            "Der Kanzler am Montag in Berlin. Foto: Michael Kappeler/dpa",
+            ("Der Kanzler am Montag in Berlin.", "Michael Kappeler/dpa"),
+        ),
+        ("Demonstranten vor dem Reichstag. Bild: Keystone", ("Demonstranten vor dem Reichstag.", "Keystone")),
+        ("Die Börse in Frankfurt (Quelle: dpa-AFX)", ("Die Börse in Frankfurt", "dpa-AFX")),
+        (
+            "Le président à l'Élysée. Crédit photo : Ludovic Marin/AFP",
+            ("Le président à l'Élysée.", "Ludovic Marin/AFP"),
+        ),
+        ("El presidente en Madrid. Foto: EFE", ("El presidente en Madrid.", "EFE")),
+        (
+            "O presidente em Brasília. Foto por Ueslei Marcelino/Reuters",
+            ("O presidente em Brasília.", "Ueslei Marcelino/Reuters"),
+        ),
+        ("Il premier a Palazzo Chigi (Foto di Mario Rossi/ANSA)", ("Il premier a Palazzo Chigi", "Mario Rossi/ANSA")),
+        (
+            "Capitol on July 25, 2019. J. Scott Applewhite / AP file",
+            ("Capitol on July 25, 2019.", "J. Scott Applewhite / AP file"),
+        ),
+        ("The house on the hill (Image credit: Future plc)", ("The house on the hill", "Future plc")),
+        ("Image 1: A simple AI workflow", ("Image 1: A simple AI workflow", None)),  # a numbered figure, no credit
+        ("The photo booth at the fair drew long lines", ("The photo booth at the fair drew long lines", None)),
     ],
 )
 def test_split_credit_separates_the_credit_from_the_caption(rules, caption, expected):
-    assert split_credit(caption, rules) == expected
+    assert split_credit(caption, rules.captions.credits) == expected
 
 
 def test_metadata_comes_from_og_tags_json_ld_and_canonical_link(news_page):
@@ -469,3 +505,12 @@ def test_figcaptions_holding_only_a_credit_take_their_image_alt_text_and_each_is
         Caption("", "Beckett Dubay/Reviewed"),
         Caption("", "Jonathan Chan/Reviewed"),
     )
+
+
+def test_a_figcaption_credit_in_another_language_is_split_into_the_caption_credit(rules):
+    figure = (
+        '<figure><img src="k.jpg" alt="Olaf Scholz"><figcaption>Der Kanzler am Montag im Bundestag in Berlin.'
+        " Foto: Michael Kappeler/dpa</figcaption></figure>"
+    )
+    page = parse_html(council_article(COUNCIL_OPENING, figure, COUNCIL_CLOSING), rules)
+    assert page.captions == (Caption("Der Kanzler am Montag im Bundestag in Berlin.", "Michael Kappeler/dpa"),)

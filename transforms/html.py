@@ -12,6 +12,7 @@ import re
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from transforms.captions import bare_credit, split_credit
 from transforms.html_rules import BlockRules, ElementRulings, HtmlRules
 from transforms.records import Block, Caption, ParsedPage, Removal
 
@@ -795,9 +796,9 @@ class _ContentWalk:
         max_chars = self.rules.captions.max_caption_chars
         text = collapse_whitespace(text)[:max_chars]
         if credit:
-            credit = _without_label(collapse_whitespace(credit), self.rules)
+            credit = bare_credit(collapse_whitespace(credit), self.rules.captions.credits)
         elif text:
-            text, credit = split_credit(text, self.rules)
+            text, credit = split_credit(text, self.rules.captions.credits)
         if not text:
             text = collapse_whitespace(text_if_only_credit)[:max_chars]
         if not text and not credit:
@@ -810,7 +811,7 @@ class _ContentWalk:
 
     def _add_credit(self, credit: str) -> None:
         """A credit element of its own: the credit of the caption before it when that has none."""
-        credit = _without_label(collapse_whitespace(credit), self.rules)
+        credit = bare_credit(collapse_whitespace(credit), self.rules.captions.credits)
         if not credit:
             return
         if self.captions and self.captions[-1].credit is None:
@@ -822,20 +823,3 @@ class _ContentWalk:
 def _alt_text(figure: LexborNode) -> str:
     image = figure.css_first("img[alt]")
     return (image.attributes.get("alt") or "") if image is not None else ""
-
-
-def _without_label(credit: str, rules: HtmlRules) -> str:
-    """'Photo: Jane Doe/Reuters' -> 'Jane Doe/Reuters'; a credit without a label as it is."""
-    label, bare_credit = split_credit(credit, rules)
-    return bare_credit if bare_credit and not label else credit
-
-
-def split_credit(text: str, rules: HtmlRules) -> tuple[str, str | None]:
-    """Caption text and its credit, when the caption ends with one ('... (Jane Doe/AFP)')."""
-    for pattern in rules.captions.credit_patterns:
-        match = pattern.match(text)
-        if match and match.lastindex:
-            credit = match.group(match.lastindex)
-            if credit and credit is not match.groupdict().get("text"):
-                return (match.groupdict().get("text") or "").strip(), credit.strip()
-    return text, None
