@@ -45,6 +45,7 @@ class CaptionRules:
     caption_patterns: tuple[CreditPattern, ...]  # those that mark a caption in flattened text
     duplicate_rule: str
     credit_search: ScreenedPatterns  # caption_patterns, screened: finds the first that matches
+    vocabulary: tuple[tuple[str, str], ...]  # (placeholder, the alternation of its list)
 
 
 def compile_caption_rules(raw: object, path: str = "captions") -> CaptionRules:
@@ -55,6 +56,7 @@ def compile_caption_rules(raw: object, path: str = "captions") -> CaptionRules:
     agencies = "(?-i:" + "|".join(map(re.escape, require_string_list(section["agencies"], f"{path}.agencies"))) + ")"
     labels = sorted(require_string_list(section["credit_labels"], f"{path}.credit_labels"), key=len, reverse=True)
     credit_label = "(?:" + "|".join(re.escape(label).replace(r"\ ", r"\s+") for label in labels) + ")"
+    vocabulary = ((_AGENCIES, agencies), (_CREDIT_LABEL, credit_label))
     credit_patterns = []
     for index, entry in enumerate(require_list(section["credit_patterns"], f"{path}.credit_patterns")):
         where = f"{path}.credit_patterns[{index}]"
@@ -62,9 +64,7 @@ def compile_caption_rules(raw: object, path: str = "captions") -> CaptionRules:
         reject_unknown_keys(entry, {"id", "pattern", "marks_caption"}, where)
         require_keys(entry, {"id", "pattern"}, where)
         source = require_type(entry["pattern"], str, f"{where}.pattern")
-        pattern = compile_pattern(
-            source.replace(_AGENCIES, agencies).replace(_CREDIT_LABEL, credit_label), f"{where}.pattern"
-        )
+        pattern = compile_pattern(_with_vocabulary(source, vocabulary), f"{where}.pattern")
         if "credit" not in pattern.groupindex:
             raise ConfigError(f"{where}.pattern: needs a named group (?P<credit>...)")
         credit_patterns.append(
@@ -84,7 +84,20 @@ def compile_caption_rules(raw: object, path: str = "captions") -> CaptionRules:
         duplicate_rule=require_type(
             section.get("duplicate_rule", "caption.repeated_text"), str, f"{path}.duplicate_rule"
         ),
+        vocabulary=vocabulary,
     )
+
+
+def with_credit_vocabulary(pattern: str, rules: CaptionRules) -> str:
+    """A pattern (of any section: the photo_credit pattern rules too) with {agencies} and
+    {credit_label} standing for the alternations of the captions section's lists."""
+    return _with_vocabulary(pattern, rules.vocabulary)
+
+
+def _with_vocabulary(pattern: str, vocabulary: tuple[tuple[str, str], ...]) -> str:
+    for placeholder, alternation in vocabulary:
+        pattern = pattern.replace(placeholder, alternation)
+    return pattern
 
 
 def split_credit(text: str, rules: CaptionRules) -> tuple[str, str | None]:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import yaml
 
-from transforms.captions import CaptionRules, compile_caption_rules
+from transforms.captions import CaptionRules, compile_caption_rules, with_credit_vocabulary
 from transforms.config_checks import (
     ConfigError,
     compile_pattern,
@@ -141,8 +141,8 @@ def compile_config(raw: object) -> CleanerConfig:
     version = root.get("version", 1)
     if version != 1:
         raise ConfigError(f"config.version: unsupported version {version!r} (supported: 1)")
-    pattern_rules = _compile_pattern_rules(root["patterns"])
     captions = compile_caption_rules(root["captions"])
+    pattern_rules = _compile_pattern_rules(root["patterns"], captions)
     return CleanerConfig(
         pattern_rules=pattern_rules,
         pattern_search=ScreenedPatterns.build([(rule.pattern, rule.max_chars) for rule in pattern_rules]),
@@ -157,7 +157,8 @@ def compile_config(raw: object) -> CleanerConfig:
     )
 
 
-def _compile_pattern_rules(raw: object) -> tuple[PatternRule, ...]:
+def _compile_pattern_rules(raw: object, captions: CaptionRules) -> tuple[PatternRule, ...]:
+    """The pattern rules, in kind order; {agencies} and {credit_label} stand for the captions section's lists."""
     section = require_mapping(raw, "patterns")
     reject_unknown_keys(section, set(REMOVAL_KINDS), "patterns")
     rules: list[PatternRule] = []
@@ -177,7 +178,10 @@ def _compile_pattern_rules(raw: object) -> tuple[PatternRule, ...]:
                 PatternRule(
                     id=rule_id,
                     kind=kind,
-                    pattern=compile_pattern(entry["pattern"], f"{path}.pattern"),
+                    pattern=compile_pattern(
+                        with_credit_vocabulary(require_type(entry["pattern"], str, f"{path}.pattern"), captions),
+                        f"{path}.pattern",
+                    ),
                     max_chars=int(require_number(entry.get("max_chars", 300), f"{path}.max_chars", minimum=1)),
                 )
             )
