@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import unicodedata
 
+from transforms.assemble import collect_captions
 from transforms.cleaning import clean_document
-from transforms.records import Article, InputDocument
+from transforms.records import Article, Caption, InputDocument, ParsedPage
 
 # Decomposed: "e" + combining acute accent, as some CMSs and macOS copy-paste write it.
 DECOMPOSED = unicodedata.normalize(
@@ -27,3 +28,15 @@ def test_body_title_and_captions_written_decomposed_come_out_composed(config, de
     for text in [article.body, article.title, *(caption.text for caption in article.captions)]:
         assert unicodedata.is_normalized("NFC", text)
     assert article.captions and "façade rénovée" in article.captions[0].text
+
+
+def test_captions_that_are_only_a_credit_are_each_kept_once(config):
+    page = ParsedPage(
+        blocks=(),
+        captions=(
+            Caption("", "Beckett Dubay/Reviewed"),
+            Caption("", "Jonathan Chan/Reviewed"),
+            Caption("", "Beckett Dubay/Reviewed"),
+        ),
+    )
+    assert collect_captions(page, ()) == (Caption("", "Beckett Dubay/Reviewed"), Caption("", "Jonathan Chan/Reviewed"))

@@ -44,6 +44,16 @@ BOILERPLATE = [
     # The same kinds on pages in other languages.
     ("photo_credit", "Crédit photo : AFP"),
     ("photo_credit", "Фото: Сергей Иванов / ТАСС"),
+    # Standalone credit lines: a gallery counter, a label in any language the credit labels cover, "by".
+    ("photo_credit", "2/28 photos © Shutterstock"),
+    ("photo_credit", "Quelle: dpa-AFX"),
+    ("photo_credit", "Foto: Michael Kappeler/dpa"),
+    ("photo_credit", "Fuente: EFE"),
+    ("photo_credit", "Photographer: Kiyoshi Ota/Bloomberg"),
+    ("photo_credit", "Credit... Doug Mills/The New York Times"),
+    ("photo_credit", "Photo by Jane Doe on Unsplash"),
+    ("photo_credit", "Foto di Mario Rossi"),
+    ("photo_credit", "Image courtesy of NASA"),
     ("donation_prompt", "Unterstützen Sie unabhängigen Journalismus – jetzt spenden!"),
     ("donation_prompt", "Soutenez le journalisme indépendant : faire un don"),
     ("copyright", "© 2024 Süddeutsche Zeitung GmbH. Alle Rechte vorbehalten."),
@@ -85,6 +95,8 @@ ARTICLE_PARAGRAPHS = [
     "Les commentaires du ministre sur la réforme des retraites ont provoqué la colère des syndicats, qui appellent à la grève.",
     "La empresa dijo que compartir los datos con la agencia había sido un error, y pidió disculpas a sus clientes.",
     "Die Bürger spenden seit Jahren für das Tierheim, sagte die Leiterin bei der Eröffnung des neuen Gebäudes.",
+    "Photos by the dozen were taken at the fair, and the organisers said they would publish them all next week.",
+    "Bild der Woche: Der Hafen im Nebel, aufgenommen am frühen Morgen von einer Leserin aus Kiel.",
 ]
 
 
@@ -195,3 +207,22 @@ def test_a_repeated_block_gets_the_same_labelled_record(config):
     blocks = (menu, Block("The council met on Tuesday to discuss the new budget for the coming year."), menu)
     labelled = classify_blocks(blocks, config, locate_article=False)
     assert labelled[0] == labelled[2] and labelled[0].label == "newsletter_prompt"
+
+
+def test_a_standalone_credit_line_of_a_german_page_is_removed_as_photo_credit_not_kept_as_body(config, detector):
+    from transforms.cleaning import clean_document
+    from transforms.records import Article, InputDocument
+
+    html = (
+        "<html><body><article><h1>Dax schließt im Plus</h1>"
+        "<p>Der deutsche Aktienmarkt hat am Montag fester geschlossen, gestützt von Gewinnen der Autowerte.</p>"
+        "<p>Quelle: dpa-AFX</p>"
+        "<p>Händler verwiesen auf die Hoffnung auf sinkende Zinsen im Euroraum und auf gute Zahlen aus China.</p>"
+        "</article></body></html>"
+    )
+    article = clean_document(InputDocument(source="dax.html", html=html), config, detector)
+    assert isinstance(article, Article)
+    assert "Quelle" not in article.body
+    assert [(item.kind, item.rule) for item in article.removed if item.text == "Quelle: dpa-AFX"] == [
+        ("photo_credit", "photo_credit.credit_label")
+    ]

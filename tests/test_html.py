@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from transforms.html import parse_html, split_credit
+from transforms.captions import split_credit
+from transforms.html import parse_html
 from transforms.records import Caption
 from transforms.rules import load_config
 
@@ -176,10 +177,45 @@ def test_a_caption_repeated_as_alt_text_and_caption_element_is_kept_once(rules):
         ("The president speaks in Berlin (AP)", ("The president speaks in Berlin", "AP")),
         ("A view of the old town (in summer)", ("A view of the old town (in summer)", None)),
         ("Swimmers at the lido (a public pool)", ("Swimmers at the lido (a public pool)", None)),  # agencies as written
+        # Credit labels with or without a colon, after a separator, in the languages the pattern rules cover.
+        ("Credit Kevin Frayer/Getty Images", ("", "Kevin Frayer/Getty Images")),
+        (
+            "President Trump at the Economic Club of New York last week. Credit... Anna Moneymaker/The New York Times",
+            ("President Trump at the Economic Club of New York last week.", "Anna Moneymaker/The New York Times"),
+        ),
+        (
+            "Tokyo's Ginza district at night. Photographer: Kiyoshi Ota/Bloomberg",
+            ("Tokyo's Ginza district at night.", "Kiyoshi Ota/Bloomberg"),
+        ),
+        ("Kristi Noem at the White House | photo by Alex Wong", ("Kristi Noem at the White House", "Alex Wong")),
+        ("Image courtesy of NASA", ("", "NASA")),
+        (
+            "Der Kanzler am Montag in Berlin. Foto: Michael Kappeler/dpa",
+            ("Der Kanzler am Montag in Berlin.", "Michael Kappeler/dpa"),
+        ),
+        ("Demonstranten vor dem Reichstag. Bild: Keystone", ("Demonstranten vor dem Reichstag.", "Keystone")),
+        ("Die Börse in Frankfurt (Quelle: dpa-AFX)", ("Die Börse in Frankfurt", "dpa-AFX")),
+        (
+            "Le président à l'Élysée. Crédit photo : Ludovic Marin/AFP",
+            ("Le président à l'Élysée.", "Ludovic Marin/AFP"),
+        ),
+        ("El presidente en Madrid. Foto: EFE", ("El presidente en Madrid.", "EFE")),
+        (
+            "O presidente em Brasília. Foto por Ueslei Marcelino/Reuters",
+            ("O presidente em Brasília.", "Ueslei Marcelino/Reuters"),
+        ),
+        ("Il premier a Palazzo Chigi (Foto di Mario Rossi/ANSA)", ("Il premier a Palazzo Chigi", "Mario Rossi/ANSA")),
+        (
+            "Capitol on July 25, 2019. J. Scott Applewhite / AP file",
+            ("Capitol on July 25, 2019.", "J. Scott Applewhite / AP file"),
+        ),
+        ("The house on the hill (Image credit: Future plc)", ("The house on the hill", "Future plc")),
+        ("Image 1: A simple AI workflow", ("Image 1: A simple AI workflow", None)),  # a numbered figure, no credit
+        ("The photo booth at the fair drew long lines", ("The photo booth at the fair drew long lines", None)),
     ],
 )
 def test_split_credit_separates_the_credit_from_the_caption(rules, caption, expected):
-    assert split_credit(caption, rules) == expected
+    assert split_credit(caption, rules.captions.credits) == expected
 
 
 def test_metadata_comes_from_og_tags_json_ld_and_canonical_link(news_page):
@@ -419,3 +455,62 @@ def test_html_inside_a_declared_body_is_read_as_paragraphs_of_text(rules, tag):
         rules,
     )
     assert [block.text for block in page.blocks] == [f"{text} Bold words." for text in paragraphs]
+
+
+def test_a_table_in_a_wordpress_figure_is_article_text_and_its_figcaption_a_caption(rules):
+    table = (
+        '<figure class="wp-block-table"><table><thead><tr><th>Route</th><th>Crossings a day</th></tr></thead>'
+        "<tbody><tr><td>Port Wren to Alder Bay</td><td>Six crossings, the first at 6:40</td></tr></tbody></table>"
+        "<figcaption>Winter timetable of the island ferry, from 1 December</figcaption></figure>"
+    )
+    page = parse_html(council_article(COUNCIL_OPENING, table, COUNCIL_CLOSING), rules)
+    texts = [block.text for block in page.blocks]
+    assert "Port Wren to Alder Bay" in texts and "Six crossings, the first at 6:40" in texts
+    assert page.captions == (Caption("Winter timetable of the island ferry, from 1 December"),)
+    assert not any("Winter timetable" in text for text in texts)
+
+
+def test_a_figcaption_outside_any_figure_is_a_caption_not_silently_skipped(rules):
+    lone = (
+        '<div class="lede-image"><img src="v.jpg" alt="">'
+        '<figcaption class="css-1am3yn9">Volunteers clear the riverbank after the flood on Sunday. '
+        "(Ana Ruiz/Reuters)</figcaption></div>"
+    )
+    page = parse_html(council_article(COUNCIL_OPENING, lone, COUNCIL_CLOSING), rules)
+    assert page.captions == (Caption("Volunteers clear the riverbank after the flood on Sunday.", "Ana Ruiz/Reuters"),)
+    assert [block.text[:11] for block in page.blocks] == ["The council", "Members agr"]
+
+
+def test_every_image_of_a_gallery_figure_gets_its_own_caption(rules):
+    gallery = (
+        '<figure class="wp-block-gallery has-nested-images columns-2">'
+        '<figure class="wp-block-image"><img src="a.jpg" alt="Shibuya Scramble">'
+        '<figcaption class="wp-element-caption">Shibuya crossing at rush hour</figcaption></figure>'
+        '<figure class="wp-block-image"><img src="b.jpg" alt="">'
+        '<figcaption class="wp-element-caption">Atago Shrine in Tokyo</figcaption></figure></figure>'
+    )
+    page = parse_html(council_article(COUNCIL_OPENING, gallery, COUNCIL_CLOSING), rules)
+    assert page.captions == (Caption("Shibuya crossing at rush hour"), Caption("Atago Shrine in Tokyo"))
+
+
+def test_figcaptions_holding_only_a_credit_take_their_image_alt_text_and_each_is_kept(rules):
+    figures = "".join(
+        f'<figure class="wp-block-image"><img src="{name}.jpg" alt="{alt}">'
+        f'<figcaption class="wp-element-caption">Photo: {name}/Reviewed</figcaption></figure>'
+        for name, alt in (("Timothy Renzi", "A washer in a laundry room"), ("Beckett Dubay", ""), ("Jonathan Chan", ""))
+    )
+    page = parse_html(council_article(COUNCIL_OPENING, figures, COUNCIL_CLOSING), rules)
+    assert page.captions == (
+        Caption("A washer in a laundry room", "Timothy Renzi/Reviewed"),
+        Caption("", "Beckett Dubay/Reviewed"),
+        Caption("", "Jonathan Chan/Reviewed"),
+    )
+
+
+def test_a_figcaption_credit_in_another_language_is_split_into_the_caption_credit(rules):
+    figure = (
+        '<figure><img src="k.jpg" alt="Olaf Scholz"><figcaption>Der Kanzler am Montag im Bundestag in Berlin.'
+        " Foto: Michael Kappeler/dpa</figcaption></figure>"
+    )
+    page = parse_html(council_article(COUNCIL_OPENING, figure, COUNCIL_CLOSING), rules)
+    assert page.captions == (Caption("Der Kanzler am Montag im Bundestag in Berlin.", "Michael Kappeler/dpa"),)

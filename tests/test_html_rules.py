@@ -11,6 +11,8 @@ import yaml
 from transforms.html_rules import ElementRulings, class_words, compile_html_rules
 from transforms.rules import DEFAULT_CONFIG_PATH, load_config
 
+CREDITS = load_config().captions  # the top-level captions section the html section's captions use
+
 
 @pytest.fixture()
 def section() -> dict:
@@ -27,45 +29,38 @@ def test_the_default_config_compiles_with_every_rule_id_unique():
 def test_an_unknown_top_level_key_is_an_error_naming_it(section):
     section["removals"] = {}
     with pytest.raises(ValueError, match=r"^html\.removals: unknown key"):
-        compile_html_rules(section)
+        compile_html_rules(section, credits=CREDITS)
 
 
 def test_an_unknown_key_in_a_removal_rule_names_its_full_path(section):
     section["removal"]["navigation"][2]["pattern"] = "nav"
     with pytest.raises(ValueError, match=r"^html\.removal\.navigation\[2\]\.pattern: unknown key"):
-        compile_html_rules(section)
+        compile_html_rules(section, credits=CREDITS)
 
 
 def test_an_unknown_removal_kind_is_an_error_listing_the_allowed_kinds(section):
     section["removal"]["popups"] = [{"id": "x", "tags": ["dialog"]}]
     with pytest.raises(ValueError, match=r"^html\.removal\.popups: unknown key \(allowed: .*popup"):
-        compile_html_rules(section)
+        compile_html_rules(section, credits=CREDITS)
 
 
 def test_an_invalid_attribute_regex_names_its_path(section):
     section["removal"]["hidden"][0]["attributes"]["style"] = "display:(none"
     with pytest.raises(ValueError, match=r"^html\.removal\.hidden\[0\]\.attributes\.style: invalid regular expression"):
-        compile_html_rules(section)
-
-
-def test_an_invalid_credit_pattern_names_its_index(section):
-    index = len(section["captions"]["credit_patterns"])
-    section["captions"]["credit_patterns"].append("([unclosed")
-    with pytest.raises(ValueError, match=rf"^html\.captions\.credit_patterns\[{index}\]: invalid regular expression"):
-        compile_html_rules(section)
+        compile_html_rules(section, credits=CREDITS)
 
 
 def test_a_wrong_type_names_the_path_and_the_value(section):
     section["content"]["min_paragraph_chars"] = "25"
     with pytest.raises(ValueError, match=r"^html\.content\.min_paragraph_chars: expected an integer .*'25'"):
-        compile_html_rules(section)
+        compile_html_rules(section, credits=CREDITS)
 
 
 def test_a_yaml_boolean_where_a_word_belongs_is_caught(section):
     # An unquoted `no` in YAML is False: the classic slip in a word list.
     section["modifier_words"][3] = False
     with pytest.raises(ValueError, match=r"^html\.modifier_words\[3\]: expected a non-empty string, got False"):
-        compile_html_rules(section)
+        compile_html_rules(section, credits=CREDITS)
 
 
 def test_a_class_word_must_be_lower_case(section):
@@ -73,31 +68,31 @@ def test_a_class_word_must_be_lower_case(section):
     with pytest.raises(
         ValueError, match=r"^html\.removal\.social_share\[0\]\.words\[\d+\]: a class word is lower-case"
     ):
-        compile_html_rules(section)
+        compile_html_rules(section, credits=CREDITS)
 
 
 def test_a_duplicate_rule_id_is_an_error(section):
     section["removal"]["footer"].append({"id": "nav.element", "tags": ["footer"]})
     with pytest.raises(ValueError, match=r"^html\.removal\.footer\[3\]\.id: duplicate rule id 'nav\.element'"):
-        compile_html_rules(section)
+        compile_html_rules(section, credits=CREDITS)
 
 
 def test_a_rule_without_tags_attributes_or_words_is_an_error(section):
     section["removal"]["footer"].append({"id": "footer.empty"})
     with pytest.raises(ValueError, match=r"^html\.removal\.footer\[3\]: needs tags, attributes or words"):
-        compile_html_rules(section)
+        compile_html_rules(section, credits=CREDITS)
 
 
 def test_an_unknown_block_role_is_an_error(section):
     section["blocks"]["roles"]["p"] = "para"
     with pytest.raises(ValueError, match=r"^html\.blocks\.roles\.p: unknown value 'para'"):
-        compile_html_rules(section)
+        compile_html_rules(section, credits=CREDITS)
 
 
 def test_a_custom_section_path_prefixes_every_error(section):
     section["title"]["max_suffix_words"] = -1
     with pytest.raises(ValueError, match=r"^config\.html\.title\.max_suffix_words: expected an integer"):
-        compile_html_rules(section, path="config.html")
+        compile_html_rules(section, path="config.html", credits=CREDITS)
 
 
 @pytest.mark.parametrize(

@@ -57,6 +57,31 @@ def test_credit_pattern_without_credit_group_is_refused(raw_config):
         compile_config(raw_config)
 
 
+def test_an_invalid_credit_pattern_names_its_index(raw_config):
+    index = len(raw_config["captions"]["credit_patterns"])
+    raw_config["captions"]["credit_patterns"].append({"id": "caption.broken", "pattern": "(?P<credit>[unclosed"})
+    with pytest.raises(
+        ConfigError, match=rf"captions\.credit_patterns\[{index}\]\.pattern: invalid regular expression"
+    ):
+        compile_config(raw_config)
+
+
+def test_credit_patterns_share_one_agencies_list_matched_as_written_and_labels_longest_first(config):
+    by_id = {credit.id: credit.pattern for credit in config.captions.credit_patterns}
+    assert by_id["caption.agency_in_parentheses"].search("The president speaks in Berlin (AP)")
+    assert not by_id["caption.agency_in_parentheses"].search("Swimmers at the lido (a public pool)")
+    assert by_id["caption.label"].search("Crédit photo : AFP").group("credit") == "AFP"
+
+
+def test_only_the_credit_patterns_marked_so_make_a_paragraph_of_text_a_caption(config):
+    assert [credit.id for credit in config.captions.caption_patterns] == [
+        credit.id for credit in config.captions.credit_patterns if credit.marks_caption
+    ]
+    assert {"caption.parenthesized_credit", "caption.labelled_credit"} <= {
+        credit.id for credit in config.captions.caption_patterns
+    }
+
+
 def test_unreadable_or_invalid_yaml_file_is_a_config_error(tmp_path):
     broken = tmp_path / "broken.yaml"
     broken.write_text("patterns: [unclosed", encoding="utf-8")

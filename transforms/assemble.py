@@ -43,15 +43,17 @@ def body_paragraphs(labelled: tuple[LabelledBlock, ...], config: CleanerConfig) 
 
 
 def collect_captions(page: ParsedPage, labelled: tuple[LabelledBlock, ...]) -> tuple[Caption, ...]:
-    """Captions the parser found and caption blocks, in order, each text once."""
+    """Captions the parser found and caption blocks, in order, each text once (each credit once, of
+    the captions that are only a credit)."""
     captions: list[Caption] = []
-    seen: set[str] = set()
+    seen: set[tuple[str, str | None]] = set()
     candidates = list(page.captions) + [
         Caption(text=item.block.text, credit=item.block.credit) for item in labelled if item.label == CAPTION
     ]
     for caption in candidates:
-        if caption.text not in seen:
-            seen.add(caption.text)
+        key = (caption.text, None if caption.text else caption.credit)
+        if key not in seen:
+            seen.add(key)
             captions.append(Caption(nfc(caption.text), nfc(caption.credit) if caption.credit else caption.credit))
     return tuple(captions)
 

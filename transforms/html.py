@@ -12,6 +12,7 @@ import re
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from transforms.captions import bare_credit, split_credit
 from transforms.html_rules import BlockRules, ElementRulings, HtmlRules, TwinChunks
 from transforms.records import Block, Caption, ParsedPage, Removal
 
@@ -659,10 +660,10 @@ class _ContentWalk:
         self._guard_chars: int | None = None
         self._linked_heading: Block | None = None  # see _settle_linked_heading
         self._container: LexborNode | None = None
-        figure_tags = rules.captions.figure_tags
-        # Skipped with their content (an img leaves its alt text); figures are taken as captions.
-        self._skipped = (frozenset(rules.drop_tags) | rules.blocks.skip_tags | {"-comment"}) - figure_tags
-        self._caption_tags = figure_tags | {"figcaption"}
+        # Skipped with their content (an img leaves its alt text); figures and figcaptions (a lone
+        # one too, outside any figure) are taken as captions.
+        self._caption_tags = rules.captions.figure_tags | {"figcaption"}
+        self._skipped = (frozenset(rules.drop_tags) | rules.blocks.skip_tags | {"-comment"}) - self._caption_tags
         # An element without attributes can only match a removal rule by its tag.
         self._tag_rules = {tag: rules.removal.rules[index] for tag, index in rules.removal.by_tag.items()}
 
@@ -797,76 +798,110 @@ class _ContentWalk:
     # --- captions ---
 
     def _take_caption(self, node: LexborNode, tag: str, words: tuple[str, ...]) -> bool:
-        """Take a figure, caption or credit element out of the body into captions; False if it is none."""
+        """Take a figure, caption or credit element out of the body into captions; False if it is none
+        (a figure holding article text, such as a table, is walked as a block: its figcaption is taken
+        on the way)."""
         caption_rules = self.rules.captions
         if tag in caption_rules.figure_tags:
-            credit = None
-            for inner in node.css("[class], [id]"):
-                inner_words = self.rulings.words(inner.attributes)
-                if inner_words and caption_rules.credit_words.matches(inner_words):
-                    credit = collapse_whitespace(inner.text()) or None
-                    self._guard()  # measured on the container as it was, before this edit
-                    inner.decompose()
-                    break
-            caption = node.css_first("figcaption")
-            text = caption.text() if caption is not None else ""
-            if not text.strip():
-                image = node.css_first("img[alt]")
-                text = (image.attributes.get("alt") or "") if image is not None else ""
-            self._add_caption(text, credit)
+            text_selector = caption_rules.figure_text_selector
+            if text_selector is not None and node.css_first(text_selector) is not None:
+                return False
+            self._take_figure(node)
             return True
         if tag == "figcaption" or caption_rules.caption_words.matches(words):
-            self._add_caption(node.text(), None)
+            credit = self._take_credit_element(node)
+            self._add_caption(node.text(), credit)
             return True
         if caption_rules.credit_words.matches(words):
-            self._add_caption("", node.text())
+            self._add_credit(node.text())
             return True
         return False
 
+    def _take_figure(self, figure: LexborNode) -> None:
+        """A caption per figcaption (a gallery is a figure of figures), else one of the image's alt
+        text; a figcaption holding only a credit gets its image's alt text as its caption."""
+        figcaptions = figure.css("figcaption")
+        if not figcaptions:
+            credit = self._take_credit_element(figure)
+            self._add_caption("", credit, _alt_text(figure))
+            return
+        for figcaption in figcaptions:
+            own_figure = self._own_figure(figcaption, figure)
+            credit = self._take_credit_element(own_figure)
+            self._add_caption(figcaption.text(), credit, _alt_text(own_figure))
+
+    def _own_figure(self, node: LexborNode, outermost: LexborNode) -> LexborNode:
+        """The nearest figure holding node, up to outermost."""
+        figure_tags = self.rules.captions.figure_tags
+        holder = node.parent
+        while holder is not None and holder.mem_id != outermost.mem_id and holder.tag not in figure_tags:
+            holder = holder.parent
+        return holder if holder is not None else outermost
+
+    def _take_credit_element(self, node: LexborNode) -> str | None:
+        """The text of the first element in node whose class/id words say credit, cut out of node."""
+        credit_words = self.rules.captions.credit_words
+        for inner in node.css("[class], [id]"):
+            inner_words = self.rulings.words(inner.attributes)
+            if inner_words and credit_words.matches(inner_words) and inner.css_first("figcaption") is None:
+                credit = collapse_whitespace(inner.text()) or None
+                self._guard()  # measured on the container as it was, before this edit
+                inner.decompose()
+                return credit
+        return None
+
     def take_outside_figures(self, node: LexborNode, tag: str) -> bool:
         """Take the figures in or of an element beside the content as captions, then drop them from
-        it; False when it holds none."""
+        it; False when it holds none (a figure of article text stays, reported with the rest)."""
         figure_tags = self.rules.captions.figure_tags
         figures = [node] if tag in figure_tags else node.css(", ".join(sorted(figure_tags)))
+        taken = False
         for figure in figures:
-            self._take_caption(figure, figure.tag, ())
-            if figure is not node:
-                figure.decompose()
-        return bool(figures)
+            if figure is not node and self._own_figure(figure, node).mem_id != node.mem_id:
+                continue  # a figure in a figure goes with the outer one (and may be freed with it)
+            if self._take_caption(figure, figure.tag, ()):
+                taken = True
+                if figure is not node:
+                    figure.decompose()
+        return taken
 
     def _take_alt(self, image: LexborNode) -> None:
         alt = image.attributes.get("alt") or ""
         if len(alt.split()) >= self.rules.captions.min_alt_words:
             self._add_caption(alt, None)
 
-    def _add_caption(self, text: str, credit: str | None) -> None:
-        text = collapse_whitespace(text)[: self.rules.captions.max_caption_chars]
-        credit = collapse_whitespace(credit) if credit else None
+    def _add_caption(self, text: str, credit: str | None, text_if_only_credit: str = "") -> None:
+        """A caption, its credit split off its text unless the page marked the credit apart.
+
+        text_if_only_credit: the caption's text when its own is nothing but a credit (an image's alt text).
+        """
+        max_chars = self.rules.captions.max_caption_chars
+        text = collapse_whitespace(text)[:max_chars]
         if credit:
-            label, bare_credit = split_credit(credit, self.rules)
-            if bare_credit and not label:
-                credit = bare_credit  # "Photo: Jane Doe/Reuters" -> "Jane Doe/Reuters"
+            credit = bare_credit(collapse_whitespace(credit), self.rules.captions.credits)
+        elif text:
+            text, credit = split_credit(text, self.rules.captions.credits)
         if not text:
-            if credit and self.captions and self.captions[-1].credit is None:
-                self.captions[-1] = Caption(self.captions[-1].text, credit)
-            elif credit:
-                self.captions.append(Caption("", credit))
+            text = collapse_whitespace(text_if_only_credit)[:max_chars]
+        if not text and not credit:
             return
-        if credit is None:
-            text, credit = split_credit(text, self.rules)
-        key = text.lower()
+        key = (text or credit).lower()  # a caption that is only a credit is known by its credit
         if key in self._seen_captions:
             return
         self._seen_captions.add(key)
-        self.captions.append(Caption(text, credit))
+        self.captions.append(Caption(text, credit or None))
+
+    def _add_credit(self, credit: str) -> None:
+        """A credit element of its own: the credit of the caption before it when that has none."""
+        credit = bare_credit(collapse_whitespace(credit), self.rules.captions.credits)
+        if not credit:
+            return
+        if self.captions and self.captions[-1].credit is None:
+            self.captions[-1] = Caption(self.captions[-1].text, credit)
+        else:
+            self.captions.append(Caption("", credit))
 
 
-def split_credit(text: str, rules: HtmlRules) -> tuple[str, str | None]:
-    """Caption text and its credit, when the caption ends with one ('... (Jane Doe/AFP)')."""
-    for pattern in rules.captions.credit_patterns:
-        match = pattern.match(text)
-        if match and match.lastindex:
-            credit = match.group(match.lastindex)
-            if credit and credit is not match.groupdict().get("text"):
-                return (match.groupdict().get("text") or "").strip(), credit.strip()
-    return text, None
+def _alt_text(figure: LexborNode) -> str:
+    image = figure.css_first("img[alt]")
+    return (image.attributes.get("alt") or "") if image is not None else ""

@@ -7,6 +7,8 @@ import re
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
+# The top-level captions section, named apart from this module's CaptionRules (figures and caption markup).
+from transforms.captions import CaptionRules as CreditRules
 from transforms.config_checks import (
     ConfigError,
     compile_pattern,
@@ -21,8 +23,6 @@ from transforms.config_checks import (
 _NON_ALPHANUMERIC = re.compile(r"[^A-Za-z0-9]+")
 _CAMEL_HUMP = re.compile(r"(?<=[a-z])(?=[A-Z])")
 _SEPARATORS = re.compile(r"[^a-z0-9]+")
-# In a caption credit pattern, stands for any name of the agencies list.
-_AGENCIES_PLACEHOLDER = "{agencies}"
 # Distinct (tag, attributes) whose rulings a worker remembers: a few MB, more than a site's markup.
 _REMEMBERED_RULINGS = 50_000
 
@@ -375,11 +375,12 @@ class BlockRules:
 @dataclass(frozen=True, slots=True)
 class CaptionRules:
     figure_tags: frozenset[str]
+    figure_text_selector: str | None  # a figure holding one of these elements holds article text, not an image
     caption_words: WordMatcher
     credit_words: WordMatcher
     min_alt_words: int
     max_caption_chars: int
-    credit_patterns: tuple[re.Pattern[str], ...]
+    credits: CreditRules  # the top-level captions section: how a credit is split off a caption
 
 
 @dataclass(frozen=True, slots=True)
@@ -805,38 +806,23 @@ def _blocks(section: Any, path: str) -> BlockRules:
     )
 
 
-def _captions(section: Any, path: str) -> CaptionRules:
-    keys = {
-        "figure_tags",
-        "caption_words",
-        "credit_words",
-        "min_alt_words",
-        "max_caption_chars",
-        "credit_patterns",
-        "agencies",
-    }
+def _captions(section: Any, path: str, credits: CreditRules) -> CaptionRules:
+    keys = {"figure_tags", "figure_text_tags", "caption_words", "credit_words", "min_alt_words", "max_caption_chars"}
     _mapping(section, path, keys)
-    agencies = _strings(section["agencies"], f"{path}.agencies")
-    # Agency names are matched as written: "AP" is an agency, "ap" a syllable.
-    agency_names = "(?-i:" + "|".join(re.escape(agency) for agency in agencies) + ")"
-    patterns = [
-        pattern.replace(_AGENCIES_PLACEHOLDER, agency_names)
-        for pattern in _strings(section["credit_patterns"], f"{path}.credit_patterns")
-    ]
     return CaptionRules(
         figure_tags=_tags(section["figure_tags"], f"{path}.figure_tags"),
+        figure_text_selector=", ".join(sorted(_tags(section["figure_text_tags"], f"{path}.figure_text_tags"))) or None,
         caption_words=_words(section["caption_words"], f"{path}.caption_words"),
         credit_words=_words(section["credit_words"], f"{path}.credit_words"),
         min_alt_words=_integer(section["min_alt_words"], f"{path}.min_alt_words", 0, 1000),
         max_caption_chars=_integer(section["max_caption_chars"], f"{path}.max_caption_chars", 1, 100_000),
-        credit_patterns=tuple(
-            _regex(pattern, f"{path}.credit_patterns[{index}]") for index, pattern in enumerate(patterns)
-        ),
+        credits=credits,
     )
 
 
-def compile_html_rules(section: dict, path: str = "html") -> HtmlRules:
-    """Validate the `html` config section and compile its patterns.
+def compile_html_rules(section: dict, path: str = "html", *, credits: CreditRules) -> HtmlRules:
+    """Validate the `html` config section and compile its patterns. credits: the compiled top-level
+    captions section, which splits credits off captions in both modes.
 
     Raises ValueError naming the offending key path (e.g. html.removal.navigation[2].words).
     """
@@ -855,7 +841,7 @@ def compile_html_rules(section: dict, path: str = "html") -> HtmlRules:
     _mapping(section, path, keys)
     rules = _removal_rules(section["removal"], f"{path}.removal")
     content = _content(section["content"], f"{path}.content")
-    captions = _captions(section["captions"], f"{path}.captions")
+    captions = _captions(section["captions"], f"{path}.captions", credits)
     guard = _mapping(
         section["removal_guard"],
         f"{path}.removal_guard",

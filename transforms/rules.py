@@ -10,6 +10,7 @@ from pathlib import Path
 
 import yaml
 
+from transforms.captions import CaptionRules, compile_caption_rules, with_credit_vocabulary
 from transforms.config_checks import (
     ConfigError,
     compile_pattern,
@@ -51,20 +52,6 @@ class PatternRule:
     kind: str
     pattern: re.Pattern
     max_chars: int
-
-
-@dataclass(frozen=True, slots=True)
-class CreditPattern:
-    id: str
-    pattern: re.Pattern  # has a named group "credit"; what precedes the match is the caption
-
-
-@dataclass(frozen=True, slots=True)
-class CaptionRules:
-    max_chars: int
-    credit_patterns: tuple[CreditPattern, ...]
-    duplicate_rule: str
-    credit_search: ScreenedPatterns  # the credit patterns, screened: finds the first that matches
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,22 +141,24 @@ def compile_config(raw: object) -> CleanerConfig:
     version = root.get("version", 1)
     if version != 1:
         raise ConfigError(f"config.version: unsupported version {version!r} (supported: 1)")
-    pattern_rules = _compile_pattern_rules(root["patterns"])
+    captions = compile_caption_rules(root["captions"])
+    pattern_rules = _compile_pattern_rules(root["patterns"], captions)
     return CleanerConfig(
         pattern_rules=pattern_rules,
         pattern_search=ScreenedPatterns.build([(rule.pattern, rule.max_chars) for rule in pattern_rules]),
-        captions=_compile_caption_rules(root["captions"]),
+        captions=captions,
         citations=_compile_citation_rules(root["citations"]),
         language=_compile_language_settings(root["language"]),
         content_selection=compile_content_selection(root["content_selection"], "content_selection"),
-        html=compile_html_rules(root["html"], "html"),
+        html=compile_html_rules(root["html"], "html", credits=captions),
         corpus=_compile_corpus_settings(root.get("corpus", {})),
         fingerprint=hashlib.sha256(json.dumps(root, sort_keys=True, default=str).encode()).hexdigest()[:16],
         limits=compile_limits(root.get("limits", {})),
     )
 
 
-def _compile_pattern_rules(raw: object) -> tuple[PatternRule, ...]:
+def _compile_pattern_rules(raw: object, captions: CaptionRules) -> tuple[PatternRule, ...]:
+    """The pattern rules, in kind order; {agencies} and {credit_label} stand for the captions section's lists."""
     section = require_mapping(raw, "patterns")
     reject_unknown_keys(section, set(REMOVAL_KINDS), "patterns")
     rules: list[PatternRule] = []
@@ -189,36 +178,14 @@ def _compile_pattern_rules(raw: object) -> tuple[PatternRule, ...]:
                 PatternRule(
                     id=rule_id,
                     kind=kind,
-                    pattern=compile_pattern(entry["pattern"], f"{path}.pattern"),
+                    pattern=compile_pattern(
+                        with_credit_vocabulary(require_type(entry["pattern"], str, f"{path}.pattern"), captions),
+                        f"{path}.pattern",
+                    ),
                     max_chars=int(require_number(entry.get("max_chars", 300), f"{path}.max_chars", minimum=1)),
                 )
             )
     return tuple(rules)
-
-
-def _compile_caption_rules(raw: object) -> CaptionRules:
-    section = require_mapping(raw, "captions")
-    reject_unknown_keys(section, {"max_chars", "credit_patterns", "duplicate_rule"}, "captions")
-    require_keys(section, {"credit_patterns"}, "captions")
-    credit_patterns = []
-    for index, entry in enumerate(require_list(section["credit_patterns"], "captions.credit_patterns")):
-        path = f"captions.credit_patterns[{index}]"
-        entry = require_mapping(entry, path)
-        reject_unknown_keys(entry, {"id", "pattern"}, path)
-        require_keys(entry, {"id", "pattern"}, path)
-        pattern = compile_pattern(entry["pattern"], f"{path}.pattern")
-        if "credit" not in pattern.groupindex:
-            raise ConfigError(f"{path}.pattern: needs a named group (?P<credit>...)")
-        credit_patterns.append(CreditPattern(id=require_type(entry["id"], str, f"{path}.id"), pattern=pattern))
-    max_chars = int(require_number(section.get("max_chars", 600), "captions.max_chars", minimum=1))
-    return CaptionRules(
-        max_chars=max_chars,
-        credit_patterns=tuple(credit_patterns),
-        credit_search=ScreenedPatterns.build([(credit.pattern, max_chars) for credit in credit_patterns]),
-        duplicate_rule=require_type(
-            section.get("duplicate_rule", "caption.repeated_text"), str, "captions.duplicate_rule"
-        ),
-    )
 
 
 def _compile_citation_rules(raw: object) -> CitationRules:
