@@ -66,3 +66,14 @@ def test_explain_command_prints_the_blocks_of_one_jsonl_record(capsys):
         ["reference", "citations.reference_item"],
     ]
     assert explain([str(REPO_ROOT / "examples" / "inputs" / "articles.jsonl"), "--record", "9"]) == 2
+
+
+def test_explain_command_shows_a_page_whose_json_ld_nests_a_thousand_deep(tmp_path, capsys):
+    from pipelines.clean_articles import explain
+    from tests.test_html import DEEP_JSON_LD_PAGE
+
+    page = tmp_path / "deep-json-ld.html"
+    page.write_text(DEEP_JSON_LD_PAGE, encoding="utf-8")
+    assert explain([str(page), "--width", "120"]) == 0
+    rows = [line.split()[:2] for line in capsys.readouterr().out.splitlines()[3:-2]]
+    assert rows == [["title", "html.title"], ["kept", "body"], ["kept", "body"]]

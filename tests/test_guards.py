@@ -15,6 +15,7 @@ from transforms.guards import (
     LimitExceeded,
     decompressed_byte_cap,
     html_nesting_depth,
+    json_nests_deeper_than,
     limit_violation,
 )
 from transforms.records import InputDocument
@@ -98,3 +99,12 @@ def test_deeply_nested_html_is_rejected_before_parsing(config, detector):
     rejected = clean_document(document, config, detector)
     assert rejected.reason == "too_deeply_nested"
     assert time.perf_counter() - started < 1
+
+
+def test_json_nesting_counts_arrays_and_objects_but_not_brackets_inside_strings():
+    assert json_nests_deeper_than("[" * 65 + "]" * 65, 64)
+    assert not json_nests_deeper_than("[" * 64 + "]" * 64, 64)
+    assert json_nests_deeper_than('{"a": ' * 40 + "[" * 30, 64)  # unclosed counts as open
+    assert not json_nests_deeper_than('["' + "[{" * 100 + '", "\\"' + '", "[[\\"[["]', 64)
+    assert not json_nests_deeper_than('["unterminated ' + "[" * 100, 64)
+    assert not json_nests_deeper_than("[]" * 1000, 1)

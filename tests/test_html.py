@@ -419,3 +419,30 @@ def test_html_inside_a_declared_body_is_read_as_paragraphs_of_text(rules, tag):
         rules,
     )
     assert [block.text for block in page.blocks] == [f"{text} Bold words." for text in paragraphs]
+
+
+DEEP_JSON_LD_PAGE = (
+    "<html><head><title>Ferry returns</title>"
+    '<script type="application/ld+json">' + "[" * 1000 + "]" * 1000 + "</script>"
+    '<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Not read", "author": '
+    + "[" * 200
+    + '"Deep"'
+    + "]" * 200
+    + "}</script></head><body><article><h1>Ferry returns</h1>"
+    "<p>The island ferry returned to service on Tuesday after a month in dry dock for repairs to its hull.</p>"
+    "<p>Passengers said the crossing was calm, and the crew handed out coffee to the first sailing.</p>"
+    "</article></body></html>"
+)
+
+
+def test_json_ld_nested_a_thousand_deep_is_ignored_and_the_article_kept(rules):
+    page = parse_html(DEEP_JSON_LD_PAGE, rules)
+    assert page.title == "Ferry returns"  # from <title>, neither JSON-LD script being read
+    assert page.author is None
+    assert [block.text[:16] for block in page.blocks] == ["The island ferry", "Passengers said "]
+
+
+def test_json_ld_with_brackets_inside_its_strings_is_read(rules):
+    script = '{"@type": "NewsArticle", "headline": "Ferry [' + "[{" * 100 + '] returns", "author": "Ana Ruiz"}'
+    page = parse_html(f'<script type="application/ld+json">{script}</script><p>A paragraph of text.</p>', rules)
+    assert (page.title, page.author) == ("Ferry [" + "[{" * 100 + "] returns", "Ana Ruiz")

@@ -8,6 +8,8 @@ import time
 from dataclasses import dataclass
 from typing import IO
 
+import numpy as np
+
 # Reject reasons of the guards.
 TOO_LARGE = "too_large"
 DECOMPRESSION_BOMB = "decompression_bomb"
@@ -40,6 +42,10 @@ _UNCOUNTED_SPANS = re.compile(
 )
 _TAG = re.compile(rb"<(/?)([a-z][a-z0-9:-]*)")
 _NOT_NESTING_NAMES = frozenset(name.encode() for name in _NOT_NESTING)
+# A JSON string to its closing quote, or to the end of the text when unterminated: a failed match
+# would be retried from every later quote, which makes the scan quadratic on a run of \" escapes.
+_JSON_STRING = re.compile(r'"(?:[^"\\]++|\\.?)*+(?:"|\Z)', re.DOTALL)
+_NOT_BRACKET = re.compile(r"[^\[\]{}]+")
 
 
 class LimitExceeded(Exception):
@@ -113,6 +119,18 @@ def html_nesting_depth(html: str | bytes, stop_above: int) -> int:
             if deepest > stop_above:
                 return deepest
     return deepest
+
+
+def json_nests_deeper_than(text: str, max_depth: int) -> bool:
+    """Whether arrays and objects in a JSON text nest more than max_depth deep (brackets inside
+    strings do not count), found without recursing: json.loads recurses once per level and raises
+    RecursionError at a depth that depends on how deep the caller's stack already is."""
+    if text.count("[") + text.count("{") <= max_depth:
+        return False
+    brackets = _NOT_BRACKET.sub("", _JSON_STRING.sub("", text)).encode("ascii")
+    opens = np.frombuffer(brackets, dtype=np.uint8)
+    depths = np.cumsum(np.where((opens == ord("[")) | (opens == ord("{")), 1, -1))
+    return bool(depths.size) and int(depths.max()) > max_depth
 
 
 @dataclass(frozen=True, slots=True)
