@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.conftest import fails_instead_of_hanging
 from transforms.html import parse_html, split_credit
 from transforms.records import Caption
 from transforms.rules import load_config
@@ -446,3 +447,12 @@ def test_json_ld_with_brackets_inside_its_strings_is_read(rules):
     script = '{"@type": "NewsArticle", "headline": "Ferry [' + "[{" * 100 + '] returns", "author": "Ana Ruiz"}'
     page = parse_html(f'<script type="application/ld+json">{script}</script><p>A paragraph of text.</p>', rules)
     assert (page.title, page.author) == ("Ferry [" + "[{" * 100 + "] returns", "Ana Ruiz")
+
+
+@pytest.mark.parametrize(
+    "credit", ["(" + "a/" * 50_000, "(" + "via " * 25_000, "(" + "AP " * 33_000, "(" + "photo " * 16_000]
+)
+def test_a_long_unclosed_credit_is_split_in_linear_time(rules, credit):
+    with fails_instead_of_hanging(5):  # each bracket tried every split of its text: minutes for 100 KB
+        assert split_credit(credit, rules) == (credit, None)
+    assert split_credit("Crowds at the gate (Jane Doe/AP)", rules) == ("Crowds at the gate", "Jane Doe/AP")
