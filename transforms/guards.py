@@ -1,4 +1,4 @@
-"""Bounds on the work one input may cost: bytes read and decompressed, HTML nesting, time per document."""
+"""Bounds on the work one input may cost: bytes read and decompressed, HTML markup, JSON nesting, time per document."""
 
 from __future__ import annotations
 
@@ -164,12 +164,8 @@ def json_nests_deeper_than(text: str, max_depth: int) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class Deadline:
-    """A per-document time budget, checked cooperatively between cleaning stages.
-
-    Beam may run a DoFn outside the main thread, where signal.alarm cannot interrupt it; a stage
-    that overruns finishes and the document is rejected at the next check. Each stage is bounded
-    by the size and nesting limits, and pattern rules only run on short blocks.
-    """
+    """A per-document time budget, checked between cleaning stages: for callers of clean_document
+    without a watchdog (transforms/watchdog.py stops a stage that overruns; this check cannot)."""
 
     budget_seconds: float
     expires_at: float
