@@ -39,6 +39,65 @@ CYRILLIC_HTML = (
 )
 
 
+def article_page(heading: str, head: str = "", extra_body: str = "") -> str:
+    """A small valid article page about the harbour, with markup added to its head or body."""
+    return (
+        f"<!doctype html><html><head><title>{heading}</title>{head}</head><body><article><h1>{heading}</h1>"
+        f"<p>The {heading.lower()} story begins on the quay, where the harbour master counted the boats at dawn.</p>"
+        "<p>Fishermen said the season had been the quietest in years, and the co-operative would meet on Friday.</p>"
+        f"{extra_body}</article></body></html>"
+    )
+
+
+def attribute_bomb(attributes: int, extra_bytes: int = 0) -> str:
+    """One element with this many distinct attributes: Lexbor parses them in quadratic time."""
+    bomb = "<p " + " ".join(f"a{number}=x" for number in range(attributes)) + ">"
+    return article_page("Attribute bomb", extra_body=bomb + "x" * extra_bytes + "</p>")
+
+
+def hostile_markup() -> dict[str, str]:
+    """Pages built to make the parser or the cleaner slow, and pages whose metadata cannot be read.
+    Committed gzipped (see files()) and reused by the time-bound test of tests/test_hostile.py."""
+    deep_divs = "<div>" * 100_000 + "deep"
+    return {
+        "attribute-bomb.html": attribute_bomb(20_000),
+        "huge-tag.html": article_page("Huge tag", extra_body="<p title='" + "x" * (2 * 1024 * 1024) + "'>x</p>"),
+        # '<script' inside a quoted value is text: the deep nesting after it is markup.
+        "script-in-attribute.html": article_page(
+            "Script in attribute", extra_body="<p title='<script>'>x</p>" + deep_divs
+        ),
+        "noscript-nesting.html": article_page("Noscript nesting", extra_body="<noscript>" + deep_divs),
+        # A valid article whose JSON-LD nests 1,000 deep: the metadata is ignored, the article kept.
+        "deep-json-ld.html": article_page(
+            "Deep metadata", head="<script type='application/ld+json'>" + "[" * 1000 + "]" * 1000 + "</script>"
+        ),
+        # Shapes that made a rule's regex backtrack without end; each page is a fine article.
+        "share-row.html": article_page("Share row", extra_body="<p>" + "x " * 59 + "!</p>"),
+        "long-credit.html": article_page(
+            "Long credit",
+            extra_body="<figure><figcaption>Boats</figcaption><div class='credit'>("
+            + "a/" * 50_000
+            + "</div></figure>",
+        ),
+    }
+
+
+def slow_documents() -> dict[str, tuple[str, str]]:
+    """name -> (mode, content): hostile_markup's pages at the sizes fuzzing found (too big to commit),
+    and shapes that are slow in Python rather than in the parser, for the time-bound test."""
+    paragraph = "The council met again to discuss the harbour budget and the storm repairs. "
+    return {
+        **{name: ("html", page) for name, page in hostile_markup().items()},
+        "attribute-bomb-80k.html": ("html", attribute_bomb(80_000)),  # 41 s through the CLI before the guard
+        "attribute-bomb-125k.html": ("html", attribute_bomb(125_000, extra_bytes=100_000)),  # 98 s on 1.4 MB
+        "many-blocks.txt": ("text", "Many blocks\n\n" + "Harbour.\n\n" * 300_000),
+        "many-blocks.html": ("html", "<html><body><article>" + "<p>Harbour.</p>" * 150_000),
+        "paragraph-5mb.html": ("html", article_page("Long paragraph", extra_body="<p>" + paragraph * 66_000 + "</p>")),
+        "paragraph-5mb.txt": ("text", "Long paragraph\n\n" + paragraph * 66_000),
+        "runs.txt": ("text", "Runs\n\n" + paragraph * 3 + "(" * 100_000 + "©" * 100_000 + "[1]" * 100_000),
+    }
+
+
 def gzip_bytes(data: bytes) -> bytes:
     return gzip.compress(data, compresslevel=9, mtime=0)
 
@@ -158,6 +217,7 @@ def files() -> dict[str, bytes]:
         "corrupt.parquet": parquet_buffer.getvalue()[:-50],
         "utf16.txt": "\ufeff".encode("utf-16-le") + ARTICLE.replace("Wednesday", "Friday").encode("utf-16-le"),
         "truncated.txt.bz2": bz2.compress(b"fine")[:-4],
+        **{f"{name}.gz": gzip_bytes(page.encode()) for name, page in hostile_markup().items()},
     }
 
 
