@@ -93,7 +93,7 @@ def slow_documents() -> dict[str, tuple[str, str]]:
         "attribute-bomb-80k.html": ("html", attribute_bomb(80_000)),  # 41 s through the CLI before the guard
         "attribute-bomb-125k.html": ("html", attribute_bomb(125_000, extra_bytes=100_000)),  # 98 s on 1.4 MB
         "many-blocks.txt": ("text", "Many blocks\n\n" + "Harbour.\n\n" * 300_000),
-        "many-blocks.html": ("html", "<html><body><article>" + "<p>Harbour.</p>" * 150_000),
+        "many-blocks.html": ("html", "<html><body><article>" + "<p>Harbour.</p>" * 300_000),
         "paragraph-5mb.html": ("html", article_page("Long paragraph", extra_body="<p>" + paragraph * 66_000 + "</p>")),
         "paragraph-5mb.txt": ("text", "Long paragraph\n\n" + paragraph * 66_000),
         "runs.txt": ("text", "Runs\n\n" + paragraph * 3 + "(" * 100_000 + "©" * 100_000 + "[1]" * 100_000),
