@@ -145,11 +145,6 @@ def _tag_breach(name: bytes, attributes: bytes, max_attributes: int, max_tag_byt
     return None
 
 
-def html_nesting_depth_exceeds(html: str | bytes, max_depth: int) -> bool:
-    """Whether a page's elements nest deeper than max_depth (see markup_breach)."""
-    return markup_breach(html, max_depth, max_attributes=2**62, max_tag_bytes=2**62) is not None
-
-
 def json_nests_deeper_than(text: str, max_depth: int) -> bool:
     """Whether arrays and objects in a JSON text nest more than max_depth deep (brackets inside
     strings do not count), found without recursing: json.loads recurses once per level and raises
