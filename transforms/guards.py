@@ -136,7 +136,7 @@ def markup_breach(html: str | bytes, max_depth: int, max_attributes: int, max_ta
 
 
 def _tag_breach(name: bytes, attributes: bytes, max_attributes: int, max_tag_bytes: int) -> tuple[str, str] | None:
-    tag = name.decode("ascii", "replace")
+    tag = name[:40].decode("ascii", "replace")  # a name can be as long as the page
     if len(attributes) > max_tag_bytes:
         return TAG_TOO_LARGE, f"a <{tag}> tag of {len(attributes)} bytes, over the {max_tag_bytes}-byte limit"
     count = len(_ATTRIBUTE.findall(attributes))
