@@ -48,25 +48,38 @@ def fuzz_document(families: dict, seed: int, index: int) -> tuple[str, InputDocu
     return name, InputDocument(source=f"fuzz-{seed}-{index}", **{mode: content})
 
 
+class Worker:
+    """What a worker process builds once, as the pipeline's DoFn does in setup()."""
+
+    families: dict
+    config = None
+    detector: LanguageDetector
+    watchdog: Watchdog
+
+    @classmethod
+    def set_up(cls) -> None:
+        cls.families = load_families()
+        cls.config = load_config()
+        cls.detector = LanguageDetector(cls.config.language)
+        cls.watchdog = Watchdog()
+
+
 def clean_range(arguments: tuple[int, int, int]) -> list[tuple[int, str, str, float, int]]:
     """(index, family, outcome, seconds, characters) for documents start..stop-1."""
     seed, start, stop = arguments
-    families = load_families()
-    config = load_config()
-    detector = LanguageDetector(config.language)
-    watchdog = Watchdog()
+    if Worker.config is None:
+        Worker.set_up()
     results = []
     for index in range(start, stop):
-        family, document = fuzz_document(families, seed, index)
+        family, document = fuzz_document(Worker.families, seed, index)
         started = time.monotonic()
         try:
-            result = clean_document_in_time(document, config, detector, watchdog)
+            result = clean_document_in_time(document, Worker.config, Worker.detector, Worker.watchdog)
             outcome = result.reason if isinstance(result, Rejected) else "article"
         except Exception as error:  # a bug: counted, shown, and the exit code says so
             outcome = f"EXCEPTION {type(error).__name__}: {traceback.format_exc(limit=-2)}"
         content = document.html if document.text is None else document.text
         results.append((index, family, outcome, time.monotonic() - started, len(content or "")))
-    watchdog.stop()
     return results
 
 
@@ -88,8 +101,13 @@ def main(argv: list[str] | None = None) -> int:
     chunk = 200
     ranges = [(args.seed, start, min(start + chunk, args.documents)) for start in range(0, args.documents, chunk)]
     started = time.monotonic()
+    results = []
     with multiprocessing.get_context("spawn").Pool(args.workers) as pool:
-        results = [item for part in pool.imap_unordered(clean_range, ranges) for item in part]
+        for part in pool.imap_unordered(clean_range, ranges):
+            results += part
+            if len(results) % 10_000 < len(part):  # a long run says how far it is, on stderr
+                so_far = collections.Counter(outcome.split(":")[0] for _, _, outcome, _, _ in results)
+                print(f"{len(results)} documents, {time.monotonic() - started:.0f} s: {dict(so_far)}", file=sys.stderr)
     wall = time.monotonic() - started
 
     by_reason = collections.Counter(outcome.split(":")[0] for _, _, outcome, _, _ in results)
