@@ -36,7 +36,7 @@ from pipelines.partitions import (
 from transforms.clean import ARTICLES, REJECTS, CleanArticles
 from transforms.config_checks import ConfigError
 from transforms.corpus import CleanCorpus
-from transforms.explain import explain_document, format_explanation
+from transforms.explain import explain_within_limits, format_explanation
 from transforms.field_mapping import FieldMapError, parse_field_map
 from transforms.records import InputDocument, Rejected
 from transforms.rules import load_config
@@ -45,6 +45,7 @@ from transforms.run_summary import summarize_metrics
 from transforms.runners import LOCAL_RUNNERS
 from transforms.sinks import OUTPUT_COMPRESSIONS, OUTPUT_FORMATS, WriteOutputs, write_report
 from transforms.sources import DOCUMENTS, FILTERED, FORMATS, ReadDocuments, ReadSettings, read_file
+from transforms.watchdog import Watchdog
 
 # The in-process runner: Beam's default DirectRunner first tries Prism, which downloads a binary.
 DEFAULT_RUNNER = "FnApiRunner"
@@ -236,11 +237,14 @@ def explain(argv: list[str]) -> int:
         print(f"article-cleaner: {args.file} holds {len(documents)} documents, not {args.record}", file=sys.stderr)
         return EXIT_BAD_ARGUMENTS
     document = documents[args.record - 1]
-    if isinstance(document, Rejected):
-        print(f"{document.source}: rejected ({document.reason}): {document.detail}")
+    watchdog = Watchdog()
+    explained = document if isinstance(document, Rejected) else explain_within_limits(document, config, watchdog)
+    watchdog.stop()
+    if isinstance(explained, Rejected):
+        print(f"{explained.source}: rejected ({explained.reason}): {explained.detail}")
         return EXIT_OK
     print(f"{document.source}")
-    print(format_explanation(explain_document(document, config), args.width))
+    print(format_explanation(explained, args.width))
     return EXIT_OK
 
 

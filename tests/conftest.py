@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import os
+import signal
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -36,3 +39,23 @@ def detector(config):
     from transforms.language import LanguageDetector
 
     return LanguageDetector(config.language)
+
+
+@contextmanager
+def fails_instead_of_hanging(seconds: float) -> Iterator[None]:
+    """Fails the test when its block runs past seconds, where a regression would hang the run.
+
+    A signal reaches the main thread even inside a regex match (the re module checks for signals),
+    which the pipeline's watchdog cannot interrupt: pytest runs tests in the main thread.
+    """
+
+    def give_up(signum, frame):
+        raise TimeoutError(f"still running after {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, give_up)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.conftest import fails_instead_of_hanging
 from transforms.classify import classify_blocks, label_block, match_pattern_rule
 from transforms.records import BODY, CAPTION, REFERENCE, Block
 
@@ -226,3 +227,10 @@ def test_a_standalone_credit_line_of_a_german_page_is_removed_as_photo_credit_no
     assert [(item.kind, item.rule) for item in article.removed if item.text == "Quelle: dpa-AFX"] == [
         ("photo_credit", "photo_credit.credit_label")
     ]
+
+
+@pytest.mark.parametrize("row", ["x " * 59 + "!", "share , " * 14 + "!", "teilen " * 17 + "!", "x" * 119 + "!"])
+def test_a_share_row_failing_at_its_last_character_is_judged_without_backtracking(config, row):
+    with fails_instead_of_hanging(5):  # two adjacent \s* made the 120-character row cost 2^59 steps
+        assert match_pattern_rule(row, config) is None
+    assert match_pattern_rule(row[:-1].strip(" ,"), config).id in ("share.button_row", "share.button_row_translated")

@@ -66,3 +66,40 @@ def test_explain_command_prints_the_blocks_of_one_jsonl_record(capsys):
         ["reference", "citations.reference_item"],
     ]
     assert explain([str(REPO_ROOT / "examples" / "inputs" / "articles.jsonl"), "--record", "9"]) == 2
+
+
+def test_explain_command_shows_a_page_whose_json_ld_nests_a_thousand_deep(tmp_path, capsys):
+    from pipelines.clean_articles import explain
+    from tests.test_html import DEEP_JSON_LD_PAGE
+
+    page = tmp_path / "deep-json-ld.html"
+    page.write_text(DEEP_JSON_LD_PAGE, encoding="utf-8")
+    assert explain([str(page), "--width", "120"]) == 0
+    rows = [line.split()[:2] for line in capsys.readouterr().out.splitlines()[3:-2]]
+    assert rows == [["title", "html.title"], ["kept", "body"], ["kept", "body"]]
+
+
+def test_explain_command_reports_the_reject_of_an_attribute_bomb_instead_of_parsing_it(tmp_path, capsys):
+    from pipelines.clean_articles import explain
+
+    page = tmp_path / "bomb.html"
+    page.write_text("<html><body><p " + " ".join(f"a{n}=x" for n in range(80_000)) + ">text</p></body></html>")
+    assert explain([str(page)]) == 0
+    assert capsys.readouterr().out == (
+        "bomb.html: rejected (too_many_attributes): a <p> element with 80000 attributes, over the limit of 256\n"
+    )
+
+
+def test_explaining_a_document_past_its_time_budget_gives_its_reject(config):
+    from dataclasses import replace
+
+    from transforms.explain import explain_within_limits
+    from transforms.watchdog import Watchdog
+
+    no_time = replace(config, limits=replace(config.limits, time_budget_seconds=0.001))
+    watchdog = Watchdog()
+    explained = explain_within_limits(
+        InputDocument(source="many.txt", text="Title\n\n" + "Harbour.\n\n" * 60_000), no_time, watchdog
+    )
+    watchdog.stop()
+    assert (explained.reason, explained.detail) == ("time_budget_exceeded", "stopped once over the 0.001 s budget")

@@ -14,11 +14,22 @@ from transforms.guards import (
     Deadline,
     LimitExceeded,
     decompressed_byte_cap,
-    html_nesting_depth,
+    json_nests_deeper_than,
     limit_violation,
+    markup_breach,
 )
 from transforms.records import InputDocument
 from transforms.rules import LimitsSettings
+
+
+def html_nesting_depth(page: str | bytes) -> int:
+    """The depth the markup scan estimates: the least limit it does not reject the page at."""
+    return next(depth for depth in range(10_000) if not nests_deeper_than(page, depth))
+
+
+def nests_deeper_than(page: str | bytes, depth: int) -> bool:
+    return markup_breach(page, max_depth=depth, max_attributes=10_000, max_tag_bytes=1 << 30) is not None
+
 
 ARTICLE = (
     "Storm closes harbour\n\n"
@@ -29,32 +40,32 @@ ARTICLE = (
 
 def test_nesting_depth_of_an_ordinary_page_counts_open_elements():
     page = "<html><body><div><article><section><p>One<p>Two<ul><li>a<li>b</ul></section></article></div></body></html>"
-    assert html_nesting_depth(page, stop_above=100) == 4  # div, article, section, ul
+    assert html_nesting_depth(page) == 4  # div, article, section, ul
 
 
 def test_stray_end_tags_cannot_hide_depth():
     page = "<div></b></span>" * 50
-    assert html_nesting_depth(page, stop_above=1000) == 50
+    assert html_nesting_depth(page) == 50
 
 
 def test_markup_inside_scripts_and_comments_is_not_counted():
     page = "<div><script>var s = '<div><div><div>';</script><!-- <div><div> --><style>p{}</style></div>"
-    assert html_nesting_depth(page, stop_above=100) == 1
+    assert html_nesting_depth(page) == 1
 
 
 def test_raw_text_ends_only_at_its_own_end_tag_and_names_are_whole():
-    assert html_nesting_depth("<div><script>x</scripts><div></script><div>", stop_above=10) == 2
-    assert html_nesting_depth("<div><script-x><div></div></script-x></div>", stop_above=10) == 3
+    assert html_nesting_depth("<div><script>x</scripts><div></script><div>") == 2
+    assert html_nesting_depth("<div><script-x><div></div></script-x></div>") == 3
 
 
 def test_nesting_depth_reads_bytes_and_any_letter_case():
-    assert html_nesting_depth(b"<DIV><Section><SCRIPT><div></script><UL>", stop_above=10) == 3
+    assert html_nesting_depth(b"<DIV><Section><SCRIPT><div></script><UL>") == 3
 
 
 def test_deep_nesting_scan_stops_once_over_the_limit_quickly():
     page = "<div>" * 100_000 + "x" + "</div>" * 100_000
     started = time.perf_counter()
-    assert html_nesting_depth(page, stop_above=400) == 401
+    assert nests_deeper_than(page, 400)
     assert time.perf_counter() - started < 0.5
 
 
@@ -63,6 +74,43 @@ def test_limit_violation_names_size_and_depth():
     assert limit_violation("x" * 101, None, limits) == ("too_large", "101 characters, over the 100-byte limit")
     assert limit_violation(None, "<b>" * 11, limits) == ("too_deeply_nested", "elements nest more than 10 deep")
     assert limit_violation("<b>" * 11, None, limits) is None  # plain text is not markup
+
+
+def test_markup_hidden_behind_a_raw_text_opener_inside_an_attribute_value_is_counted():
+    # The tokenizer reads '<script>' and '<!--' inside a quoted value as the value's text.
+    for opener in ("<script>", "<!--", "<style>", "<iframe>"):
+        assert html_nesting_depth(f"<p title='{opener}'>x</p>" + "<div>" * 30) == 30
+    assert html_nesting_depth('<p a"b="c>d" e="<script>">' + "<div>" * 30) == 30
+
+
+def test_markup_inside_noscript_is_counted_as_lexbor_parses_it():
+    assert html_nesting_depth("<noscript>" + "<div>" * 30 + "</noscript>") == 31
+
+
+def test_an_attribute_bomb_is_a_breach_of_its_own_reason_whatever_hides_its_attributes():
+    limits = {"max_depth": 400, "max_attributes": 256, "max_tag_bytes": 1 << 20}
+    plain = "<div " + " ".join(f"a{n}" for n in range(257)) + ">"
+    assert markup_breach(plain, **limits) == (
+        "too_many_attributes",
+        "a <div> element with 257 attributes, over the limit of 256",
+    )
+    assert markup_breach(plain.replace(" a256", ""), **limits) is None
+    quoted = "<div " + " ".join(f"a{n}='>' b{n}=\"<\"" for n in range(129)) + ">"  # '>' and '<' inside values
+    assert markup_breach(quoted, **limits)[0] == "too_many_attributes"
+    in_script = "<script " + "/".join(f"a{n}" for n in range(300)) + "></script>"
+    assert markup_breach(in_script, **limits)[0] == "too_many_attributes"
+    assert markup_breach("<div title='" + "x" * 2000 + "'>", **{**limits, "max_tag_bytes": 1000}) == (
+        "tag_too_large",
+        "a <div> tag of 2009 bytes, over the 1000-byte limit",
+    )
+
+
+def test_an_attribute_bomb_is_rejected_before_parsing(config, detector):
+    page = "<html><body><article><p " + " ".join(f"a{n}=x" for n in range(80_000)) + ">text</p></article></body></html>"
+    started = time.perf_counter()
+    rejected = clean_document(InputDocument(source="bomb.html", html=page), config, detector)
+    assert rejected.reason == "too_many_attributes"
+    assert time.perf_counter() - started < 1  # Lexbor takes about 40 s on this page
 
 
 def test_capped_stream_raises_past_its_cap():
@@ -98,3 +146,12 @@ def test_deeply_nested_html_is_rejected_before_parsing(config, detector):
     rejected = clean_document(document, config, detector)
     assert rejected.reason == "too_deeply_nested"
     assert time.perf_counter() - started < 1
+
+
+def test_json_nesting_counts_arrays_and_objects_but_not_brackets_inside_strings():
+    assert json_nests_deeper_than("[" * 65 + "]" * 65, 64)
+    assert not json_nests_deeper_than("[" * 64 + "]" * 64, 64)
+    assert json_nests_deeper_than('{"a": ' * 40 + "[" * 30, 64)  # unclosed counts as open
+    assert not json_nests_deeper_than('["' + "[{" * 100 + '", "\\"' + '", "[[\\"[["]', 64)
+    assert not json_nests_deeper_than('["unterminated ' + "[" * 100, 64)
+    assert not json_nests_deeper_than("[]" * 1000, 1)

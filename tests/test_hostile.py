@@ -8,16 +8,20 @@ import json
 import shutil
 import subprocess
 import sys
+import time
+from dataclasses import replace
 from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from transforms.cleaning import clean_document
-from transforms.guards import html_nesting_depth
+from tests.conftest import fails_instead_of_hanging
+from transforms.cleaning import clean_document, clean_document_in_time
+from transforms.guards import markup_breach
 from transforms.html import parse_html
 from transforms.records import Article, InputDocument, Rejected
 from transforms.text import parse_text
+from transforms.watchdog import Watchdog
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 HOSTILE_DIR = REPO_ROOT / "tests" / "data" / "hostile"
@@ -59,6 +63,13 @@ EXPECTED = {
     "wrong-types.jsonl:5": "missing_field",
     "wrong-types.jsonl:6": "missing_field",
     "wrong-types.jsonl:7": "written",
+    "attribute-bomb.html.gz": "too_many_attributes",
+    "huge-tag.html.gz": "tag_too_large",
+    "script-in-attribute.html.gz": "too_deeply_nested",
+    "noscript-nesting.html.gz": "too_deeply_nested",
+    "deep-json-ld.html.gz": "written",
+    "share-row.html.gz": "written",
+    "long-credit.html.gz": "written",
 }
 
 
@@ -116,6 +127,45 @@ def test_one_cli_run_over_every_hostile_input_exits_0_and_accounts_for_each(tmp_
     assert big_page["input_length"] > 50 * 1024 * 1024 and len(big_page["input_prefix"]) == 2000
 
 
+SLOW_SHAPE_OUTCOMES = {
+    "attribute-bomb.html": "too_many_attributes",
+    "attribute-bomb-80k.html": "too_many_attributes",
+    "attribute-bomb-125k.html": "tag_too_large",
+    "huge-tag.html": "tag_too_large",
+    "script-in-attribute.html": "too_deeply_nested",
+    "noscript-nesting.html": "too_deeply_nested",
+    "deep-json-ld.html": "article",
+    "share-row.html": "article",
+    "long-credit.html": "article",
+    "many-blocks.txt": "time_budget_exceeded",
+    "many-blocks.html": "time_budget_exceeded",
+    "paragraph-5mb.html": "article",
+    "paragraph-5mb.txt": "article",
+    "runs.txt": "article",
+}
+
+
+def test_every_slow_shape_gets_its_outcome_within_twice_the_budget_and_the_run_far_under_the_budgets(config, detector):
+    budget = 2.0  # the fine articles among the shapes take 0.5 s at most: room for a loaded machine
+    small_budget = replace(config, limits=replace(config.limits, time_budget_seconds=budget))
+    watchdog = Watchdog()
+    outcomes, seconds = {}, {}
+    with fails_instead_of_hanging(120):  # before the guards, the attribute bombs alone took minutes
+        run_started = time.monotonic()
+        for name, (mode, content) in load_generator().slow_documents().items():
+            started = time.monotonic()
+            result = clean_document_in_time(
+                InputDocument(source=name, **{mode: content}), small_budget, detector, watchdog
+            )
+            seconds[name] = time.monotonic() - started
+            outcomes[name] = result.reason if isinstance(result, Rejected) else "article"
+        run_seconds = time.monotonic() - run_started
+    watchdog.stop()
+    assert outcomes == SLOW_SHAPE_OUTCOMES
+    assert {name: round(took, 1) for name, took in seconds.items() if took >= 2 * budget} == {}
+    assert run_seconds < 0.5 * len(outcomes) * budget
+
+
 # --- properties: the pure functions under the readers and the cleaner never raise ---
 
 
@@ -143,7 +193,7 @@ MARKUP = st.lists(
 def test_clean_document_on_arbitrary_markup_returns_an_article_or_a_reject(config, detector, html):
     result = clean_document(InputDocument(source="s", html=html), config, detector)
     assert isinstance(result, Article | Rejected)
-    assert html_nesting_depth(html, stop_above=10_000) >= 0
+    assert markup_breach(html, max_depth=10_000, max_attributes=10_000, max_tag_bytes=10_000) is None
 
 
 @settings(max_examples=150, deadline=None)

@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.conftest import fails_instead_of_hanging
 from transforms.captions import split_credit
 from transforms.html import parse_html
 from transforms.records import Caption
@@ -514,3 +515,42 @@ def test_a_figcaption_credit_in_another_language_is_split_into_the_caption_credi
     )
     page = parse_html(council_article(COUNCIL_OPENING, figure, COUNCIL_CLOSING), rules)
     assert page.captions == (Caption("Der Kanzler am Montag im Bundestag in Berlin.", "Michael Kappeler/dpa"),)
+
+
+DEEP_JSON_LD_PAGE = (
+    "<html><head><title>Ferry returns</title>"
+    '<script type="application/ld+json">' + "[" * 1000 + "]" * 1000 + "</script>"
+    '<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Not read", "author": '
+    + "[" * 200
+    + '"Deep"'
+    + "]" * 200
+    + "}</script></head><body><article><h1>Ferry returns</h1>"
+    "<p>The island ferry returned to service on Tuesday after a month in dry dock for repairs to its hull.</p>"
+    "<p>Passengers said the crossing was calm, and the crew handed out coffee to the first sailing.</p>"
+    "</article></body></html>"
+)
+
+
+def test_json_ld_nested_a_thousand_deep_is_ignored_and_the_article_kept(rules):
+    page = parse_html(DEEP_JSON_LD_PAGE, rules)
+    assert page.title == "Ferry returns"  # from <title>, neither JSON-LD script being read
+    assert page.author is None
+    assert [block.text[:16] for block in page.blocks] == ["The island ferry", "Passengers said "]
+
+
+def test_json_ld_with_brackets_inside_its_strings_is_read(rules):
+    script = '{"@type": "NewsArticle", "headline": "Ferry [' + "[{" * 100 + '] returns", "author": "Ana Ruiz"}'
+    page = parse_html(f'<script type="application/ld+json">{script}</script><p>A paragraph of text.</p>', rules)
+    assert (page.title, page.author) == ("Ferry [" + "[{" * 100 + "] returns", "Ana Ruiz")
+
+
+@pytest.mark.parametrize(
+    "credit", ["(" + "a/" * 50_000, "(" + "via " * 25_000, "(" + "AP " * 33_000, "(" + "photo " * 16_000]
+)
+def test_a_long_unclosed_credit_is_split_in_linear_time(rules, credit):
+    with fails_instead_of_hanging(5):  # each bracket tried every split of its text: minutes for 100 KB
+        assert split_credit(credit, rules.captions.credits) == (credit, None)
+    assert split_credit("Crowds at the gate (Jane Doe/AP)", rules.captions.credits) == (
+        "Crowds at the gate",
+        "Jane Doe/AP",
+    )

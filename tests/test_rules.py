@@ -101,11 +101,15 @@ def test_limits_section_compiles_with_defaults_for_missing_keys(raw_config):
     limits = compile_config(raw_config).limits
     assert (limits.max_document_bytes, limits.time_budget_seconds) == (2048, 0.5)
     assert limits.max_html_nesting_depth == 400
+    assert (limits.max_attributes_per_element, limits.max_tag_bytes) == (256, 1024 * 1024)
 
 
 def test_typo_in_a_limit_is_named(raw_config):
     raw_config["limits"]["max_document_byte"] = 10
-    with pytest.raises(ConfigError, match=r"limits\.max_document_byte: unknown key \(allowed: max_compression_ratio"):
+    with pytest.raises(
+        ConfigError,
+        match=r"limits\.max_document_byte: unknown key \(allowed: max_attributes_per_element, max_compression_ratio",
+    ):
         compile_config(raw_config)
 
 
@@ -116,6 +120,10 @@ def test_wrong_typed_or_non_positive_limit_is_named(raw_config):
     raw_config["limits"]["time_budget_seconds"] = 10
     raw_config["limits"]["max_document_bytes"] = 0
     with pytest.raises(ConfigError, match=r"limits\.max_document_bytes: must be >= 1, got 0"):
+        compile_config(raw_config)
+    raw_config["limits"]["max_document_bytes"] = 10
+    raw_config["limits"]["max_attributes_per_element"] = 0
+    with pytest.raises(ConfigError, match=r"limits\.max_attributes_per_element: must be >= 1, got 0"):
         compile_config(raw_config)
 
 

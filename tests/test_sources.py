@@ -149,6 +149,14 @@ def test_each_bad_jsonl_line_is_rejected_with_its_reason_and_the_rest_is_read():
     assert results[3].input_prefix == '{"text": 5}\n' and results[3].input_length == 12
 
 
+def test_a_json_line_nested_past_the_depth_limit_is_rejected_wherever_it_is_read():
+    nested = '{"text": "The harbour reopened.", "extra": ' + "[" * 501 + "]" * 501 + "}\n"
+    shallow = '{"text": "The harbour reopened.", "extra": ' + "[" * 400 + "]" * 400 + "}\n"
+    results = read("deep.jsonl", (nested + shallow).encode())
+    assert outcomes(results) == [("deep.jsonl:1", "malformed_json"), ("deep.jsonl:2", "InputDocument")]
+    assert results[0].detail == "arrays and objects nest more than 500 deep"
+
+
 def test_empty_jsonl_file_is_one_empty_input():
     assert outcomes(read("none.jsonl", b"\n \n")) == [("none.jsonl", "empty_input")]
 

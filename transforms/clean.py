@@ -7,12 +7,12 @@ from collections import Counter
 
 import apache_beam as beam
 
-from transforms.cleaning import clean_document, rejection
+from transforms.cleaning import clean_document_in_time, rejection
 from transforms.counters import counter
-from transforms.guards import Deadline
 from transforms.language import LanguageDetector
 from transforms.records import InputDocument, Rejected
 from transforms.rules import CleanerConfig
+from transforms.watchdog import Watchdog
 
 ARTICLES = "articles"
 REJECTS = "rejects"
@@ -20,20 +20,26 @@ INTERNAL_ERROR = "internal_error"
 
 
 class CleanDocumentFn(beam.DoFn):
-    """Cleans one document; the language detector is built once per worker in setup()."""
+    """Cleans one document; the language detector and the time-budget watchdog are built once per
+    worker in setup()."""
 
     def __init__(self, config: CleanerConfig):
         self._config = config
         self._detector: LanguageDetector | None = None
+        self._watchdog: Watchdog | None = None
         self._cleaned = counter("articles_cleaned")
 
     def setup(self):
         self._detector = LanguageDetector(self._config.language)
+        self._watchdog = Watchdog()
+
+    def teardown(self):
+        if self._watchdog is not None:
+            self._watchdog.stop()
 
     def process(self, document: InputDocument):
         try:
-            deadline = Deadline.starting_now(self._config.limits.time_budget_seconds)
-            result = clean_document(document, self._config, self._detector, deadline)
+            result = clean_document_in_time(document, self._config, self._detector, self._watchdog)
         except Exception as error:  # a bug must not sink the run: the document goes to rejects with the trace
             detail = f"{type(error).__name__}: {error}\n{traceback.format_exc(limit=5)}"
             result = rejection(document, INTERNAL_ERROR, detail)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
+from typing import TypeVar
 
 from transforms.assemble import article_id, assemble_article, body_paragraphs
 from transforms.classify import classify_blocks
@@ -13,6 +15,9 @@ from transforms.records import Article, InputDocument, LabelledBlock, ParsedPage
 from transforms.rules import CleanerConfig
 from transforms.sites import site_of
 from transforms.text import parse_text
+from transforms.watchdog import DocumentOverBudget, Watchdog
+
+Result = TypeVar("Result")
 
 # Reasons a document is rejected here; readers add their own (see sources.py).
 EMPTY_INPUT = "empty_input"
@@ -80,3 +85,24 @@ def clean_document(
         language=detector.detect(text),
         site=site_of(page.url or document.url, document.folder),
     )
+
+
+def within_budget(
+    document: InputDocument, config: CleanerConfig, watchdog: Watchdog, work: Callable[[], Result]
+) -> Result | Rejected:
+    """work() on the document, stopped by the watchdog and rejected time_budget_exceeded once the
+    document's budget has passed, in whatever stage it is (see transforms/watchdog.py for the margin)."""
+    budget = config.limits.time_budget_seconds
+    try:
+        with watchdog.watching(budget):
+            return work()
+    except DocumentOverBudget:
+        return rejection(document, TIME_BUDGET_EXCEEDED, f"stopped once over the {budget} s budget")
+
+
+def clean_document_in_time(
+    document: InputDocument, config: CleanerConfig, detector: LanguageDetector, watchdog: Watchdog
+) -> Article | Rejected:
+    """clean_document under a hard time limit (see within_budget)."""
+    deadline = Deadline.starting_now(config.limits.time_budget_seconds)
+    return within_budget(document, config, watchdog, lambda: clean_document(document, config, detector, deadline))

@@ -5,9 +5,11 @@ from __future__ import annotations
 import shutil
 from dataclasses import dataclass
 
-from transforms.cleaning import label_blocks, parse_document
-from transforms.records import BODY, InputDocument
+from transforms.cleaning import label_blocks, parse_document, rejection, within_budget
+from transforms.guards import limit_violation
+from transforms.records import BODY, InputDocument, Rejected
 from transforms.rules import CleanerConfig
+from transforms.watchdog import Watchdog
 
 KEPT = "kept"
 
@@ -34,6 +36,17 @@ def explain_document(document: InputDocument, config: CleanerConfig) -> tuple[Ex
             text = f"[{item.reference_id}] {text}"
         rows.append(ExplainedBlock(label, item.rule, text))
     return tuple(rows)
+
+
+def explain_within_limits(
+    document: InputDocument, config: CleanerConfig, watchdog: Watchdog
+) -> tuple[ExplainedBlock, ...] | Rejected:
+    """explain_document, or the reject the cleaner gives a document over a limit or its time budget:
+    explaining a page must not hang on what the pipeline would have refused to parse."""
+    violation = limit_violation(document.text, document.html, config.limits)
+    if violation is not None:
+        return rejection(document, *violation)
+    return within_budget(document, config, watchdog, lambda: explain_document(document, config))
 
 
 def _title_rule(document: InputDocument) -> str:

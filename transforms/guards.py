@@ -1,4 +1,4 @@
-"""Bounds on the work one input may cost: bytes read and decompressed, HTML nesting, time per document."""
+"""Bounds on the work one input may cost: bytes read and decompressed, HTML markup, JSON nesting, time per document."""
 
 from __future__ import annotations
 
@@ -8,10 +8,14 @@ import time
 from dataclasses import dataclass
 from typing import IO
 
+import numpy as np
+
 # Reject reasons of the guards.
 TOO_LARGE = "too_large"
 DECOMPRESSION_BOMB = "decompression_bomb"
 TOO_DEEPLY_NESTED = "too_deeply_nested"
+TOO_MANY_ATTRIBUTES = "too_many_attributes"
+TAG_TOO_LARGE = "tag_too_large"
 TIME_BUDGET_EXCEEDED = "time_budget_exceeded"
 
 # Elements that never nest (void) or that the HTML parser closes implicitly (p, li, td, a, ...):
@@ -21,25 +25,34 @@ _NOT_NESTING = frozenset(
     "p li dt dd tr td th tbody thead tfoot caption colgroup option optgroup rb rt rtc rp "
     "a button form nobr h1 h2 h3 h4 h5 h6 html head body".split()
 )
-# Raw-text elements: what is inside them is not markup.
-_RAW_TEXT = frozenset({"script", "style", "textarea", "title", "xmp", "noscript", "plaintext", "iframe", "noembed"})
-_NAME_END = r"(?![a-z0-9:-])"
-# Comments and raw-text elements, each to its end (or to the end of the page when unclosed). The
-# page is scanned as lower-cased UTF-8 bytes: ASCII-only case folding keeps offsets, and the regex
-# engine runs on bytes faster than on wide strings. The lookahead on the first character keeps
-# the ten alternatives away from the thousands of ordinary tags.
-_UNCOUNTED_SPANS = re.compile(
-    (
-        rf"<(?=[!{''.join(sorted({name[0] for name in _RAW_TEXT}))}])(?:!--(?:.*?-->|.*\Z)|"
-        + "|".join(
-            rf"{name}{_NAME_END}(?:[^<]*<(?!/{name}{_NAME_END}))*[^<]*(?:</{name}|\Z)" for name in sorted(_RAW_TEXT)
-        )
-        + ")"
-    ).encode(),
+_NOT_NESTING_NAMES = frozenset(name.encode() for name in _NOT_NESTING)
+# Raw-text elements: what is inside them is not markup. Not noscript: Lexbor parses without
+# scripting, so markup inside <noscript> is markup (and nests).
+_RAW_TEXT = ("script", "style", "textarea", "title", "xmp", "plaintext", "iframe", "noembed")
+# What follows a tag name up to its '>', as the HTML tokenizer reads it: a quote opens a value only
+# right after '=', and a '>' inside a quoted value does not end the tag. Possessive, so the scan is
+# linear whatever the page holds; unrolled (text, then '=' and a value, then text...), which the
+# regex engine runs faster than an alternation repeated per attribute.
+_ATTRIBUTES = rb"""[^>=]*+(?:=\s*+(?:"[^"]*+"?|'[^']*+'?)?[^>=]*+)*+"""
+# One token of a page, left to right as the tokenizer meets them: a comment or other <!...>/<?...>
+# (no groups), a raw-text element with its content (groups 1-2: name, attributes), or a start or
+# end tag (groups 3-5: slash, name, attributes). The page is scanned as lower-cased UTF-8 bytes:
+# ASCII-only case folding keeps offsets, and the regex engine runs on bytes faster than on wide
+# strings. Reading tags and raw text in one pass means a '<script' or '<!--' inside an attribute
+# value cannot hide the markup after it.
+_MARKUP_TOKEN = re.compile(
+    rb"<(?:!--(?:.*?-->|.*\Z)|[!?][^>]*+"
+    rb"|(" + "|".join(_RAW_TEXT).encode() + rb")(?![^\s/>])(" + _ATTRIBUTES + rb")>?"
+    rb"(?:[^<]*+<(?!/\1(?![^\s/>])))*+[^<]*+"
+    rb"|(/?)([a-z][^\s/>]*+)(" + _ATTRIBUTES + rb"))",
     re.DOTALL,
 )
-_TAG = re.compile(rb"<(/?)([a-z][a-z0-9:-]*)")
-_NOT_NESTING_NAMES = frozenset(name.encode() for name in _NOT_NESTING)
+# One attribute of a tag's attribute text: a name, and its value when it has one.
+_ATTRIBUTE = re.compile(rb"""[^\s/>][^\s/>=]*+(?:\s*+=\s*+(?:"[^"]*+"?|'[^']*+'?|[^\s>]*+))?""")
+# A JSON string to its closing quote, or to the end of the text when unterminated: a failed match
+# would be retried from every later quote, which makes the scan quadratic on a run of \" escapes.
+_JSON_STRING = re.compile(r'"(?:[^"\\]++|\\.?)*+(?:"|\Z)', re.DOTALL)
+_NOT_BRACKET = re.compile(r"[^\[\]{}]+")
 
 
 class LimitExceeded(Exception):
@@ -87,19 +100,28 @@ class CappedStream(io.RawIOBase):
         super().close()
 
 
-def html_nesting_depth(html: str | bytes, stop_above: int) -> int:
-    """An upper estimate of the element nesting of a page, without parsing it.
+def markup_breach(html: str | bytes, max_depth: int, max_attributes: int, max_tag_bytes: int) -> tuple[str, str] | None:
+    """(reason, detail) when a page's markup would make the HTML parser slow, else None; found
+    without parsing, in time linear in the page (one regex pass on the C side; Python sees one
+    tuple per tag). Lexbor's time grows with the square of the element nesting and of the
+    attributes of one element (80,000 attributes: 41 s), and cannot be interrupted once started.
 
-    Counts open elements per tag name (so a stray end tag cannot hide depth), skipping void and
-    implicitly closed elements, comments and raw text. Returns as soon as the depth passes
-    stop_above: the parser's cost grows with the square of the depth, this scan only linearly with
-    the page (tokenizing is done by two regex passes on the C side; Python sees one tuple per tag).
+    Nesting counts open elements per tag name (so a stray end tag cannot hide depth), skipping void
+    and implicitly closed elements, comments and raw text: an upper estimate of the parser's depth.
     """
     data = html.encode("utf-8", "surrogatepass") if isinstance(html, str) else html
+    # Every attribute takes two bytes at least (a separator and a name): shorter attribute text
+    # cannot hold too many, and most tags are never counted.
+    countable_bytes = min(2 * max_attributes, max_tag_bytes)
     open_counts: dict[bytes, int] = {}
-    depth = deepest = 0
-    for end_slash, name in _TAG.findall(_UNCOUNTED_SPANS.sub(b"", data.lower())):
-        if name in _NOT_NESTING_NAMES:
+    depth = 0
+    for raw_name, raw_attributes, end_slash, name, attributes in _MARKUP_TOKEN.findall(data.lower()):
+        attributes = attributes or raw_attributes
+        if len(attributes) > countable_bytes:
+            breach = _tag_breach(name or raw_name, attributes, max_attributes, max_tag_bytes)
+            if breach is not None:
+                return breach
+        if not name or name in _NOT_NESTING_NAMES:
             continue
         if end_slash:
             if open_counts.get(name, 0) > 0:
@@ -108,21 +130,37 @@ def html_nesting_depth(html: str | bytes, stop_above: int) -> int:
             continue
         open_counts[name] = open_counts.get(name, 0) + 1
         depth += 1
-        if depth > deepest:
-            deepest = depth
-            if deepest > stop_above:
-                return deepest
-    return deepest
+        if depth > max_depth:
+            return TOO_DEEPLY_NESTED, f"elements nest more than {max_depth} deep"
+    return None
+
+
+def _tag_breach(name: bytes, attributes: bytes, max_attributes: int, max_tag_bytes: int) -> tuple[str, str] | None:
+    tag = name[:40].decode("ascii", "replace")  # a name can be as long as the page
+    if len(attributes) > max_tag_bytes:
+        return TAG_TOO_LARGE, f"a <{tag}> tag of {len(attributes)} bytes, over the {max_tag_bytes}-byte limit"
+    count = len(_ATTRIBUTE.findall(attributes))
+    if count > max_attributes:
+        return TOO_MANY_ATTRIBUTES, f"a <{tag}> element with {count} attributes, over the limit of {max_attributes}"
+    return None
+
+
+def json_nests_deeper_than(text: str, max_depth: int) -> bool:
+    """Whether arrays and objects in a JSON text nest more than max_depth deep (brackets inside
+    strings do not count), found without recursing: json.loads recurses once per level and raises
+    RecursionError at a depth that depends on how deep the caller's stack already is."""
+    if text.count("[") + text.count("{") <= max_depth:
+        return False
+    brackets = _NOT_BRACKET.sub("", _JSON_STRING.sub("", text)).encode("ascii")
+    opens = np.frombuffer(brackets, dtype=np.uint8)
+    depths = np.cumsum(np.where((opens == ord("[")) | (opens == ord("{")), 1, -1))
+    return bool(depths.size) and int(depths.max()) > max_depth
 
 
 @dataclass(frozen=True, slots=True)
 class Deadline:
-    """A per-document time budget, checked cooperatively between cleaning stages.
-
-    Beam may run a DoFn outside the main thread, where signal.alarm cannot interrupt it; a stage
-    that overruns finishes and the document is rejected at the next check. Each stage is bounded
-    by the size and nesting limits, and pattern rules only run on short blocks.
-    """
+    """A per-document time budget, checked between cleaning stages: for callers of clean_document
+    without a watchdog (transforms/watchdog.py stops a stage that overruns; this check cannot)."""
 
     budget_seconds: float
     expires_at: float
@@ -149,7 +187,7 @@ def limit_violation(text: str | None, html: str | None, limits) -> tuple[str, st
     if content is not None and len(content) > limits.max_document_bytes:
         return TOO_LARGE, f"{len(content)} characters, over the {limits.max_document_bytes}-byte limit"
     if text is None and html is not None:
-        depth = html_nesting_depth(html, stop_above=limits.max_html_nesting_depth)
-        if depth > limits.max_html_nesting_depth:
-            return TOO_DEEPLY_NESTED, f"elements nest more than {limits.max_html_nesting_depth} deep"
+        return markup_breach(
+            html, limits.max_html_nesting_depth, limits.max_attributes_per_element, limits.max_tag_bytes
+        )
     return None

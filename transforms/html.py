@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import json
 import re
+from collections import deque
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from transforms.captions import bare_credit, split_credit
+from transforms.guards import json_nests_deeper_than
 from transforms.html_rules import BlockRules, ElementRulings, HtmlRules, TwinChunks
 from transforms.records import Block, Caption, ParsedPage, Removal
 
@@ -45,6 +47,9 @@ _METADATA_TAGS = frozenset({"meta", "link", "title", "script", "time", "h1"})
 _SCAN_SELECTOR = 'h1, link[rel="canonical" i], meta, script[type="application/ld+json" i], time, title'
 # Python recursion is the walker's stack; deeper than this, a subtree is read as plain text.
 _MAX_WALK_DEPTH = 200
+# json.loads (and _name_of on lists) recurse once per level of JSON-LD; real pages nest under ten
+# levels. Deeper metadata is ignored like unreadable JSON: the article is read without it.
+_MAX_JSON_LD_DEPTH = 64
 
 
 def collapse_whitespace(text: str) -> str:
@@ -181,14 +186,17 @@ def _declared_blocks(declared_body: str, block_rules: BlockRules) -> list[Block]
 
 
 def _json_ld_article(script_text: str) -> dict:
-    """The first article-like object of a JSON-LD script (top level, list or @graph), else {}."""
+    """The first article-like object of a JSON-LD script (top level, list or @graph), else {}: metadata
+    that cannot be read (invalid, or nested past _MAX_JSON_LD_DEPTH) is ignored, never the page."""
+    if json_nests_deeper_than(script_text, _MAX_JSON_LD_DEPTH):
+        return {}
     try:
         data = json.loads(script_text)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: within the depth limit only on an already deep stack
         return {}
-    pending = [data]
+    pending = deque([data])  # breadth first: the shallowest article wins; popleft keeps a long list linear
     while pending:
-        item = pending.pop(0)
+        item = pending.popleft()
         if isinstance(item, list):
             pending.extend(item)
         elif isinstance(item, dict):

@@ -26,7 +26,7 @@ from warcio.exceptions import ArchiveLoadFailed
 from transforms.counters import counter
 from transforms.decoding import Undecodable, charset_from_content_type, decode_text
 from transforms.field_mapping import DEFAULT_FIELD_MAPPING, FieldMapping, FieldProblem, document_fields
-from transforms.guards import TOO_LARGE, CappedStream, LimitExceeded, decompressed_byte_cap
+from transforms.guards import TOO_LARGE, CappedStream, LimitExceeded, decompressed_byte_cap, json_nests_deeper_than
 from transforms.records import REJECT_PREFIX_CHARS, Filtered, InputDocument, Rejected, reject
 from transforms.rules import DEFAULT_LIMITS, LimitsSettings
 
@@ -37,6 +37,10 @@ FORMATS = ("auto", "text", "html", "jsonl", "warc", "parquet")
 READ_CHUNK_BYTES = 1 << 20
 PARQUET_BATCH_ROWS = 64
 HTML_MEDIA_TYPES = ("text/html", "application/xhtml+xml")
+# json.loads recurses once per level and fails near Python's recursion limit (1,000) minus the depth
+# of the caller's stack, which differs between the CLI's explain and a Beam worker: deeper records
+# are rejected here, the same way everywhere.
+MAX_JSON_LINE_DEPTH = 500
 
 # Reject reasons of the readers (the guards add too_large and decompression_bomb).
 UNDECODABLE = "undecodable"
@@ -159,9 +163,13 @@ def document_from_json_line(
 ) -> InputDocument | Rejected:
     """One line of a JSON-lines file. JSON lines are UTF-8 (a byte-order mark is tolerated)."""
     try:
-        item = json.loads(line.removeprefix(b"\xef\xbb\xbf").decode("utf-8"))
+        text = line.removeprefix(b"\xef\xbb\xbf").decode("utf-8")
     except UnicodeDecodeError as error:
         return reject(source, UNDECODABLE, f"not valid UTF-8 at byte {error.start}: {error.reason}", line)
+    if json_nests_deeper_than(text, MAX_JSON_LINE_DEPTH):
+        return reject(source, MALFORMED_JSON, f"arrays and objects nest more than {MAX_JSON_LINE_DEPTH} deep", line)
+    try:
+        item = json.loads(text)
     except (json.JSONDecodeError, RecursionError) as error:
         return reject(source, MALFORMED_JSON, f"not a JSON value: {error}", line)
     if not isinstance(item, dict):
