@@ -98,6 +98,45 @@ def test_comment_section_after_the_article_is_removed(selection):
     assert decisions[page.index(COMMENTS[3])] == (BOILERPLATE, TEMPLATE_STREAM)
 
 
+# Readers' comments without the "says:" / timestamp lines of a template: only the heading tells.
+UNTEMPLATED_COMMENTS = [
+    "About time they did this. The buses in my area have been overcrowded for years and nobody at the council "
+    "ever listened to the people who actually ride them every single day of the week.",
+    "I wonder how long it will take before the new routes actually start running, knowing this council and its "
+    "habit of announcing things long before anybody has found the money to pay for them.",
+    "Road repairs should have come first. My street has had the same potholes since the spring of last year, "
+    "and the bus will not even come down our road once the new network is in place.",
+    "Good news for the eastern neighbourhoods at last, although I would like to see the timetable before I sell "
+    "my car and trust the council with my daily commute to the other side of town.",
+    "Thanks for the clear write-up. It would help to publish a map of the three routes as well, because the "
+    "description alone does not tell me whether my stop is on one of them or not.",
+]
+
+
+def headings_at(page, *headings):
+    return [text in headings for text in page]
+
+
+def test_comments_after_a_comment_heading_are_not_kept_even_when_they_outweigh_the_article(selection):
+    article = ARTICLE[:2]
+    page = MENU + article + ["Comments"] + UNTEMPLATED_COMMENTS + FOOTER
+    removed = headings_at(page, "Comments")
+    decisions = select_main_content(page, selection, removed, comment_headings=removed)
+    assert kept(page, decisions) == article
+    assert decisions[page.index(UNTEMPLATED_COMMENTS[0])] == (BOILERPLATE, OUTSIDE_MAIN_REGION)
+
+
+def test_comment_count_beside_the_byline_does_not_end_the_article(selection):
+    standfirst = (
+        "Three new bus routes will reach the eastern neighbourhoods next spring, after a two-year dispute over "
+        "their cost and a close vote in the city council on Tuesday."
+    )
+    page = MENU + [standfirst, "By Ana Ruiz", "12 Comments"] + ARTICLE + FOOTER
+    removed = headings_at(page, "By Ana Ruiz", "12 Comments")
+    decisions = select_main_content(page, selection, removed, comment_headings=headings_at(page, "12 Comments"))
+    assert [decisions[page.index(text)] for text in [standfirst, *ARTICLE]] == [None] * (1 + len(ARTICLE))
+
+
 def test_truncated_teasers_after_the_article_are_not_kept(selection):
     teasers = [
         "Bridge repairs to close river road for a month",
@@ -297,8 +336,9 @@ blocks = st.lists(
 @settings(max_examples=300, deadline=None)
 @given(blocks, st.data())
 def test_any_blocks_get_one_valid_decision_each(selection, texts, data):
-    removed = data.draw(st.one_of(st.none(), st.lists(st.booleans(), min_size=len(texts), max_size=len(texts))))
-    decisions = select_main_content(texts, selection, removed)
+    flags = st.one_of(st.none(), st.lists(st.booleans(), min_size=len(texts), max_size=len(texts)))
+    removed, headings = data.draw(flags), data.draw(flags)
+    decisions = select_main_content(texts, selection, removed, comment_headings=headings)
     assert len(decisions) == len(texts)
     for decision in decisions:
         assert decision is None or (decision[0] in (NAVIGATION, BOILERPLATE) and decision[1].startswith("structure."))

@@ -33,6 +33,12 @@ def test_unknown_kind_is_named(raw_config):
         compile_config(raw_config)
 
 
+def test_unknown_comment_heading_kind_is_named(raw_config):
+    raw_config["content_selection"]["comment_section"]["heading_kinds"] = ["comment_widgets"]
+    with pytest.raises(ConfigError, match=r"comment_section\.heading_kinds: unknown kind 'comment_widgets'"):
+        compile_config(raw_config)
+
+
 def test_invalid_regex_is_named_with_its_path(raw_config):
     raw_config["patterns"]["copyright"][1]["pattern"] = "(unclosed"
     with pytest.raises(ConfigError, match=r"patterns\.copyright\[1\]\.pattern: invalid regular expression"):

@@ -3,7 +3,8 @@
 Text mode has no markup, so the evidence is the shape of each block (length, sentence punctuation,
 share of short lowercase function words, truncation, repetition) and of its neighbours. Each block
 adds to or subtracts from a span; the article is the contiguous span that scores best, and inside
-it only runs of short lines and second copies of prose are taken out.
+it only runs of short lines and second copies of prose are taken out. A comment section's heading
+inside that span ends the article there.
 """
 
 from __future__ import annotations
@@ -93,12 +94,21 @@ class InsideRegionSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class CommentSectionSettings:
+    """Where a comment section's heading ends the article."""
+
+    heading_kinds: tuple[str, ...]
+    min_prose_words_before: float
+
+
+@dataclass(frozen=True, slots=True)
 class ContentSelectionSettings:
     """The content_selection section of the config, validated; see configs/content_selection.yaml."""
 
     block_shape: BlockShapeSettings
     region: RegionSettings
     inside_region: InsideRegionSettings
+    comment_section: CommentSectionSettings
 
 
 # Block classes, from the shape of one block alone.
@@ -211,11 +221,13 @@ def select_main_content(
     texts: Sequence[str],
     settings: ContentSelectionSettings,
     already_removed: Sequence[bool] | None = None,
+    comment_headings: Sequence[bool] | None = None,
 ) -> list[tuple[str, str] | None]:
     """Per block: None to keep it as article body, or (kind, rule) to remove it.
 
     already_removed[i] means the pattern rules took block i out: it counts as boilerplate here, and
-    what this function says about it is not used.
+    what this function says about it is not used. comment_headings[i] means block i heads a comment
+    section ("Comments", "Leave a reply"; the pattern rules of comment_section.heading_kinds).
     """
     shape, region = settings.block_shape, settings.region
     count = len(texts)
@@ -230,6 +242,13 @@ def select_main_content(
     stream = _find_template_streams(texts, classes, lengths, shape, region)
     weights = _region_weights(classes, lengths, removed, copy_of, stream, region)
     start, end = _best_span(weights)
+    if comment_headings is not None:
+        heading = _comment_heading_after_prose(classes, lengths, removed, comment_headings, start, end, settings)
+        if heading is not None:
+            # The article ends at its comment section: prose after the heading adds nothing, and
+            # the span is chosen again (it may now be another part of the page).
+            weights[heading + 1 :] = [min(weight, 0.0) for weight in weights[heading + 1 :]]
+            start, end = _best_span(weights)
     short_line_runs = _short_line_runs(classes, removed, start, end, settings.inside_region.short_line_run_min_blocks)
 
     decisions: list[tuple[str, str] | None] = []
@@ -381,6 +400,27 @@ def _region_weights(
         else:
             weights.append(-region.boilerplate_block_penalty)
     return weights
+
+
+def _comment_heading_after_prose(
+    classes: Sequence[int],
+    lengths: Sequence[float],
+    removed: list[bool],
+    comment_headings: Sequence[bool],
+    start: int,
+    end: int,
+    settings: ContentSelectionSettings,
+) -> int | None:
+    """The first comment-section heading inside the span [start, end) with enough prose before it
+    in the span: a page that shows "12 Comments" beside its byline has the article after it."""
+    needed = settings.comment_section.min_prose_words_before
+    prose_words = 0.0
+    for index in range(start, end):
+        if comment_headings[index] and prose_words >= needed:
+            return index
+        if classes[index] >= _SENTENCE and not removed[index]:
+            prose_words += lengths[index]
+    return None
 
 
 def _non_prose_run_lengths(prose: list[bool], order: range) -> list[int]:

@@ -161,12 +161,23 @@ def compile_config(raw: object) -> CleanerConfig:
         captions=_compile_caption_rules(root["captions"]),
         citations=_compile_citation_rules(root["citations"]),
         language=_compile_language_settings(root["language"]),
-        content_selection=compile_content_selection(root["content_selection"], "content_selection"),
+        content_selection=_compile_content_selection(root["content_selection"]),
         html=compile_html_rules(root["html"], "html"),
         corpus=_compile_corpus_settings(root.get("corpus", {})),
         fingerprint=hashlib.sha256(json.dumps(root, sort_keys=True, default=str).encode()).hexdigest()[:16],
         limits=compile_limits(root.get("limits", {})),
     )
+
+
+def _compile_content_selection(raw: object) -> ContentSelectionSettings:
+    settings = compile_content_selection(raw, "content_selection")
+    for kind in settings.comment_section.heading_kinds:
+        if kind not in REMOVAL_KINDS:
+            raise ConfigError(
+                f"content_selection.comment_section.heading_kinds: unknown kind {kind!r} "
+                f"(allowed: {', '.join(REMOVAL_KINDS)})"
+            )
+    return settings
 
 
 def _compile_pattern_rules(raw: object) -> tuple[PatternRule, ...]:
