@@ -357,3 +357,26 @@ def test_a_long_block_needs_its_share_of_function_words_to_be_prose(selection):
     too_few = names + " Victor Walter Zoe Uma Yvonne of Xavier."
     assert select_main_content([enough, *ARTICLE], selection)[0] is None
     assert select_main_content([too_few, *ARTICLE], selection)[0] == (NAVIGATION, SHORT_LINE_RUN)
+
+
+def test_prose_with_long_function_words_is_prose_though_short_ones_are_rare(selection):
+    # Indonesian writes its function words long ("yang", "dengan", "karena"): few words of three
+    # letters or fewer, but most words lowercase and sentences that end.
+    article = [
+        "Jangan berlebihan dalam mencintai atau membenci sesuatu. Biasa biasa saja. Jangan sampai karena kita "
+        "amat mencintai sesuatu, kemudian kebencian datang ketika sesuatu itu berubah menjadi hal yang tidak "
+        "kita sukai.",
+        "Kita harus berhati-hati terhadap aliran yang menanamkan kebencian terhadap sesama saudara, karena "
+        "kebencian seperti itu membuat orang berlaku tidak adil dalam perkataan maupun perbuatan sehari-hari.",
+        "Sebaiknya kita mencintai dengan sederhana dan membenci dengan sederhana pula, sehingga ketika keadaan "
+        "berubah hati kita tetap tenang dan tidak mudah terbawa perasaan yang berlebihan.",
+    ]
+    teasers = [
+        "Cara Membawa Orang Sakit ke Dokter",
+        "Kuliner Pecel Bawal yang Lezat",
+        "Tips Menambah Tinggi Badan",
+        "Buat yang ingin bergabung dengan grup silakan klik tautan di bawah ini: grup kajian mingguan kami sudah "
+        "dibuka lagi untuk anggota baru.",
+    ]
+    page = MENU + article + teasers + FOOTER
+    assert kept(page, select_main_content(page, selection)) == article

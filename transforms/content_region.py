@@ -63,6 +63,7 @@ class BlockShapeSettings:
     list_item_min_words: int
     content_block_min_words: int
     min_function_word_share: float
+    min_lowercase_word_share: float
     inner_sentence_end: re.Pattern
     repeated_prefix_characters: int
     truncation_marks: tuple[str, ...]
@@ -189,11 +190,19 @@ def _measure(text: str, shape: BlockShapeSettings) -> tuple[int, float]:
                 function_words += 1
                 if function_words >= needed:
                     break
-        if function_words < needed:
+        if function_words < needed and not (ends_sentence and _mostly_lowercase(tokens, shape)):
             return _BOILERPLATE, words
     if ends_sentence:
         return (_CONTENT if words >= shape.content_block_min_words else _SENTENCE), words
     return _LIST_ITEM, words
+
+
+def _mostly_lowercase(tokens: list[str], shape: BlockShapeSettings) -> bool:
+    """Most words start in lowercase: running language whose function words are long ("yang",
+    "dengan") or sparse, not a list of names, titles or tags."""
+    words = [token for token in tokens if token[:1].isalpha()]
+    lowercase = sum(1 for word in words if word[0].islower())
+    return bool(words) and lowercase >= shape.min_lowercase_word_share * len(words)
 
 
 def _has_function_word(tokens: list[str], shape: BlockShapeSettings) -> bool:
