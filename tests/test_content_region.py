@@ -117,11 +117,16 @@ def headings_at(page, *headings):
     return [text in headings for text in page]
 
 
+def weights_after(page, shares):
+    """section_headings for select_main_content: the share prose keeps after each heading."""
+    return [shares.get(text, 1.0) for text in page]
+
+
 def test_comments_after_a_comment_heading_are_not_kept_even_when_they_outweigh_the_article(selection):
     article = ARTICLE[:2]
     page = MENU + article + ["Comments"] + UNTEMPLATED_COMMENTS + FOOTER
     removed = headings_at(page, "Comments")
-    decisions = select_main_content(page, selection, removed, comment_headings=removed)
+    decisions = select_main_content(page, selection, removed, section_headings=weights_after(page, {"Comments": 0.0}))
     assert kept(page, decisions) == article
     assert decisions[page.index(UNTEMPLATED_COMMENTS[0])] == (BOILERPLATE, OUTSIDE_MAIN_REGION)
 
@@ -133,8 +138,51 @@ def test_comment_count_beside_the_byline_does_not_end_the_article(selection):
     )
     page = MENU + [standfirst, "By Ana Ruiz", "12 Comments"] + ARTICLE + FOOTER
     removed = headings_at(page, "By Ana Ruiz", "12 Comments")
-    decisions = select_main_content(page, selection, removed, comment_headings=headings_at(page, "12 Comments"))
+    decisions = select_main_content(
+        page, selection, removed, section_headings=weights_after(page, {"12 Comments": 0.0})
+    )
     assert [decisions[page.index(text)] for text in [standfirst, *ARTICLE]] == [None] * (1 + len(ARTICLE))
+
+
+TEASER_CARDS = [
+    "Bridge Repairs Close River Road",
+    "Crews will replace the bearings of the old bridge, and drivers should use the ring road.",
+    "School Board Picks New Head",
+    "The board chose a former principal from a neighbouring district after a long national search.",
+    "Farmers Market Moves Indoors",
+    "Vendors will set up in the old armoury every Saturday from November until the end of March.",
+    "Library Extends Its Opening Hours",
+    "The central library will stay open until nine in the evening on weekdays from next month on.",
+    "Harbour Festival Returns In June",
+    "The three-day festival brings music, food stalls and boat tours back to the harbour this summer.",
+]
+
+
+def test_teasers_under_a_related_stories_heading_after_the_article_are_not_kept(selection):
+    page = MENU + ARTICLE + ["Related stories"] + TEASER_CARDS + FOOTER
+    removed = headings_at(page, "Related stories")
+    decisions = select_main_content(
+        page, selection, removed, section_headings=weights_after(page, {"Related stories": 0.5})
+    )
+    assert [text for text in kept(page, decisions) if not removed[page.index(text)]] == ARTICLE
+
+
+def test_a_related_stories_box_inside_the_article_does_not_end_it(selection):
+    rest = [
+        "The council will publish the timetables for the three routes in January, and the first buses are due to "
+        "run in the spring, weeks before the regional elections.",
+        "Transit officials said the new routes would need forty more drivers, whom the authority hopes to hire from "
+        "a training programme that starts next month.",
+        "Business groups said they would watch the costs closely, and several members asked the council to report "
+        "on the spending of the project every quarter.",
+    ]
+    box = ["Related stories", "Mayor Announces New Budget Plan", "Five Things To Know About Transit"]
+    page = MENU + ARTICLE + box + rest + FOOTER
+    removed = headings_at(page, "Related stories")
+    decisions = select_main_content(
+        page, selection, removed, section_headings=weights_after(page, {"Related stories": 0.5})
+    )
+    assert [decisions[page.index(text)] for text in ARTICLE + rest] == [None] * (len(ARTICLE) + len(rest))
 
 
 def test_truncated_teasers_after_the_article_are_not_kept(selection):
@@ -337,8 +385,10 @@ blocks = st.lists(
 @given(blocks, st.data())
 def test_any_blocks_get_one_valid_decision_each(selection, texts, data):
     flags = st.one_of(st.none(), st.lists(st.booleans(), min_size=len(texts), max_size=len(texts)))
-    removed, headings = data.draw(flags), data.draw(flags)
-    decisions = select_main_content(texts, selection, removed, comment_headings=headings)
+    removed = data.draw(flags)
+    shares = st.lists(st.sampled_from([0.0, 0.5, 1.0]), min_size=len(texts), max_size=len(texts))
+    headings = data.draw(st.one_of(st.none(), shares))
+    decisions = select_main_content(texts, selection, removed, section_headings=headings)
     assert len(decisions) == len(texts)
     for decision in decisions:
         assert decision is None or (decision[0] in (NAVIGATION, BOILERPLATE) and decision[1].startswith("structure."))

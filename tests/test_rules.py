@@ -33,9 +33,11 @@ def test_unknown_kind_is_named(raw_config):
         compile_config(raw_config)
 
 
-def test_unknown_comment_heading_kind_is_named(raw_config):
-    raw_config["content_selection"]["comment_section"]["heading_kinds"] = ["comment_widgets"]
-    with pytest.raises(ConfigError, match=r"comment_section\.heading_kinds: unknown kind 'comment_widgets'"):
+def test_unknown_section_heading_rule_is_named(raw_config):
+    raw_config["content_selection"]["following_sections"]["related_links"]["rules"] = ["related.headings"]
+    with pytest.raises(
+        ConfigError, match=r"following_sections\.related_links\.rules: no pattern rule 'related.headings'"
+    ):
         compile_config(raw_config)
 
 

@@ -3,8 +3,8 @@
 Text mode has no markup, so the evidence is the shape of each block (length, sentence punctuation,
 share of short lowercase function words, truncation, repetition) and of its neighbours. Each block
 adds to or subtracts from a span; the article is the contiguous span that scores best, and inside
-it only runs of short lines and second copies of prose are taken out. A comment section's heading
-inside that span ends the article there.
+it only runs of short lines and second copies of prose are taken out. The heading of a comment
+section inside that span ends the article there; a related-links heading weakens what follows it.
 """
 
 from __future__ import annotations
@@ -95,11 +95,29 @@ class InsideRegionSettings:
 
 
 @dataclass(frozen=True, slots=True)
-class CommentSectionSettings:
-    """Where a comment section's heading ends the article."""
+class SectionHeadingSettings:
+    """Headings (pattern rule ids) of one kind of section that follows articles, and the share of
+    its weight prose after such a heading keeps."""
 
-    heading_kinds: tuple[str, ...]
+    rules: tuple[str, ...]
+    prose_weight_after: float
+
+
+@dataclass(frozen=True, slots=True)
+class FollowingSectionSettings:
+    """Headings of what follows an article: readers' comments, links to other articles."""
+
     min_prose_words_before: float
+    comments: SectionHeadingSettings
+    related_links: SectionHeadingSettings
+
+    def prose_weight_after(self) -> dict[str, float]:
+        """Rule id -> the share of its weight prose after a block that rule removed keeps."""
+        shares: dict[str, float] = {}
+        for section in (self.comments, self.related_links):
+            for rule in section.rules:
+                shares[rule] = min(shares.get(rule, 1.0), section.prose_weight_after)
+        return shares
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,7 +127,7 @@ class ContentSelectionSettings:
     block_shape: BlockShapeSettings
     region: RegionSettings
     inside_region: InsideRegionSettings
-    comment_section: CommentSectionSettings
+    following_sections: FollowingSectionSettings
 
 
 # Block classes, from the shape of one block alone.
@@ -230,13 +248,14 @@ def select_main_content(
     texts: Sequence[str],
     settings: ContentSelectionSettings,
     already_removed: Sequence[bool] | None = None,
-    comment_headings: Sequence[bool] | None = None,
+    section_headings: Sequence[float] | None = None,
 ) -> list[tuple[str, str] | None]:
     """Per block: None to keep it as article body, or (kind, rule) to remove it.
 
     already_removed[i] means the pattern rules took block i out: it counts as boilerplate here, and
-    what this function says about it is not used. comment_headings[i] means block i heads a comment
-    section ("Comments", "Leave a reply"; the pattern rules of comment_section.heading_kinds).
+    what this function says about it is not used. section_headings[i] below 1 means block i heads a
+    section that follows articles ("Comments", "Related stories"; see following_sections): prose
+    after it keeps that share of its weight once it lies inside the chosen span.
     """
     shape, region = settings.block_shape, settings.region
     count = len(texts)
@@ -251,13 +270,10 @@ def select_main_content(
     stream = _find_template_streams(texts, classes, lengths, shape, region)
     weights = _region_weights(classes, lengths, removed, copy_of, stream, region)
     start, end = _best_span(weights)
-    if comment_headings is not None:
-        heading = _comment_heading_after_prose(classes, lengths, removed, comment_headings, start, end, settings)
-        if heading is not None:
-            # The article ends at its comment section: prose after the heading adds nothing, and
-            # the span is chosen again (it may now be another part of the page).
-            weights[heading + 1 :] = [min(weight, 0.0) for weight in weights[heading + 1 :]]
-            start, end = _best_span(weights)
+    if section_headings is not None:
+        start, end = _end_at_following_sections(
+            weights, classes, lengths, removed, section_headings, start, end, settings
+        )
     short_line_runs = _short_line_runs(classes, removed, start, end, settings.inside_region.short_line_run_min_blocks)
 
     decisions: list[tuple[str, str] | None] = []
@@ -411,25 +427,44 @@ def _region_weights(
     return weights
 
 
-def _comment_heading_after_prose(
+def _end_at_following_sections(
+    weights: list[float],
     classes: Sequence[int],
     lengths: Sequence[float],
     removed: list[bool],
-    comment_headings: Sequence[bool],
+    section_headings: Sequence[float],
     start: int,
     end: int,
     settings: ContentSelectionSettings,
-) -> int | None:
-    """The first comment-section heading inside the span [start, end) with enough prose before it
-    in the span: a page that shows "12 Comments" beside its byline has the article after it."""
-    needed = settings.comment_section.min_prose_words_before
-    prose_words = 0.0
-    for index in range(start, end):
-        if comment_headings[index] and prose_words >= needed:
-            return index
-        if classes[index] >= _SENTENCE and not removed[index]:
-            prose_words += lengths[index]
-    return None
+) -> tuple[int, int]:
+    """The span once each section heading inside it has weakened the prose after it (weights is
+    changed in place): comments after an article add nothing, teasers after a related-links
+    heading count for less. The span is chosen again after each heading, each heading once; prose
+    keeps the smallest share of the headings before it."""
+    needed = settings.following_sections.min_prose_words_before
+    base = list(weights)
+    applied: set[int] = set()
+    while True:
+        heading = None
+        prose_words = 0.0
+        for index in range(start, end):
+            # A heading with little prose before it ("12 Comments" beside the byline) heads nothing.
+            if section_headings[index] < 1.0 and prose_words >= needed and index not in applied:
+                heading = index
+                break
+            if classes[index] >= _SENTENCE and not removed[index]:
+                prose_words += lengths[index]
+        if heading is None:
+            return start, end
+        applied.add(heading)
+        # Shares do not compound: prose after several related-links boxes is weakened once.
+        share = 1.0
+        for index in range(min(applied), len(weights)):
+            if base[index] > 0:
+                weights[index] = base[index] * share
+            if index in applied:
+                share = min(share, section_headings[index])
+        start, end = _best_span(weights)
 
 
 def _non_prose_run_lengths(prose: list[bool], order: range) -> list[int]:

@@ -161,7 +161,7 @@ def compile_config(raw: object) -> CleanerConfig:
         captions=_compile_caption_rules(root["captions"]),
         citations=_compile_citation_rules(root["citations"]),
         language=_compile_language_settings(root["language"]),
-        content_selection=_compile_content_selection(root["content_selection"]),
+        content_selection=_compile_content_selection(root["content_selection"], {rule.id for rule in pattern_rules}),
         html=compile_html_rules(root["html"], "html"),
         corpus=_compile_corpus_settings(root.get("corpus", {})),
         fingerprint=hashlib.sha256(json.dumps(root, sort_keys=True, default=str).encode()).hexdigest()[:16],
@@ -169,14 +169,12 @@ def compile_config(raw: object) -> CleanerConfig:
     )
 
 
-def _compile_content_selection(raw: object) -> ContentSelectionSettings:
+def _compile_content_selection(raw: object, rule_ids: set[str]) -> ContentSelectionSettings:
     settings = compile_content_selection(raw, "content_selection")
-    for kind in settings.comment_section.heading_kinds:
-        if kind not in REMOVAL_KINDS:
-            raise ConfigError(
-                f"content_selection.comment_section.heading_kinds: unknown kind {kind!r} "
-                f"(allowed: {', '.join(REMOVAL_KINDS)})"
-            )
+    for name in ("comments", "related_links"):
+        for rule in getattr(settings.following_sections, name).rules:
+            if rule not in rule_ids:
+                raise ConfigError(f"content_selection.following_sections.{name}.rules: no pattern rule {rule!r}")
     return settings
 
 
