@@ -430,3 +430,15 @@ def test_prose_with_long_function_words_is_prose_though_short_ones_are_rare(sele
     ]
     page = MENU + article + teasers + FOOTER
     assert kept(page, select_main_content(page, selection)) == article
+
+
+def test_a_three_line_list_inside_the_article_is_kept(selection):
+    # Four short links in a row are still a link list: see test_run_of_short_links_inside_the_article_is_navigation.
+    prices = [
+        "Minor remodels: $15,000 – $50,000",
+        "Mid-range remodels: $50,000 – $150,000",
+        "Full renovations: $200,000+",
+    ]
+    article = [ARTICLE[0], ARTICLE[1], "Here is a quick overview:", *prices, ARTICLE[2], ARTICLE[3]]
+    page = MENU + article + FOOTER
+    assert kept(page, select_main_content(page, selection)) == article
