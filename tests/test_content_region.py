@@ -442,3 +442,43 @@ def test_a_three_line_list_inside_the_article_is_kept(selection):
     article = [ARTICLE[0], ARTICLE[1], "Here is a quick overview:", *prices, ARTICLE[2], ARTICLE[3]]
     page = MENU + article + FOOTER
     assert kept(page, select_main_content(page, selection)) == article
+
+
+# A list-shaped article: little prose, two lists under their lead-in lines.
+RECIPE = [
+    "This apple cake is the one my grandmother baked every autumn, moist and light, with a crisp top of sugar and cinnamon that the whole family fights over.",
+    "Use firm, slightly sour apples: they keep their shape in the oven, and their sharpness balances the sweet batter better than any dessert apple would.",
+    "You will need the following ingredients:",
+    "4 tart apples",
+    "250 g flour",
+    "150 g sugar",
+    "3 eggs",
+    "125 g soft butter",
+    "1 packet baking powder",
+    "1 pinch of salt",
+    "2 tsp cinnamon",
+    "Prepare the cake in five steps:",
+    "Peel the apples and cut them into thin slices",
+    "Beat the butter and the sugar until pale",
+    "Add the eggs one at a time",
+    "Fold in the flour, baking powder and salt",
+    "Spread the batter in the tin and cover it with the apples",
+    "Bake for 45 minutes at 180 °C until golden, then let the cake cool in the tin before you slice it.",
+]
+RECIPE_COMMENTS = [
+    "Maria",
+    "I baked this for my daughter's birthday last weekend and it was gone within an hour, although I used a little less sugar because our apples were already very sweet this year.",
+    "Tom",
+    "Could I use pears instead of apples? My neighbour has a tree full of them and I never know what to do with all the fruit before it goes soft in the autumn.",
+    "Anna",
+    "We made it twice now. The second time I added a handful of walnuts and some lemon zest to the batter, and everybody agreed that it was even better than the first one.",
+]
+
+
+def test_a_recipe_of_lists_under_lead_ins_wins_over_the_prose_of_its_comments(selection):
+    page = MENU + RECIPE + ["12 Comments"] + RECIPE_COMMENTS + FOOTER
+    removed = headings_at(page, "12 Comments")
+    decisions = select_main_content(
+        page, selection, removed, section_headings=weights_after(page, {"12 Comments": 0.0})
+    )
+    assert [text for text in kept(page, decisions) if not removed[page.index(text)]] == RECIPE

@@ -85,6 +85,8 @@ class RegionSettings:
     short_block_penalty: float
     boilerplate_block_penalty: float
     removed_block_penalty: float
+    lead_in_characters: str
+    introduced_line_factor: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -268,13 +270,16 @@ def select_main_content(
     classes, lengths = zip(*map(shapes.__getitem__, texts), strict=True)
     copy_of = _find_earlier_copies(texts, classes, shape)
     stream = _find_template_streams(texts, classes, lengths, shape, region)
-    weights = _region_weights(classes, lengths, removed, copy_of, stream, region)
+    introduced = _introduced_lines(texts, classes, removed, stream, region)
+    weights = _region_weights(classes, lengths, removed, copy_of, stream, introduced, region)
     start, end = _best_span(weights)
     if section_headings is not None:
         start, end = _end_at_following_sections(
             weights, classes, lengths, removed, section_headings, start, end, settings
         )
-    short_line_runs = _short_line_runs(classes, removed, start, end, settings.inside_region.short_line_run_min_blocks)
+    short_line_runs = _short_line_runs(
+        classes, removed, introduced, start, end, settings.inside_region.short_line_run_min_blocks
+    )
 
     decisions: list[tuple[str, str] | None] = []
     for index in range(count):
@@ -382,12 +387,39 @@ def _find_template_streams(
     return stream
 
 
+def _introduced_lines(
+    texts: Sequence[str],
+    classes: Sequence[int],
+    removed: list[bool],
+    stream: list[bool],
+    region: RegionSettings,
+) -> list[bool]:
+    """The short lines a lead-in announces: after a block of running language that ends in a colon
+    ("The library consists of three components:", "Ingredients for four people:"), every line up to
+    the next prose is that list (steps, ingredients, specifications, prices), not a menu. A pattern
+    rule's block or a template stream ends it; "Share this:" is no lead-in (no function word)."""
+    count = len(texts)
+    introduced = [False] * count
+    marks = region.lead_in_characters
+    index = 0
+    while index < count:
+        if classes[index] >= _LIST_ITEM and not removed[index] and texts[index][-1:] in marks:
+            index += 1
+            while index < count and classes[index] < _SENTENCE and not removed[index] and not stream[index]:
+                introduced[index] = True
+                index += 1
+        else:
+            index += 1
+    return introduced
+
+
 def _region_weights(
     classes: Sequence[int],
     lengths: Sequence[float],
     removed: list[bool],
     copy_of: list[int],
     stream: list[bool],
+    introduced: list[bool],
     region: RegionSettings,
 ) -> list[float]:
     """What each block adds to a span: prose adds by length, everything else subtracts.
@@ -395,7 +427,8 @@ def _region_weights(
     Prose standing alone between runs of non-prose (a teaser under its headline, byline and date; a
     comment under its author and time) counts for less than prose among prose, and so does prose
     inside a template stream. A copy of earlier prose weighs nothing either way: which of the two
-    copies is the article only the rest of the page can tell.
+    copies is the article only the rest of the page can tell. The lines of a list a lead-in
+    introduced subtract introduced_line_factor as much.
     """
     count = len(classes)
     prose = [classes[index] >= _SENTENCE and not removed[index] and copy_of[index] < 0 for index in range(count)]
@@ -418,12 +451,15 @@ def _region_weights(
             if stream[index]:
                 weight *= region.template_stream_factor
             weights.append(weight)
-        elif block_class == _LIST_ITEM:
-            weights.append(-region.list_item_penalty)
-        elif block_class == _SHORT:
-            weights.append(-region.short_block_penalty)
         else:
-            weights.append(-region.boilerplate_block_penalty)
+            penalty = (
+                region.list_item_penalty
+                if block_class == _LIST_ITEM
+                else region.short_block_penalty
+                if block_class == _SHORT
+                else region.boilerplate_block_penalty
+            )
+            weights.append(-penalty * region.introduced_line_factor if introduced[index] else -penalty)
     return weights
 
 
@@ -478,12 +514,15 @@ def _non_prose_run_lengths(prose: list[bool], order: range) -> list[int]:
     return lengths
 
 
-def _short_line_runs(classes: Sequence[int], removed: list[bool], start: int, end: int, min_blocks: int) -> set[int]:
-    """Inside the span, runs of at least min_blocks short lines: a link list or a menu, not headings."""
+def _short_line_runs(
+    classes: Sequence[int], removed: list[bool], introduced: list[bool], start: int, end: int, min_blocks: int
+) -> set[int]:
+    """Inside the span, runs of at least min_blocks short lines: a link list or a menu, not headings
+    (nor the list a lead-in introduced)."""
     members: set[int] = set()
     run_start = start
     for index in range(start, end + 1):
-        if index < end and (classes[index] <= _SHORT or removed[index]):
+        if index < end and (classes[index] <= _SHORT or removed[index]) and not introduced[index]:
             continue
         if index - run_start >= min_blocks:
             members.update(range(run_start, index))
