@@ -482,3 +482,56 @@ def test_a_recipe_of_lists_under_lead_ins_wins_over_the_prose_of_its_comments(se
         page, selection, removed, section_headings=weights_after(page, {"12 Comments": 0.0})
     )
     assert [text for text in kept(page, decisions) if not removed[page.index(text)]] == RECIPE
+
+
+# A ranking: each numbered heading is followed by button lines and a paragraph.
+RANKING_INTRO = (
+    "Moving across town is stressful enough without a crew that shows up late. We asked readers which movers "
+    "they would hire again, checked licences and reviews, and ranked the five companies below."
+)
+RANKING = [
+    "1. Harbour Movers",
+    "Website",
+    "Call",
+    "Harbour Movers packs, loads and unloads with a crew of four, charges by the hour with no minimum, and was "
+    "the only company our readers praised without a single complaint about damage.",
+    "2. Bayside Moving Co.",
+    "Website",
+    "Call",
+    "Bayside is the cheapest of the five for small flats, with flat prices for studios and one-bedroom homes, "
+    "although weekend dates book out weeks ahead in the summer.",
+    "3. Hilltop Relocation",
+    "Website",
+    "Call",
+    "Hilltop specialises in long-distance moves and storage, and it was the only company that offered a fixed "
+    "delivery date in writing when we asked for a quote.",
+    "4. City Van Lines",
+    "Website",
+    "Call",
+    "City Van Lines is the choice for pianos and antiques: its crews train for fragile pieces and the company "
+    "insures every item at its full value at no extra cost.",
+]
+
+
+def test_the_sections_of_a_numbered_ranking_are_kept_with_their_short_lines(selection):
+    page = MENU + [RANKING_INTRO, *RANKING] + FOOTER
+    assert kept(page, select_main_content(page, selection)) == [RANKING_INTRO, *RANKING]
+
+
+def test_numbered_links_without_prose_between_are_no_sections(selection):
+    most_read = [
+        "1. Mayor Announces New Budget Plan",
+        "2. Bakery Wins National Award",
+        "3. Police Investigate Break-In",
+        "4. Bridge Repairs Close River Road",
+    ]
+    promo = "Get the day's top stories from the Gazette in your inbox every morning."
+    page = MENU + ARTICLE + most_read + [promo] + FOOTER
+    assert kept(page, select_main_content(page, selection)) == ARTICLE
+
+
+def test_numbered_line_pattern_needs_a_number_group(raw_section):
+    section = copy.deepcopy(raw_section)
+    section["region"]["numbered_line"] = r"^\d{1,2}\."
+    with pytest.raises(ConfigError, match=r"content_selection\.region\.numbered_line: needs a named group 'number'"):
+        compile_content_selection(section)

@@ -86,7 +86,10 @@ class RegionSettings:
     boilerplate_block_penalty: float
     removed_block_penalty: float
     lead_in_characters: str
-    introduced_line_factor: float
+    numbered_line: re.Pattern
+    numbered_section_min_lines: int
+    numbered_line_max_spacing: int
+    list_line_factor: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,6 +176,8 @@ def compile_content_selection(section: dict, path: str = "content_selection") ->
         raise ConfigError(f"{path}.block_shape.sentence_end_characters: must not be empty")
     if settings.block_shape.unspaced_characters_per_word <= 0:
         raise ConfigError(f"{path}.block_shape.unspaced_characters_per_word: must be > 0")
+    if "number" not in settings.region.numbered_line.groupindex:
+        raise ConfigError(f"{path}.region.numbered_line: needs a named group 'number'")
     return settings
 
 
@@ -271,14 +276,16 @@ def select_main_content(
     copy_of = _find_earlier_copies(texts, classes, shape)
     stream = _find_template_streams(texts, classes, lengths, shape, region)
     introduced = _introduced_lines(texts, classes, removed, stream, region)
-    weights = _region_weights(classes, lengths, removed, copy_of, stream, introduced, region)
+    numbered = _numbered_sections(texts, classes, removed, region)
+    list_lines = [line or section for line, section in zip(introduced, numbered, strict=True)]
+    weights = _region_weights(classes, lengths, removed, copy_of, stream, list_lines, region)
     start, end = _best_span(weights)
     if section_headings is not None:
         start, end = _end_at_following_sections(
             weights, classes, lengths, removed, section_headings, start, end, settings
         )
     short_line_runs = _short_line_runs(
-        classes, removed, introduced, start, end, settings.inside_region.short_line_run_min_blocks
+        classes, removed, list_lines, start, end, settings.inside_region.short_line_run_min_blocks
     )
 
     decisions: list[tuple[str, str] | None] = []
@@ -413,13 +420,55 @@ def _introduced_lines(
     return introduced
 
 
+def _numbered_sections(
+    texts: Sequence[str], classes: Sequence[int], removed: list[bool], region: RegionSettings
+) -> list[bool]:
+    """The blocks from the first of a numbered sequence to the prose after its last: short lines that open with
+    1, 2, 3... ("1. Kitchen", "#2 of 21", "Step 3"), each within numbered_line_max_spacing blocks of
+    the one before and with prose between, at least numbered_section_min_lines of them. They head
+    the sections of a list-shaped article (a ranking, a guide, steps); a "most read" box numbers
+    its links without prose between them, and counts ("20 diggs") carry no "." or "#"."""
+    count = len(texts)
+    sections = [False] * count
+    prose_before = [0] * (count + 1)  # prose blocks in [0, i): is there prose between two lines?
+    for index in range(count):
+        prose_before[index + 1] = prose_before[index] + (classes[index] >= _SENTENCE)
+    chains: list[list[int]] = []  # [first index, last index, last number, lines]
+    for index in range(count):
+        if classes[index] >= _SENTENCE or removed[index]:
+            continue
+        found = region.numbered_line.match(texts[index])
+        if found is None:
+            continue
+        number = int(found["number"])
+        for chain in reversed(chains):
+            first, last, last_number, lines = chain
+            if (
+                number == last_number + 1
+                and index - last <= region.numbered_line_max_spacing
+                and prose_before[index] > prose_before[last + 1]
+            ):
+                chain[1:] = [index, number, lines + 1]
+                break
+        else:
+            if number == 1:
+                chains.append([index, index, 1, 1])
+    for first, last, _, lines in chains:
+        if lines >= region.numbered_section_min_lines:
+            # The last section runs on to its prose, past the short lines under its heading.
+            while last + 1 < count and classes[last + 1] < _SENTENCE and not removed[last + 1]:
+                last += 1
+            sections[first : last + 1] = [True] * (last + 1 - first)
+    return sections
+
+
 def _region_weights(
     classes: Sequence[int],
     lengths: Sequence[float],
     removed: list[bool],
     copy_of: list[int],
     stream: list[bool],
-    introduced: list[bool],
+    list_lines: list[bool],
     region: RegionSettings,
 ) -> list[float]:
     """What each block adds to a span: prose adds by length, everything else subtracts.
@@ -427,8 +476,8 @@ def _region_weights(
     Prose standing alone between runs of non-prose (a teaser under its headline, byline and date; a
     comment under its author and time) counts for less than prose among prose, and so does prose
     inside a template stream. A copy of earlier prose weighs nothing either way: which of the two
-    copies is the article only the rest of the page can tell. The lines of a list a lead-in
-    introduced subtract introduced_line_factor as much.
+    copies is the article only the rest of the page can tell. The lines of an article's own list
+    (announced by a lead-in, or between numbered section lines) subtract list_line_factor as much.
     """
     count = len(classes)
     prose = [classes[index] >= _SENTENCE and not removed[index] and copy_of[index] < 0 for index in range(count)]
@@ -459,7 +508,7 @@ def _region_weights(
                 if block_class == _SHORT
                 else region.boilerplate_block_penalty
             )
-            weights.append(-penalty * region.introduced_line_factor if introduced[index] else -penalty)
+            weights.append(-penalty * region.list_line_factor if list_lines[index] else -penalty)
     return weights
 
 
@@ -515,14 +564,14 @@ def _non_prose_run_lengths(prose: list[bool], order: range) -> list[int]:
 
 
 def _short_line_runs(
-    classes: Sequence[int], removed: list[bool], introduced: list[bool], start: int, end: int, min_blocks: int
+    classes: Sequence[int], removed: list[bool], list_lines: list[bool], start: int, end: int, min_blocks: int
 ) -> set[int]:
     """Inside the span, runs of at least min_blocks short lines: a link list or a menu, not headings
-    (nor the list a lead-in introduced)."""
+    (nor the lines of the article's own lists)."""
     members: set[int] = set()
     run_start = start
     for index in range(start, end + 1):
-        if index < end and (classes[index] <= _SHORT or removed[index]) and not introduced[index]:
+        if index < end and (classes[index] <= _SHORT or removed[index]) and not list_lines[index]:
             continue
         if index - run_start >= min_blocks:
             members.update(range(run_start, index))
