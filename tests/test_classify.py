@@ -203,6 +203,23 @@ def test_menu_and_footer_around_an_article_are_removed_in_text_mode(config):
     assert not [item for item in classify_blocks(blocks, config, locate_article=False)[:4] if item.label != BODY]
 
 
+def test_readers_comments_under_a_leave_a_reply_heading_are_not_body_in_text_mode(config):
+    article = [
+        "The city council voted on Wednesday to build a new public library in Eastgate, ending a three-year debate over where the branch should go.",
+        "The two-storey building will replace a converted shop that has served the neighbourhood since 1998, and construction is due to start next spring.",
+        "Residents who spoke at the meeting said the old branch was too small for children's reading groups and had no space for evening classes.",
+    ]
+    comments = [
+        "Finally some good news for Eastgate. My kids have been taking two buses to the central library every Saturday for years, and a branch within walking distance will change our weekends completely.",
+        "I hope they keep the old reading room open until the new building is finished, because the evening classes there are the only ones in the area and many of us depend on them.",
+        "Three years of debate for one library is a long time, but the site next to the park is the right choice and I am glad the council finally listened to the people who live here.",
+        "Will there be parking? The street in front of the old shop is always full, and older readers like my mother cannot walk far from the bus stop with a bag full of books.",
+    ]
+    blocks = tuple(Block(text) for text in ["News", "Sport", "Weather", *article, "Leave a Reply", *comments])
+    labelled = classify_blocks(blocks, config)
+    assert [item.block.text for item in labelled if item.label == BODY] == article
+
+
 def test_a_repeated_block_gets_the_same_labelled_record(config):
     menu = Block("Subscribe")
     blocks = (menu, Block("The council met on Tuesday to discuss the new budget for the coming year."), menu)

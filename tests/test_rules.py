@@ -33,6 +33,14 @@ def test_unknown_kind_is_named(raw_config):
         compile_config(raw_config)
 
 
+def test_unknown_section_heading_rule_is_named(raw_config):
+    raw_config["content_selection"]["following_sections"]["related_links"]["rules"] = ["related.headings"]
+    with pytest.raises(
+        ConfigError, match=r"following_sections\.related_links\.rules: no pattern rule 'related.headings'"
+    ):
+        compile_config(raw_config)
+
+
 def test_invalid_regex_is_named_with_its_path(raw_config):
     raw_config["patterns"]["copyright"][1]["pattern"] = "(unclosed"
     with pytest.raises(ConfigError, match=r"patterns\.copyright\[1\]\.pattern: invalid regular expression"):

@@ -104,11 +104,13 @@ def _labelled_blocks(decisions: list[Decision]) -> tuple[LabelledBlock, ...]:
 
 def _label_outside_article(decisions: list[Decision], config: CleanerConfig) -> list[Decision]:
     """Body blocks that the content selector places outside the article get its kind and rule."""
+    prose_weight_after = config.content_selection.following_sections.prose_weight_after()
     verdicts = select_main_content(
         # "…the branch should go.[1]" must read as a sentence: markers hide the full stop.
         strip_inline_markers_of_each([block.text for block, _, _, _ in decisions], config.citations),
         config.content_selection,
         already_removed=[label != BODY for _, label, _, _ in decisions],
+        section_headings=[prose_weight_after.get(rule, 1.0) for _, _, rule, _ in decisions],
     )
     relabelled = [
         (decision[0], *verdict, None) if verdict is not None and decision[1] == BODY else decision

@@ -3,7 +3,8 @@
 Text mode has no markup, so the evidence is the shape of each block (length, sentence punctuation,
 share of short lowercase function words, truncation, repetition) and of its neighbours. Each block
 adds to or subtracts from a span; the article is the contiguous span that scores best, and inside
-it only runs of short lines and second copies of prose are taken out.
+it only runs of short lines and second copies of prose are taken out. The heading of a comment
+section inside that span ends the article there; a related-links heading weakens what follows it.
 """
 
 from __future__ import annotations
@@ -62,6 +63,7 @@ class BlockShapeSettings:
     list_item_min_words: int
     content_block_min_words: int
     min_function_word_share: float
+    min_lowercase_word_share: float
     inner_sentence_end: re.Pattern
     repeated_prefix_characters: int
     truncation_marks: tuple[str, ...]
@@ -83,6 +85,11 @@ class RegionSettings:
     short_block_penalty: float
     boilerplate_block_penalty: float
     removed_block_penalty: float
+    lead_in_characters: str
+    numbered_line: re.Pattern
+    numbered_section_min_lines: int
+    numbered_line_max_spacing: int
+    list_line_factor: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,12 +100,39 @@ class InsideRegionSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class SectionHeadingSettings:
+    """Headings (pattern rule ids) of one kind of section that follows articles, and the share of
+    its weight prose after such a heading keeps."""
+
+    rules: tuple[str, ...]
+    prose_weight_after: float
+
+
+@dataclass(frozen=True, slots=True)
+class FollowingSectionSettings:
+    """Headings of what follows an article: readers' comments, links to other articles."""
+
+    min_prose_words_before: float
+    comments: SectionHeadingSettings
+    related_links: SectionHeadingSettings
+
+    def prose_weight_after(self) -> dict[str, float]:
+        """Rule id -> the share of its weight prose after a block that rule removed keeps."""
+        shares: dict[str, float] = {}
+        for section in (self.comments, self.related_links):
+            for rule in section.rules:
+                shares[rule] = min(shares.get(rule, 1.0), section.prose_weight_after)
+        return shares
+
+
+@dataclass(frozen=True, slots=True)
 class ContentSelectionSettings:
     """The content_selection section of the config, validated; see configs/content_selection.yaml."""
 
     block_shape: BlockShapeSettings
     region: RegionSettings
     inside_region: InsideRegionSettings
+    following_sections: FollowingSectionSettings
 
 
 # Block classes, from the shape of one block alone.
@@ -142,6 +176,8 @@ def compile_content_selection(section: dict, path: str = "content_selection") ->
         raise ConfigError(f"{path}.block_shape.sentence_end_characters: must not be empty")
     if settings.block_shape.unspaced_characters_per_word <= 0:
         raise ConfigError(f"{path}.block_shape.unspaced_characters_per_word: must be > 0")
+    if "number" not in settings.region.numbered_line.groupindex:
+        raise ConfigError(f"{path}.region.numbered_line: needs a named group 'number'")
     return settings
 
 
@@ -179,11 +215,19 @@ def _measure(text: str, shape: BlockShapeSettings) -> tuple[int, float]:
                 function_words += 1
                 if function_words >= needed:
                     break
-        if function_words < needed:
+        if function_words < needed and not (ends_sentence and _mostly_lowercase(tokens, shape)):
             return _BOILERPLATE, words
     if ends_sentence:
         return (_CONTENT if words >= shape.content_block_min_words else _SENTENCE), words
     return _LIST_ITEM, words
+
+
+def _mostly_lowercase(tokens: list[str], shape: BlockShapeSettings) -> bool:
+    """Most words start in lowercase: running language whose function words are long ("yang",
+    "dengan") or sparse, not a list of names, titles or tags."""
+    words = [token for token in tokens if token[:1].isalpha()]
+    lowercase = sum(1 for word in words if word[0].islower())
+    return bool(words) and lowercase >= shape.min_lowercase_word_share * len(words)
 
 
 def _has_function_word(tokens: list[str], shape: BlockShapeSettings) -> bool:
@@ -211,11 +255,14 @@ def select_main_content(
     texts: Sequence[str],
     settings: ContentSelectionSettings,
     already_removed: Sequence[bool] | None = None,
+    section_headings: Sequence[float] | None = None,
 ) -> list[tuple[str, str] | None]:
     """Per block: None to keep it as article body, or (kind, rule) to remove it.
 
     already_removed[i] means the pattern rules took block i out: it counts as boilerplate here, and
-    what this function says about it is not used.
+    what this function says about it is not used. section_headings[i] below 1 means block i heads a
+    section that follows articles ("Comments", "Related stories"; see following_sections): prose
+    after it keeps that share of its weight once it lies inside the chosen span.
     """
     shape, region = settings.block_shape, settings.region
     count = len(texts)
@@ -228,9 +275,18 @@ def select_main_content(
     classes, lengths = zip(*map(shapes.__getitem__, texts), strict=True)
     copy_of = _find_earlier_copies(texts, classes, shape)
     stream = _find_template_streams(texts, classes, lengths, shape, region)
-    weights = _region_weights(classes, lengths, removed, copy_of, stream, region)
+    introduced = _introduced_lines(texts, classes, removed, stream, region)
+    numbered = _numbered_sections(texts, classes, removed, region)
+    list_lines = [line or section for line, section in zip(introduced, numbered, strict=True)]
+    weights = _region_weights(classes, lengths, removed, copy_of, stream, list_lines, region)
     start, end = _best_span(weights)
-    short_line_runs = _short_line_runs(classes, removed, start, end, settings.inside_region.short_line_run_min_blocks)
+    if section_headings is not None:
+        start, end = _end_at_following_sections(
+            weights, classes, lengths, removed, section_headings, start, end, settings
+        )
+    short_line_runs = _short_line_runs(
+        classes, removed, list_lines, start, end, settings.inside_region.short_line_run_min_blocks
+    )
 
     decisions: list[tuple[str, str] | None] = []
     for index in range(count):
@@ -338,12 +394,81 @@ def _find_template_streams(
     return stream
 
 
+def _introduced_lines(
+    texts: Sequence[str],
+    classes: Sequence[int],
+    removed: list[bool],
+    stream: list[bool],
+    region: RegionSettings,
+) -> list[bool]:
+    """The short lines a lead-in announces: after a block of running language that ends in a colon
+    ("The library consists of three components:", "Ingredients for four people:"), every line up to
+    the next prose is that list (steps, ingredients, specifications, prices), not a menu. A pattern
+    rule's block or a template stream ends it; "Share this:" is no lead-in (no function word)."""
+    count = len(texts)
+    introduced = [False] * count
+    marks = region.lead_in_characters
+    index = 0
+    while index < count:
+        if classes[index] >= _LIST_ITEM and not removed[index] and texts[index][-1:] in marks:
+            index += 1
+            while index < count and classes[index] < _SENTENCE and not removed[index] and not stream[index]:
+                introduced[index] = True
+                index += 1
+        else:
+            index += 1
+    return introduced
+
+
+def _numbered_sections(
+    texts: Sequence[str], classes: Sequence[int], removed: list[bool], region: RegionSettings
+) -> list[bool]:
+    """The blocks from the first of a numbered sequence to the prose after its last: short lines that open with
+    1, 2, 3... ("1. Kitchen", "#2 of 21", "Step 3"), each within numbered_line_max_spacing blocks of
+    the one before and with prose between, at least numbered_section_min_lines of them. They head
+    the sections of a list-shaped article (a ranking, a guide, steps); a "most read" box numbers
+    its links without prose between them, and counts ("20 diggs") carry no "." or "#"."""
+    count = len(texts)
+    sections = [False] * count
+    prose_before = [0] * (count + 1)  # prose blocks in [0, i): is there prose between two lines?
+    for index in range(count):
+        prose_before[index + 1] = prose_before[index] + (classes[index] >= _SENTENCE)
+    chains: list[list[int]] = []  # [first index, last index, last number, lines]
+    for index in range(count):
+        if classes[index] >= _SENTENCE or removed[index]:
+            continue
+        found = region.numbered_line.match(texts[index])
+        if found is None:
+            continue
+        number = int(found["number"])
+        for chain in reversed(chains):
+            first, last, last_number, lines = chain
+            if (
+                number == last_number + 1
+                and index - last <= region.numbered_line_max_spacing
+                and prose_before[index] > prose_before[last + 1]
+            ):
+                chain[1:] = [index, number, lines + 1]
+                break
+        else:
+            if number == 1:
+                chains.append([index, index, 1, 1])
+    for first, last, _, lines in chains:
+        if lines >= region.numbered_section_min_lines:
+            # The last section runs on to its prose, past the short lines under its heading.
+            while last + 1 < count and classes[last + 1] < _SENTENCE and not removed[last + 1]:
+                last += 1
+            sections[first : last + 1] = [True] * (last + 1 - first)
+    return sections
+
+
 def _region_weights(
     classes: Sequence[int],
     lengths: Sequence[float],
     removed: list[bool],
     copy_of: list[int],
     stream: list[bool],
+    list_lines: list[bool],
     region: RegionSettings,
 ) -> list[float]:
     """What each block adds to a span: prose adds by length, everything else subtracts.
@@ -351,7 +476,8 @@ def _region_weights(
     Prose standing alone between runs of non-prose (a teaser under its headline, byline and date; a
     comment under its author and time) counts for less than prose among prose, and so does prose
     inside a template stream. A copy of earlier prose weighs nothing either way: which of the two
-    copies is the article only the rest of the page can tell.
+    copies is the article only the rest of the page can tell. The lines of an article's own list
+    (announced by a lead-in, or between numbered section lines) subtract list_line_factor as much.
     """
     count = len(classes)
     prose = [classes[index] >= _SENTENCE and not removed[index] and copy_of[index] < 0 for index in range(count)]
@@ -374,13 +500,56 @@ def _region_weights(
             if stream[index]:
                 weight *= region.template_stream_factor
             weights.append(weight)
-        elif block_class == _LIST_ITEM:
-            weights.append(-region.list_item_penalty)
-        elif block_class == _SHORT:
-            weights.append(-region.short_block_penalty)
         else:
-            weights.append(-region.boilerplate_block_penalty)
+            penalty = (
+                region.list_item_penalty
+                if block_class == _LIST_ITEM
+                else region.short_block_penalty
+                if block_class == _SHORT
+                else region.boilerplate_block_penalty
+            )
+            weights.append(-penalty * region.list_line_factor if list_lines[index] else -penalty)
     return weights
+
+
+def _end_at_following_sections(
+    weights: list[float],
+    classes: Sequence[int],
+    lengths: Sequence[float],
+    removed: list[bool],
+    section_headings: Sequence[float],
+    start: int,
+    end: int,
+    settings: ContentSelectionSettings,
+) -> tuple[int, int]:
+    """The span once each section heading inside it has weakened the prose after it (weights is
+    changed in place): comments after an article add nothing, teasers after a related-links
+    heading count for less. The span is chosen again after each heading, each heading once; prose
+    keeps the smallest share of the headings before it."""
+    needed = settings.following_sections.min_prose_words_before
+    base = list(weights)
+    applied: set[int] = set()
+    while True:
+        heading = None
+        prose_words = 0.0
+        for index in range(start, end):
+            # A heading with little prose before it ("12 Comments" beside the byline) heads nothing.
+            if section_headings[index] < 1.0 and prose_words >= needed and index not in applied:
+                heading = index
+                break
+            if classes[index] >= _SENTENCE and not removed[index]:
+                prose_words += lengths[index]
+        if heading is None:
+            return start, end
+        applied.add(heading)
+        # Shares do not compound: prose after several related-links boxes is weakened once.
+        share = 1.0
+        for index in range(min(applied), len(weights)):
+            if base[index] > 0:
+                weights[index] = base[index] * share
+            if index in applied:
+                share = min(share, section_headings[index])
+        start, end = _best_span(weights)
 
 
 def _non_prose_run_lengths(prose: list[bool], order: range) -> list[int]:
@@ -394,12 +563,15 @@ def _non_prose_run_lengths(prose: list[bool], order: range) -> list[int]:
     return lengths
 
 
-def _short_line_runs(classes: Sequence[int], removed: list[bool], start: int, end: int, min_blocks: int) -> set[int]:
-    """Inside the span, runs of at least min_blocks short lines: a link list or a menu, not headings."""
+def _short_line_runs(
+    classes: Sequence[int], removed: list[bool], list_lines: list[bool], start: int, end: int, min_blocks: int
+) -> set[int]:
+    """Inside the span, runs of at least min_blocks short lines: a link list or a menu, not headings
+    (nor the lines of the article's own lists)."""
     members: set[int] = set()
     run_start = start
     for index in range(start, end + 1):
-        if index < end and (classes[index] <= _SHORT or removed[index]):
+        if index < end and (classes[index] <= _SHORT or removed[index]) and not list_lines[index]:
             continue
         if index - run_start >= min_blocks:
             members.update(range(run_start, index))

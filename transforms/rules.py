@@ -151,12 +151,21 @@ def compile_config(raw: object) -> CleanerConfig:
         captions=captions,
         citations=_compile_citation_rules(root["citations"]),
         language=_compile_language_settings(root["language"]),
-        content_selection=compile_content_selection(root["content_selection"], "content_selection"),
+        content_selection=_compile_content_selection(root["content_selection"], {rule.id for rule in pattern_rules}),
         html=compile_html_rules(root["html"], "html", credits=captions),
         corpus=_compile_corpus_settings(root.get("corpus", {})),
         fingerprint=hashlib.sha256(json.dumps(root, sort_keys=True, default=str).encode()).hexdigest()[:16],
         limits=compile_limits(root.get("limits", {})),
     )
+
+
+def _compile_content_selection(raw: object, rule_ids: set[str]) -> ContentSelectionSettings:
+    settings = compile_content_selection(raw, "content_selection")
+    for name in ("comments", "related_links"):
+        for rule in getattr(settings.following_sections, name).rules:
+            if rule not in rule_ids:
+                raise ConfigError(f"content_selection.following_sections.{name}.rules: no pattern rule {rule!r}")
+    return settings
 
 
 def _compile_pattern_rules(raw: object, captions: CaptionRules) -> tuple[PatternRule, ...]:
