@@ -34,7 +34,7 @@ from langdetect.lang_detect_exception import LangDetectException  # noqa: E402
 
 from transforms.cleaning import extract_body  # noqa: E402
 from transforms.decoding import Undecodable, decode_text  # noqa: E402
-from transforms.language import LanguageDetector, language_sample  # noqa: E402
+from transforms.language import LanguageDetector  # noqa: E402
 from transforms.records import InputDocument  # noqa: E402
 from transforms.rules import load_config  # noqa: E402
 
@@ -94,12 +94,11 @@ def least_cpu_time(function, text: str, repeat: int):
     return result, least
 
 
-def measure(documents: dict[str, str], detector, settings, factory, repeat: int) -> list[Measurement]:
+def measure(documents: dict[str, str], detector, factory, repeat: int) -> list[Measurement]:
     measurements = []
     for name, body in documents.items():
         ours, seconds = least_cpu_time(detector.detect, body, repeat)
-        sample = language_sample(body, settings.sample_chars, settings.sample_windows)
-        method = detector.decide(sample).method if len(sample) >= settings.min_chars else "too short"
+        method = detector.decide(body).method
         measurements.append(Measurement(name, len(body), seconds, method, ours, seeded_langdetect(factory, body)))
     return measurements
 
@@ -148,7 +147,6 @@ def main(argv: list[str] | None = None) -> int:
         name: measure(
             {f"{name}/{page}": body for page, body in bodies[name].items()},
             detector,
-            config.language,
             factory,
             args.repeat,
         )

@@ -11,6 +11,10 @@ answer is what the n-gram evidence says, unless the evidence is mixed, when the 
 3. From the per-n-gram evidence between the best language and each other one, the chance that
    one of langdetect's trials ends on another language is estimated; above `max_trial_disagreement` the text
    is mixed enough for the draws to matter, and seeded langdetect itself decides.
+
+Steps 1 and 2 first read a short sample, where most pages are already clear (their estimate is at
+most the stricter `short_sample_max_trial_disagreement`); only the others are read again in the
+full sample before step 3 is considered.
 """
 
 from __future__ import annotations
@@ -129,8 +133,10 @@ def build_evidence(factory: DetectorFactory) -> NgramEvidence:
 
 
 # How a decision was reached (LanguageDecision.method).
+TOO_SHORT = "too_short"  # under min_chars: no language
 SCRIPT = "script"
-NGRAMS = "ngrams"
+SHORT_SAMPLE = "short_sample"  # the n-grams of the short sample were clear enough
+NGRAMS = "ngrams"  # the n-grams of the full sample
 LANGDETECT = "langdetect"
 
 
@@ -138,7 +144,7 @@ LANGDETECT = "langdetect"
 class LanguageDecision:
     language: str | None
     score: float | None
-    method: str  # SCRIPT, NGRAMS or LANGDETECT
+    method: str  # TOO_SHORT, SCRIPT, SHORT_SAMPLE, NGRAMS or LANGDETECT
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,14 +167,34 @@ class LanguageDetector:
 
     def detect(self, text: str) -> tuple[str | None, float | None]:
         """(language code, probability), or (None, None) when the text is too short to tell."""
-        sample = language_sample(text, self._settings.sample_chars, self._settings.sample_windows)
-        if len(sample) < self._settings.min_chars:
-            return None, None
-        decision = self.decide(sample)
+        decision = self.decide(text)
         return decision.language, decision.score
 
-    def decide(self, sample: str) -> LanguageDecision:
-        """The decision on a sample, and how it was reached (script, ngrams or langdetect)."""
+    def decide(self, text: str) -> LanguageDecision:
+        """The decision on a text, and how it was reached.
+
+        Most pages are clear from a short sample; a page whose short sample leaves the answer open
+        is read again in a longer one, and where even that is mixed, seeded langdetect decides.
+        """
+        settings = self._settings
+        short_sample = language_sample(text, settings.short_sample_chars, settings.sample_windows)
+        if len(short_sample) < settings.min_chars:
+            return LanguageDecision(None, None, TOO_SHORT)
+        if len(short_sample) == len(text[:LANGDETECT_MAX_CHARS]):  # the whole text: no longer sample
+            sample = short_sample
+        else:
+            decision = self._decide_on_sample(short_sample, settings.short_sample_max_trial_disagreement, SHORT_SAMPLE)
+            if decision is not None:
+                return decision
+            sample = language_sample(text, settings.sample_chars, settings.sample_windows)
+        decision = self._decide_on_sample(sample, settings.max_trial_disagreement, NGRAMS, final=True)
+        return decision or LanguageDecision(*self._langdetect(sample), LANGDETECT)
+
+    def _decide_on_sample(
+        self, sample: str, max_trial_disagreement: float, method: str, final: bool = False
+    ) -> LanguageDecision | None:
+        """The decision a sample's script or n-grams give, or None while they leave it open (a
+        sample without any profiled n-gram is open unless it is the final one)."""
         cleaned = langdetect_text(sample)
         if cleaned.mostly_non_latin:
             language = single_script_language(cleaned.text, cleaned.non_latin, self._settings.script_share)
@@ -176,12 +202,12 @@ class LanguageDetector:
                 return LanguageDecision(language, 1.0, SCRIPT)
         scores = score_ngrams(cleaned.text, self._evidence)
         if scores is None:
-            return LanguageDecision(None, None, NGRAMS)
-        if scores.trial_disagreement <= self._settings.max_trial_disagreement:
-            # langdetect's probability is, in effect, the share of its trials that end on the
-            # language: here the estimated share, so a clear text scores near 1 as it does there.
-            return LanguageDecision(scores.best, round(1.0 - scores.trial_disagreement, 4), NGRAMS)
-        return LanguageDecision(*self._langdetect(sample), LANGDETECT)
+            return LanguageDecision(None, None, method) if final else None
+        if scores.trial_disagreement > max_trial_disagreement:
+            return None
+        # langdetect's probability is, in effect, the share of its trials that end on the
+        # language: here the estimated share, so a clear text scores near 1 as it does there.
+        return LanguageDecision(scores.best, round(1.0 - scores.trial_disagreement, 4), method)
 
     def _langdetect(self, sample: str) -> tuple[str | None, float | None]:
         detector = self._factory.create()
