@@ -18,6 +18,7 @@ from transforms.language import (
     SHORT_SAMPLE,
     TOO_SHORT,
     LanguageDetector,
+    langdetect_probabilities,
     langdetect_text,
     language_sample,
     profiled_ngrams,
@@ -231,6 +232,31 @@ def test_extracts_the_same_ngrams_as_langdetect(detector):
     ngrams = sorted(factory.word_lang_prob_map)
     ours = Counter(ngrams[row] for row in profiled_ngrams(langdetect_text(text).text, detector._evidence).tolist())
     assert ours == Counter(reference._extract_ngrams())
+    in_order = profiled_ngrams(langdetect_text(text).text, detector._evidence, in_text_order=True)
+    assert [ngrams[row] for row in in_order.tolist()] == reference._extract_ngrams()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Reunião de amanhã cancelada. The meeting tomorrow is cancelled because of the strike.",
+        "Ciao amici, this is una prova molto breve",
+        TEXTS["ru"][1],
+        "Die NATO und die EU: ein Treffen in Brüssel, das niemand wollte. Rien ne va plus!",
+        "ok",
+    ],
+)
+def test_replays_seeded_langdetects_trials_bit_for_bit(detector, text):
+    factory = DetectorFactory()
+    factory.load_profile(PROFILES_DIRECTORY)
+    factory.set_seed(0)
+    reference = factory.create()
+    reference.append(text)
+    expected = [(language.lang, language.prob) for language in reference.get_probabilities()]
+    rows = profiled_ngrams(langdetect_text(text).text, detector._evidence, in_text_order=True)
+    averages = langdetect_probabilities(rows, detector._evidence.probabilities, 0)
+    assert averages == reference.langprob
+    assert detector._langdetect(text) == (expected[0][0], round(expected[0][1], 4))
 
 
 @pytest.mark.parametrize(
@@ -273,6 +299,7 @@ def test_a_mixed_text_is_left_to_seeded_langdetect(detector):
     decision = detector.decide(mixed)
     assert decision.method == LANGDETECT
     assert (decision.language, decision.score) == detector._langdetect(mixed)
+    assert decision.language == seeded_langdetect(mixed)
 
 
 def test_a_clear_text_is_decided_from_its_ngrams(detector):
