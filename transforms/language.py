@@ -46,7 +46,10 @@ LANGDETECT_MAX_CHARS = 10_000
 # langdetect's cleaning: Latin letters are dropped from text written mostly in another script
 # (what it counts as non-Latin: from U+0300 on, except Latin Extended Additional).
 LATIN_LETTER = re.compile("[A-z]")
-NON_LATIN = re.compile("[\u0300-\u1dff\u1f00-\U0010ffff]")
+LATIN_LETTER_POINTS = (ord("A"), ord("z"))
+NON_LATIN_FROM, LATIN_EXTENDED_ADDITIONAL = 0x300, (0x1E00, 0x1EFF)
+# The combining marks NGram.normalize_vi folds into a letter before them: without one it changes nothing.
+VIETNAMESE_MARK = re.compile(f"[{NGram.DMARK_CLASS}]")
 
 # Scripts that exactly one of langdetect's profiles uses. Cyrillic, Arabic, Devanagari and Han are
 # shared by several languages and never shortcut. Kana marks Japanese, even among Han characters.
@@ -88,7 +91,7 @@ class NgramEvidence:
     rows: tuple[np.ndarray, np.ndarray, np.ndarray]  # the log_odds row of each code
     log_odds: np.ndarray  # float32 whole numbers, one row per n-gram, one column per language
     probabilities: np.ndarray  # langdetect's own float64 p(n-gram | language), its language order
-    normalization: dict[int, str]  # str.translate table: langdetect's NGram.normalize, per code point
+    normalization: np.ndarray  # code point -> langdetect's NGram.normalize of it (the BMP; others kept)
     uppercase: np.ndarray  # bool per code point: str.isupper, for langdetect's capital-word rule
 
 
@@ -121,12 +124,8 @@ def build_evidence(factory: DetectorFactory) -> NgramEvidence:
         by_code = np.argsort(packed, kind="stable")
         codes.append(packed[by_code])
         rows.append(of_length[by_code])
-    normalization = {}
-    for code_point in range(0x10000):
-        character = chr(code_point)
-        normalized = NGram.normalize(character)
-        if normalized != character:
-            normalization[code_point] = normalized
+    normalization = np.arange(0x110000, dtype=np.uint32)
+    normalization[:0x10000] = [ord(NGram.normalize(chr(code_point))) for code_point in range(0x10000)]
     uppercase = np.array([chr(code_point).isupper() for code_point in range(0x110000)], dtype=bool)
     return NgramEvidence(
         languages=tuple(factory.langlist[index] for index in order),
@@ -233,14 +232,23 @@ class LanguageDetector:
         return ranked[0].lang, round(ranked[0].prob, 4)
 
 
+def code_points(text: str) -> np.ndarray:
+    """The text's code points as uint32 (lone surrogates included, as Python counts them)."""
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+
+
 def langdetect_text(sample: str) -> CleanedText:
     """The text langdetect reads: URLs and e-mail addresses out, Vietnamese normalized, at most its
     10,000 characters, Latin letters dropped from text written mostly in another script."""
     text = Detector.URL_RE.sub(" ", sample)
     text = Detector.MAIL_RE.sub(" ", text)
-    text = NGram.normalize_vi(text)[:LANGDETECT_MAX_CHARS]
-    latin = len(LATIN_LETTER.findall(text))
-    non_latin = len(NON_LATIN.findall(text))
+    if VIETNAMESE_MARK.search(text):
+        text = NGram.normalize_vi(text)
+    text = text[:LANGDETECT_MAX_CHARS]
+    points = code_points(text)
+    latin = int(np.count_nonzero((points >= LATIN_LETTER_POINTS[0]) & (points <= LATIN_LETTER_POINTS[1])))
+    low, high = LATIN_EXTENDED_ADDITIONAL
+    non_latin = int(np.count_nonzero((points >= NON_LATIN_FROM) & ((points < low) | (points > high))))
     if latin * 2 < non_latin:
         return CleanedText(LATIN_LETTER.sub("", text), non_latin, True)
     return CleanedText(text, non_latin, False)
@@ -274,8 +282,7 @@ def profiled_ngrams(text: str, evidence: NgramEvidence, in_text_order: bool = Fa
     "ab " count but "b c" does not), except after two capitals in a row (acronyms). Here the same
     positions are masks over the whole text at once.
     """
-    normalized = " " + text.translate(evidence.normalization)
-    points = np.frombuffer(normalized.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.int64)
+    points = evidence.normalization[code_points(" " + text)].astype(np.int64)
     previous, current = points[:-1], points[1:]
     kept = ~(evidence.uppercase[current] & evidence.uppercase[previous])
     after_space = previous == SPACE
