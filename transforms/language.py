@@ -161,15 +161,15 @@ class CleanedText:
 
 
 class LanguageDetector:
-    """Built once per worker (CleanDocumentFn.setup); holds langdetect's profiles and a seeded
-    factory for the mixed texts. Same text, same answer, in every run and worker."""
+    """Built once per worker (CleanDocumentFn.setup); holds langdetect's profiles as arrays (its
+    own dict of lists is let go). Same text, same answer, in every run and worker."""
 
     def __init__(self, settings: LanguageSettings):
         self._settings = settings
-        self._factory = DetectorFactory()
-        self._factory.load_profile(PROFILES_DIRECTORY)
-        self._factory.set_seed(settings.seed)
-        self._evidence = build_evidence(self._factory)
+        factory = DetectorFactory()
+        factory.load_profile(PROFILES_DIRECTORY)
+        self._evidence = build_evidence(factory)
+        self._langdetect_languages = tuple(factory.langlist)  # the order of its probability rows
 
     def detect(self, text: str) -> tuple[str | None, float | None]:
         """(language code, probability), or (None, None) when the text is too short to tell."""
@@ -223,7 +223,7 @@ class LanguageDetector:
         averages = langdetect_probabilities(rows, self._evidence.probabilities, self._settings.seed)
         ranked = [
             Language(language, probability)
-            for language, probability in zip(self._factory.langlist, averages, strict=True)
+            for language, probability in zip(self._langdetect_languages, averages, strict=True)
             if probability > Detector.PROB_THRESHOLD
         ]
         if not ranked:
