@@ -8,7 +8,10 @@ from dataclasses import replace
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
+from langdetect.lang_detect_exception import LangDetectException
 
 from transforms.config_checks import ConfigError
 from transforms.language import (
@@ -333,6 +336,39 @@ def test_sample_windows_spread_over_what_langdetect_reads_in_whole_words():
     # Four stretches: at the start, a third and two thirds in, and ending at character 10,000.
     assert indexes[0] == 0 and max(indexes) <= 10_000 // 6
     assert [sum(low <= index < low + 30 for index in indexes) > 0 for low in (0, 540, 1090, 1630)] == [True] * 4
+
+
+# Letters and marks of several scripts, capitals, digits, spaces (doubled too) and punctuation.
+WORDLIKE_TEXT = st.text(
+    alphabet=st.sampled_from(list("abcdeéèçñøßAEÉÇ  .,'-1\nабвгдАБВ日本のカナ가나αβΑΒ\u0301\u0300ıİ")), max_size=120
+)
+
+
+@pytest.fixture(scope="module")
+def seeded_factory():
+    factory = DetectorFactory()
+    factory.load_profile(PROFILES_DIRECTORY)
+    factory.set_seed(0)
+    return factory, sorted(factory.word_lang_prob_map)
+
+
+@settings(max_examples=100, deadline=None)
+@given(text=WORDLIKE_TEXT)
+def test_gives_seeded_langdetects_ngrams_and_answer_on_any_text(detector, seeded_factory, text):
+    factory, ngrams = seeded_factory
+    reference = factory.create()
+    reference.append(text)
+    reference.cleaning_text()
+    rows = profiled_ngrams(langdetect_text(text).text, detector._evidence, in_text_order=True)
+    assert [ngrams[row] for row in rows.tolist()] == reference._extract_ngrams()
+    expected = factory.create()
+    expected.append(text)
+    try:
+        best = expected.get_probabilities()[0]
+        answer = (best.lang, round(best.prob, 4))
+    except (LangDetectException, IndexError):
+        answer = (None, None)
+    assert detector._langdetect(text) == answer
 
 
 @pytest.fixture()
