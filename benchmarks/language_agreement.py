@@ -129,8 +129,8 @@ def report(label: str, measurements: list[Measurement]) -> None:
     for measurement in disagreements:
         (ours, our_score), (plain, plain_score) = measurement.ours, measurement.plain
         print(
-            f"  differs: {measurement.name} ({measurement.length} chars): ours {ours} {our_score}, "
-            f"seeded langdetect {plain} {plain_score}"
+            f"  differs: {measurement.name} ({measurement.length} chars): ours {ours} {our_score} "
+            f"(decided by {measurement.method}), seeded langdetect {plain} {plain_score}"
         )
 
 

@@ -16,7 +16,7 @@ answer is what the n-gram evidence says, unless the evidence is mixed, when the 
 
 Steps 1 and 2 first read a short sample, where most pages are already clear (their estimate is at
 most the stricter `short_sample_max_trial_disagreement`); only the others are read again in the
-full sample before step 3 is considered.
+full sample before step 3 is considered. Step 3 reads all that langdetect reads, not a sample.
 """
 
 from __future__ import annotations
@@ -180,7 +180,8 @@ class LanguageDetector:
         """The decision on a text, and how it was reached.
 
         Most pages are clear from a short sample; a page whose short sample leaves the answer open
-        is read again in a longer one, and where even that is mixed, seeded langdetect decides.
+        is read again in a longer one, and where even that is mixed, seeded langdetect's trials
+        decide on the whole text.
         """
         settings = self._settings
         short_sample = language_sample(text, settings.short_sample_chars, settings.sample_windows)
@@ -194,7 +195,9 @@ class LanguageDetector:
                 return decision
             sample = language_sample(text, settings.sample_chars, settings.sample_windows)
         decision = self._decide_on_sample(sample, settings.max_trial_disagreement, NGRAMS, final=True)
-        return decision or LanguageDecision(*self._langdetect(sample), LANGDETECT)
+        # Where langdetect's draws matter, its trials read all it would read, not a sample of it:
+        # the answer is then seeded langdetect's own, and costs little more (its trials dominate).
+        return decision or LanguageDecision(*self._langdetect(text), LANGDETECT)
 
     def _decide_on_sample(
         self, sample: str, max_trial_disagreement: float, method: str, final: bool = False
@@ -215,9 +218,9 @@ class LanguageDetector:
         # language: here the estimated share, so a clear text scores near 1 as it does there.
         return LanguageDecision(scores.best, round(1.0 - scores.trial_disagreement, 4), method)
 
-    def _langdetect(self, sample: str) -> tuple[str | None, float | None]:
-        """Seeded langdetect's answer on the sample, as Detector.get_probabilities gives it."""
-        rows = profiled_ngrams(langdetect_text(sample).text, self._evidence, in_text_order=True)
+    def _langdetect(self, text: str) -> tuple[str | None, float | None]:
+        """Seeded langdetect's answer on the text, as Detector.get_probabilities gives it."""
+        rows = profiled_ngrams(langdetect_text(text).text, self._evidence, in_text_order=True)
         if not len(rows):
             return None, None  # langdetect: "No features in text."
         averages = langdetect_probabilities(rows, self._evidence.probabilities, self._settings.seed)
