@@ -4,17 +4,24 @@ from __future__ import annotations
 
 import copy
 from collections import Counter
+from dataclasses import replace
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
+from langdetect.lang_detect_exception import LangDetectException
 
 from transforms.config_checks import ConfigError
 from transforms.language import (
     LANGDETECT,
     NGRAMS,
     SCRIPT,
+    SHORT_SAMPLE,
+    TOO_SHORT,
     LanguageDetector,
+    langdetect_probabilities,
     langdetect_text,
     language_sample,
     profiled_ngrams,
@@ -67,6 +74,82 @@ TEXTS = {
 }
 
 
+# Whole news paragraphs, longer than the short sample, so that it is the short sample that decides.
+PARAGRAPHS = {
+    "de": (
+        "Die Bundesregierung hat am Mittwoch ein neues Gesetz zur Förderung erneuerbarer Energien beschlossen. "
+        "Nach Angaben des Wirtschaftsministeriums sollen damit bis zum Jahr 2030 deutlich mehr Windräder gebaut "
+        "werden. Kritik kam von den Umweltverbänden, denen die Pläne nicht weit genug gehen. Die Opposition "
+        "bemängelte, dass die Finanzierung der neuen Stromleitungen weiterhin ungeklärt sei. Der Bundestag soll "
+        "noch vor der Sommerpause über den Entwurf abstimmen, der Bundesrat muss anschließend zustimmen. "
+        "Die Energieversorger rechnen damit, dass die Strompreise in den kommenden Jahren zunächst steigen."
+    ),
+    "fr": (
+        "Le gouvernement a présenté mercredi un projet de loi sur la réforme des retraites, qui prévoit de "
+        "reculer progressivement l'âge légal de départ. Les syndicats ont aussitôt appelé à une nouvelle journée "
+        "de mobilisation la semaine prochaine. Selon le ministre du Travail, le texte sera examiné par "
+        "l'Assemblée nationale dès le mois prochain. Plusieurs élus de la majorité ont toutefois exprimé leurs "
+        "doutes sur le calendrier, jugé trop serré pour un débat de cette ampleur. Dans les sondages, une large "
+        "majorité des Français se dit opposée au report de l'âge de départ."
+    ),
+    "es": (
+        "El presidente anunció este lunes un nuevo plan para reducir el desempleo juvenil en las regiones más "
+        "afectadas por la crisis. Según fuentes del ministerio, las negociaciones con los sindicatos continuarán "
+        "durante las próximas semanas en Madrid. La oposición calificó la propuesta de insuficiente y pidió más "
+        "inversión en formación profesional. Los empresarios, por su parte, valoraron positivamente las ayudas "
+        "a la contratación, aunque reclamaron menos trámites para las pequeñas empresas. El plan se presentará "
+        "en el Congreso antes del verano, según confirmó la portavoz del Gobierno."
+    ),
+    "pl": (
+        "Rząd przyjął we wtorek projekt ustawy o ochronie środowiska naturalnego, który zakłada zaostrzenie kar "
+        "za zanieczyszczanie rzek. Według ministra klimatu nowe przepisy mają wejść w życie jeszcze w tym roku. "
+        "Organizacje ekologiczne przyjęły projekt z zadowoleniem, ale zwracają uwagę na brak pieniędzy na "
+        "kontrole. Samorządy obawiają się, że koszty modernizacji oczyszczalni ścieków spadną na mieszkańców. "
+        "Projekt trafi teraz do Sejmu, gdzie pierwsze czytanie zaplanowano na przyszły miesiąc. Opozycja "
+        "zapowiada, że zgłosi do niego wiele poprawek."
+    ),
+    "pt": (
+        "O governo anunciou nesta segunda-feira um novo pacote de medidas para a economia, com cortes de impostos "
+        "para pequenas empresas e mais crédito para a agricultura familiar. De acordo com o ministro da Fazenda, "
+        "as medidas devem custar cerca de dez bilhões de reais por ano. Economistas ouvidos pela reportagem "
+        "afirmam que o impacto nas contas públicas ainda é incerto. O Congresso precisa aprovar parte das "
+        "mudanças, o que deve acontecer apenas no segundo semestre. Os sindicatos pediram que o reajuste do "
+        "salário mínimo também fosse incluído no pacote."
+    ),
+    "it": (
+        "Il consiglio comunale ha approvato ieri sera il nuovo piano per il traffico cittadino, che prevede "
+        "l'estensione della zona a traffico limitato a tutto il centro storico. Secondo l'assessore alla "
+        "mobilità, le nuove regole entreranno in vigore dal primo settembre. I commercianti temono un calo dei "
+        "clienti e chiedono più parcheggi ai margini del centro. L'opposizione ha annunciato un ricorso al "
+        "tribunale amministrativo regionale contro la delibera approvata dalla maggioranza. Il sindaco ha "
+        "difeso il piano, definendolo necessario per ridurre lo smog in città."
+    ),
+    "nl": (
+        "De gemeenteraad heeft gisteravond ingestemd met het nieuwe plan voor de binnenstad, waarin auto's grotendeels "
+        "uit het centrum verdwijnen. Volgens de wethouder moeten de eerste maatregelen al in het voorjaar worden "
+        "ingevoerd. Ondernemers maken zich zorgen over de bereikbaarheid van hun winkels en vragen om meer "
+        "parkeerplaatsen aan de rand van de stad. Bewoners reageren overwegend positief, al vinden sommigen dat "
+        "het openbaar vervoer eerst beter moet worden. Het college wil de komende maanden met alle betrokkenen "
+        "in gesprek over de precieze uitwerking van de plannen."
+    ),
+    "ru": (
+        "Правительство утвердило новый план развития транспортной инфраструктуры на ближайшие годы. По словам "
+        "представителя министерства, в первую очередь будут отремонтированы федеральные трассы и мосты в "
+        "регионах. Эксперты отмечают, что объём финансирования пока не определён окончательно. Губернаторы "
+        "нескольких областей уже направили в Москву свои предложения по строительству новых дорог. Первые "
+        "работы должны начаться весной следующего года. В министерстве пообещали, что ход строительства будет "
+        "регулярно проверять специальная комиссия."
+    ),
+    "ja": (
+        "政府は来年度から新しい経済対策を実施すると発表しました。対策には中小企業への支援や子育て世帯への給付が"
+        "含まれています。担当大臣は記者会見で、物価の上昇に苦しむ家庭を支えることが最も大切だと述べました。"
+        "一方で、野党からは財源が明らかになっていないという批判が出ています。専門家の中には、効果が出るまでに"
+        "時間がかかるという見方もあります。国会での審議は来月から始まる予定で、与党は年内の成立を目指しています。"
+        "地方の自治体からは、手続きをもっと簡単にしてほしいという声も上がっています。"
+    ),
+}
+
+
 def seeded_langdetect(text: str, seed: int = 0) -> str:
     factory = DetectorFactory()
     factory.load_profile(PROFILES_DIRECTORY)
@@ -85,13 +168,52 @@ def test_gives_langdetects_language_on_long_and_short_news_text(detector, expect
     assert 0.0 <= score <= 1.0
 
 
+@pytest.mark.parametrize(("expected", "text"), sorted(PARAGRAPHS.items()))
+def test_a_clear_paragraph_is_decided_from_the_short_sample_as_langdetect_decides(detector, expected, text):
+    decision = detector.decide(text)
+    assert decision.method in (SHORT_SAMPLE, SCRIPT)
+    assert decision.language == expected == seeded_langdetect(text)
+    assert decision.score >= 0.95
+
+
+def test_a_paragraph_the_short_sample_leaves_open_is_read_in_the_full_sample(config):
+    settings = replace(config.language, short_sample_max_trial_disagreement=0.0)
+    detector = LanguageDetector(settings)
+    for text in (PARAGRAPHS["pt"], PARAGRAPHS["nl"]):
+        decision = detector.decide(text)
+        assert decision.method == NGRAMS and decision.language == seeded_langdetect(text)
+
+
+def test_a_long_text_mixing_two_languages_is_left_to_seeded_langdetect(detector):
+    # Sentence by sentence, Portuguese then English: no sample of it is clear.
+    portuguese = PARAGRAPHS["pt"].split(". ")
+    english = [
+        "The government announced a new package of measures for the economy on Monday",
+        "According to the finance minister, the measures should cost about ten billion a year",
+        "Economists interviewed for this story say the impact on public accounts is still uncertain",
+        "Congress must approve part of the changes, which should happen only in the second half",
+        "Small firms and family farms are the main winners of the plan, officials said",
+    ]
+    mixed = ". ".join(part for pair in zip(portuguese, english, strict=False) for part in pair)
+    decision = detector.decide(mixed)
+    assert decision.method == LANGDETECT
+    assert (decision.language, decision.score) == detector._langdetect(mixed)
+    assert decision.language == seeded_langdetect(mixed)
+
+
 def test_detects_english_and_german_with_a_high_score(detector):
     language, score = detector.detect(GERMAN)
     assert language == "de" and score > 0.9
 
 
 def test_same_text_gives_the_same_answer_in_two_detectors(config):
-    texts = ["Ciao amici, this is una prova molto breve", GERMAN, TEXTS["pt"][0] + " " + TEXTS["en"][1]]
+    texts = [
+        "Ciao amici, this is una prova molto breve",
+        GERMAN,
+        TEXTS["pt"][0] + " " + TEXTS["en"][1],
+        *PARAGRAPHS.values(),
+        PARAGRAPHS["fr"] + " " + PARAGRAPHS["it"],
+    ]
     first, second = LanguageDetector(config.language), LanguageDetector(config.language)
     answers = [first.detect(text) for text in texts]
     assert answers == [second.detect(text) for text in texts] == [first.detect(text) for text in texts]
@@ -112,6 +234,31 @@ def test_extracts_the_same_ngrams_as_langdetect(detector):
     ngrams = sorted(factory.word_lang_prob_map)
     ours = Counter(ngrams[row] for row in profiled_ngrams(langdetect_text(text).text, detector._evidence).tolist())
     assert ours == Counter(reference._extract_ngrams())
+    in_order = profiled_ngrams(langdetect_text(text).text, detector._evidence, in_text_order=True)
+    assert [ngrams[row] for row in in_order.tolist()] == reference._extract_ngrams()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Reunião de amanhã cancelada. The meeting tomorrow is cancelled because of the strike.",
+        "Ciao amici, this is una prova molto breve",
+        TEXTS["ru"][1],
+        "Die NATO und die EU: ein Treffen in Brüssel, das niemand wollte. Rien ne va plus!",
+        "ok",
+    ],
+)
+def test_replays_seeded_langdetects_trials_bit_for_bit(detector, text):
+    factory = DetectorFactory()
+    factory.load_profile(PROFILES_DIRECTORY)
+    factory.set_seed(0)
+    reference = factory.create()
+    reference.append(text)
+    expected = [(language.lang, language.prob) for language in reference.get_probabilities()]
+    rows = profiled_ngrams(langdetect_text(text).text, detector._evidence, in_text_order=True)
+    averages = langdetect_probabilities(rows, detector._evidence.probabilities, 0)
+    assert averages == reference.langprob
+    assert detector._langdetect(text) == (expected[0][0], round(expected[0][1], 4))
 
 
 @pytest.mark.parametrize(
@@ -154,6 +301,7 @@ def test_a_mixed_text_is_left_to_seeded_langdetect(detector):
     decision = detector.decide(mixed)
     assert decision.method == LANGDETECT
     assert (decision.language, decision.score) == detector._langdetect(mixed)
+    assert decision.language == seeded_langdetect(mixed)
 
 
 def test_a_clear_text_is_decided_from_its_ngrams(detector):
@@ -161,8 +309,13 @@ def test_a_clear_text_is_decided_from_its_ngrams(detector):
     assert decision.method == NGRAMS and decision.language == "fr" and 0.95 <= decision.score <= 1.0
 
 
-def test_too_short_or_featureless_text_has_no_language(detector):
-    assert detector.detect("Hi") == (None, None)
+@pytest.mark.parametrize("text", ["", " ", "\n\n", "Hi", "Read more \n\n", "Share this"])
+def test_an_empty_or_near_empty_body_has_no_language(detector, text):
+    assert detector.decide(text).method == TOO_SHORT
+    assert detector.detect(text) == (None, None)
+
+
+def test_featureless_text_has_no_language(detector):
     assert detector.detect("1234 5678 9012 3456 7890 !!!") == (None, None)
 
 
@@ -184,6 +337,39 @@ def test_sample_windows_spread_over_what_langdetect_reads_in_whole_words():
     assert [sum(low <= index < low + 30 for index in indexes) > 0 for low in (0, 540, 1090, 1630)] == [True] * 4
 
 
+# Letters and marks of several scripts, capitals, digits, spaces (doubled too) and punctuation.
+WORDLIKE_TEXT = st.text(
+    alphabet=st.sampled_from(list("abcdeéèçñøßAEÉÇ  .,'-1\nабвгдАБВ日本のカナ가나αβΑΒ\u0301\u0300ıİ")), max_size=120
+)
+
+
+@pytest.fixture(scope="module")
+def seeded_factory():
+    factory = DetectorFactory()
+    factory.load_profile(PROFILES_DIRECTORY)
+    factory.set_seed(0)
+    return factory, sorted(factory.word_lang_prob_map)
+
+
+@settings(max_examples=100, deadline=None)
+@given(text=WORDLIKE_TEXT)
+def test_gives_seeded_langdetects_ngrams_and_answer_on_any_text(detector, seeded_factory, text):
+    factory, ngrams = seeded_factory
+    reference = factory.create()
+    reference.append(text)
+    reference.cleaning_text()
+    rows = profiled_ngrams(langdetect_text(text).text, detector._evidence, in_text_order=True)
+    assert [ngrams[row] for row in rows.tolist()] == reference._extract_ngrams()
+    expected = factory.create()
+    expected.append(text)
+    try:
+        best = expected.get_probabilities()[0]
+        answer = (best.lang, round(best.prob, 4))
+    except (LangDetectException, IndexError):
+        answer = (None, None)
+    assert detector._langdetect(text) == answer
+
+
 @pytest.fixture()
 def raw_config():
     return yaml.safe_load(DEFAULT_CONFIG_PATH.read_text(encoding="utf-8"))
@@ -196,6 +382,12 @@ def raw_config():
         ("max_trial_disagreement", "low", r"language\.max_trial_disagreement: expected int or float, got str"),
         ("script_share", 0.3, r"language\.script_share: must be >= 0\.5, got 0\.3"),
         ("script_shares", 0.9, r"language\.script_shares: unknown key"),
+        ("short_sample_chars", 3000, r"language\.short_sample_chars: must be <= 2000, got 3000"),
+        (
+            "short_sample_max_trial_disagreement",
+            0.1,
+            r"language\.short_sample_max_trial_disagreement: must be <= 0\.05, got 0\.1",
+        ),
     ],
 )
 def test_bad_language_setting_is_named_with_its_path(raw_config, key, value, message):
@@ -210,3 +402,11 @@ def test_language_settings_default_when_left_out(raw_config):
     changed["language"] = {}
     settings = compile_config(changed).language
     assert (settings.max_trial_disagreement, settings.script_share, settings.seed) == (0.05, 0.9, 0)
+    assert (settings.short_sample_chars, settings.short_sample_max_trial_disagreement) == (500, 0.01)
+
+
+def test_left_out_short_sample_is_at_most_the_full_sample(raw_config):
+    changed = copy.deepcopy(raw_config)
+    changed["language"] = {"sample_chars": 300, "max_trial_disagreement": 0.005}
+    settings = compile_config(changed).language
+    assert (settings.short_sample_chars, settings.short_sample_max_trial_disagreement) == (300, 0.005)

@@ -73,6 +73,8 @@ class LanguageSettings:
     max_trial_disagreement: float = 0.05  # above this estimated chance, langdetect itself decides
     script_share: float = 0.9  # share of the non-Latin characters a single-language script must hold
     sample_windows: int = 1  # the sample is this many stretches spread over what langdetect reads
+    short_sample_chars: int = 500  # read first; the full sample only when this one is unclear
+    short_sample_max_trial_disagreement: float = 0.01  # the short sample decides at or below this
 
 
 @dataclass(frozen=True, slots=True)
@@ -222,21 +224,45 @@ def _compile_language_settings(raw: object) -> LanguageSettings:
     section = require_mapping(raw, "language")
     reject_unknown_keys(
         section,
-        {"sample_chars", "sample_windows", "seed", "min_chars", "max_trial_disagreement", "script_share"},
+        {
+            "sample_chars",
+            "sample_windows",
+            "short_sample_chars",
+            "short_sample_max_trial_disagreement",
+            "seed",
+            "min_chars",
+            "max_trial_disagreement",
+            "script_share",
+        },
         "language",
     )
+    sample_chars = int(require_number(section.get("sample_chars", 10000), "language.sample_chars", minimum=1))
+    max_trial_disagreement = float(
+        require_number(
+            section.get("max_trial_disagreement", 0.05), "language.max_trial_disagreement", minimum=0, maximum=0.5
+        )
+    )
+    # Left out, the short sample is at most the full one, so sample_chars alone stays a valid setting.
+    short_sample_chars = section.get("short_sample_chars", min(500, sample_chars))
     return LanguageSettings(
-        sample_chars=int(require_number(section.get("sample_chars", 10000), "language.sample_chars", minimum=1)),
+        sample_chars=sample_chars,
         sample_windows=int(
             require_number(section.get("sample_windows", 1), "language.sample_windows", minimum=1, maximum=100)
         ),
-        seed=int(require_number(section.get("seed", 0), "language.seed", minimum=0)),
-        min_chars=int(require_number(section.get("min_chars", 20), "language.min_chars", minimum=0)),
-        max_trial_disagreement=float(
+        short_sample_chars=int(
+            require_number(short_sample_chars, "language.short_sample_chars", minimum=1, maximum=sample_chars)
+        ),
+        short_sample_max_trial_disagreement=float(
             require_number(
-                section.get("max_trial_disagreement", 0.05), "language.max_trial_disagreement", minimum=0, maximum=0.5
+                section.get("short_sample_max_trial_disagreement", min(0.01, max_trial_disagreement)),
+                "language.short_sample_max_trial_disagreement",
+                minimum=0,
+                maximum=max_trial_disagreement,
             )
         ),
+        seed=int(require_number(section.get("seed", 0), "language.seed", minimum=0)),
+        min_chars=int(require_number(section.get("min_chars", 20), "language.min_chars", minimum=0)),
+        max_trial_disagreement=max_trial_disagreement,
         script_share=float(
             require_number(section.get("script_share", 0.9), "language.script_share", minimum=0.5, maximum=1)
         ),
