@@ -109,7 +109,7 @@ def test_limits_section_compiles_with_defaults_for_missing_keys(raw_config):
     limits = compile_config(raw_config).limits
     assert (limits.max_document_bytes, limits.time_budget_seconds) == (2048, 0.5)
     assert limits.max_html_nesting_depth == 400
-    assert (limits.max_attributes_per_element, limits.max_tag_bytes) == (256, 1024 * 1024)
+    assert (limits.max_attributes_per_element, limits.max_tag_bytes) == (256, 4 * 1024 * 1024)
 
 
 def test_typo_in_a_limit_is_named(raw_config):

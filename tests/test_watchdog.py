@@ -127,3 +127,23 @@ def test_the_other_documents_of_a_bundle_come_out_when_one_is_stopped(config):
             equal_to([("many-blocks.txt", "time_budget_exceeded")]),
             label="rejects",
         )
+
+
+def test_a_stop_that_library_code_swallows_is_sent_again():
+    watchdog = Watchdog()
+    swallowed = []
+
+    def overrun_swallowing_the_first_stop():
+        with watchdog.watching(0.2):
+            try:
+                busy_for(5)
+            except DocumentOverBudget:  # as a gc callback or a __del__ drops it
+                swallowed.append(True)
+            busy_for(5)
+
+    started = time.monotonic()
+    with pytest.raises(DocumentOverBudget):
+        in_another_thread(overrun_swallowing_the_first_stop)
+    assert swallowed == [True]
+    assert time.monotonic() - started < 2
+    watchdog.stop()

@@ -86,7 +86,7 @@ class LimitsSettings:
     max_compression_ratio: float = 100.0  # decompressed / compressed size, past max_document_bytes
     max_html_nesting_depth: int = 400  # Lexbor parses deep <div> nesting in quadratic time
     max_attributes_per_element: int = 256  # ... and the attributes of one element in quadratic time
-    max_tag_bytes: int = 1024 * 1024  # one start tag with its attributes
+    max_tag_bytes: int = 4 * 1024 * 1024  # one start tag with its attributes
     time_budget_seconds: float = 10.0  # per document: past it, the document is stopped and rejected
 
 

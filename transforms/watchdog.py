@@ -37,6 +37,11 @@ def _cancel_stop(thread_id: int) -> None:
     ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread_id), None)  # NULL clears a pending one
 
 
+# A stop can be lost: delivered while the thread runs a gc callback or a __del__, it is reported as
+# unraisable and dropped. Until the document ends, it is sent again this often.
+RESEND_SECONDS = 0.1
+
+
 class Watchdog:
     """Watches the documents being cleaned by any number of threads of one process.
 
@@ -48,7 +53,7 @@ class Watchdog:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._changed = threading.Condition(self._lock)
-        self._watches: dict[int, _Watch] = {}
+        self._watches: dict[int, tuple[_Watch, float]] = {}  # thread id -> (watch, when to send a stop)
         self._stopped = False
         self._watcher: threading.Thread | None = None
 
@@ -59,17 +64,28 @@ class Watchdog:
             if self._watcher is None:
                 self._watcher = threading.Thread(target=self._watch_deadlines, name="document-watchdog", daemon=True)
                 self._watcher.start()
-            self._watches[watch.thread_id] = watch
+            self._watches[watch.thread_id] = (watch, watch.expires_at)
             self._changed.notify()
         try:
             yield
         finally:
-            with self._lock:
-                # The watcher sends a stop only under this lock and only for a watch still listed: once
-                # the watch is gone and any stop already sent is cancelled, none can reach later work.
-                if self._watches.get(watch.thread_id) is watch:
-                    del self._watches[watch.thread_id]
-                _cancel_stop(watch.thread_id)
+            self._release(watch)
+
+    def _release(self, watch: _Watch) -> None:
+        # The watcher sends stops only under the lock and only for a watch still listed: once the watch
+        # is gone and a stop already sent is cancelled, none can reach later work. A stop sent again
+        # while the document winds down may land in here: then release again (the exception that
+        # ended the document, if any, still propagates after this finally).
+        while True:
+            try:
+                with self._lock:
+                    listed = self._watches.get(watch.thread_id)
+                    if listed is not None and listed[0] is watch:
+                        del self._watches[watch.thread_id]
+                    _cancel_stop(watch.thread_id)
+                return
+            except DocumentOverBudget:
+                continue
 
     def stop(self) -> None:
         with self._changed:
@@ -80,8 +96,9 @@ class Watchdog:
         with self._changed:
             while not self._stopped:
                 now = time.monotonic()
-                for watch in [watch for watch in self._watches.values() if watch.expires_at <= now]:
-                    del self._watches[watch.thread_id]  # one stop per document
-                    _send_stop(watch.thread_id)
-                next_expiry = min((watch.expires_at for watch in self._watches.values()), default=None)
-                self._changed.wait(None if next_expiry is None else next_expiry - now)
+                for thread_id, (watch, stop_at) in list(self._watches.items()):
+                    if stop_at <= now:
+                        _send_stop(thread_id)
+                        self._watches[thread_id] = (watch, now + RESEND_SECONDS)
+                next_stop = min((stop_at for _, stop_at in self._watches.values()), default=None)
+                self._changed.wait(None if next_stop is None else next_stop - now)

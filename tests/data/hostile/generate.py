@@ -63,7 +63,7 @@ def hostile_markup() -> dict[str, str]:
     deep_divs = "<div>" * 100_000 + "deep"
     return {
         "attribute-bomb.html": attribute_bomb(20_000),
-        "huge-tag.html": article_page("Huge tag", extra_body="<p title='" + "x" * (2 * 1024 * 1024) + "'>x</p>"),
+        "huge-tag.html": article_page("Huge tag", extra_body="<p title='" + "x" * (5 * 1024 * 1024) + "'>x</p>"),
         # '<script' inside a quoted value is text: the deep nesting after it is markup.
         "script-in-attribute.html": article_page(
             "Script in attribute", extra_body="<p title='<script>'>x</p>" + deep_divs
@@ -158,7 +158,7 @@ def fuzz_attributes(rng: random.Random) -> Shape:
 
 
 def fuzz_huge_attribute(rng: random.Random) -> Shape:
-    size = _size(rng, (1000, 100_000, 1_100_000), (60, 30, 10))
+    size = _size(rng, (1000, 100_000, 1_300_000, 4_300_000), (60, 30, 7, 3))
     value = rng.choice(("x", "a b ", "<div>", "&amp;", "\u00e9"))
     name = rng.choice(("title", "class", "style", "data-x", "alt", "href"))
     return _in_page(rng, f"<p {name}='{value * (size // len(value))}'>{PARAGRAPH}</p>")
