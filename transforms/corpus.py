@@ -12,7 +12,8 @@ from functools import partial
 import apache_beam as beam
 
 from transforms.counters import counter
-from transforms.dedup import body_key, split_kept_copy
+from transforms.dedup import body_key, split_kept_copy, url_key
+from transforms.page_urls import SamePageUrlRules
 from transforms.records import Article, Duplicate, Filtered, MinedParagraph
 from transforms.rules import CorpusSettings
 from transforms.site_boilerplate import (
@@ -203,36 +204,56 @@ class _KeepLanguages(beam.DoFn):
 
 @dataclass(frozen=True, slots=True)
 class ArticleCopy:
-    """One article among those with its body: what choosing the kept copy and reporting the others
-    needs, and where the article waits."""
+    """One article among the copies of a page: what finding its copies, choosing the kept one and
+    reporting the others needs, and where the article waits."""
 
     id: str
     source: str
     url: str | None
     position: SpillPosition
+    body_key: str
+    url_key: str | None  # None: no URL to compare (or none compared, after mining)
 
 
-def _body_key_and_identity(article: Article) -> tuple[str, str, str, str | None]:
-    return body_key(article), article.id, article.source, article.url
+@dataclass(frozen=True, slots=True)
+class SameUrlCopies:
+    """The copies of one page URL: the one kept among them, and the others."""
+
+    kept: ArticleCopy
+    others: tuple[ArticleCopy, ...] = ()
 
 
-def _copy_by_body(spilled) -> tuple[str, ArticleCopy]:
-    position, (key, article_id, source, url) = spilled
-    return key, ArticleCopy(id=article_id, source=source, url=url, position=position)
+def _copy_keys(article: Article, rules: SamePageUrlRules | None) -> tuple[str, str | None, str, str, str | None]:
+    page = None if rules is None else url_key(article, rules)
+    return body_key(article), page, article.id, article.source, article.url
+
+
+def _article_copy(spilled) -> ArticleCopy:
+    position, (body, url, article_id, source, original_url) = spilled
+    return ArticleCopy(id=article_id, source=source, url=original_url, position=position, body_key=body, url_key=url)
+
+
+def _same_url_copies(url_copies) -> SameUrlCopies:
+    kept, others = split_kept_copy(url_copies[1])
+    return SameUrlCopies(kept=kept, others=tuple(others))
 
 
 class _SplitDuplicates(beam.DoFn):
-    """(body key, its copies) -> (spill file, position) of the kept copy (main), Duplicate records
-    of the others (duplicates)."""
+    """(body key, the same-URL groups with that body) -> (spill file, position) of the one copy kept
+    of them all (main), Duplicate records of every other copy (duplicates)."""
 
-    def process(self, key_copies):
-        kept, duplicates = split_kept_copy(key_copies[1])
+    def process(self, key_groups):
+        groups = list(key_groups[1])
+        kept, _ = split_kept_copy(group.kept for group in groups)
         yield kept.position.path, kept.position.index
-        for duplicate in duplicates:
-            counter("duplicates").inc()
-            yield beam.pvalue.TaggedOutput(
-                DUPLICATES, Duplicate(id=duplicate.id, source=duplicate.source, url=duplicate.url, duplicate_of=kept.id)
-            )
+        for group in groups:
+            others = group.others if group.kept == kept else (group.kept, *group.others)
+            for duplicate in others:
+                counter("duplicates").inc()
+                yield beam.pvalue.TaggedOutput(
+                    DUPLICATES,
+                    Duplicate(id=duplicate.id, source=duplicate.source, url=duplicate.url, duplicate_of=kept.id),
+                )
 
 
 class _ReadKeptCopies(beam.DoFn):
@@ -249,24 +270,42 @@ class _ReadKeptCopies(beam.DoFn):
 
 
 class DropDuplicates(beam.PTransform):
-    """Articles -> one copy of each normalized body (main; the smallest id) and a Duplicate record
-    for each other copy (tag "duplicates").
+    """Articles -> one copy of each page (main) and a Duplicate record for each other copy (tag
+    "duplicates").
 
-    Each article waits in a spill file under spill_root (as in MineSiteBoilerplate) while only its
-    body key, id, source, URL and position are grouped; the files are then read back for the kept
-    copies alone.
+    Copies share a normalized body or, given same_page_urls, a URL that names the same page (a
+    recrawl, possibly of an updated article; a tracking or AMP variant). The copies of one URL are
+    resolved first (the smallest id is kept), then the articles left with the same body (again the
+    smallest id); every other copy names the one finally kept. Each article waits in a spill file
+    under spill_root (as in MineSiteBoilerplate) while only its keys, id, source, URL and position
+    are grouped; the files are then read back for the kept copies alone.
     """
 
-    def __init__(self, spill_root: str | None = None):
+    def __init__(self, spill_root: str | None = None, same_page_urls: SamePageUrlRules | None = None):
         super().__init__()
         self._spill_root = spill_root
+        self._same_page_urls = same_page_urls
 
     def expand(self, articles):
         folder = new_spill_folder(self._spill_root or spill_root_of(articles.pipeline), "dedup")
-        split = (
+        copies = (
             articles
-            | "SpillArticles" >> beam.ParDo(SpillArticles(folder, _body_key_and_identity))
-            | "KeyCopyByBody" >> beam.Map(_copy_by_body)
+            | "SpillArticles" >> beam.ParDo(SpillArticles(folder, partial(_copy_keys, rules=self._same_page_urls)))
+            | "ArticleCopy" >> beam.Map(_article_copy)
+        )
+        if self._same_page_urls is None:
+            same_url = copies | "NoUrlCompared" >> beam.Map(SameUrlCopies)
+        else:
+            # An article without a URL is a group of its own: only its body can find its copies.
+            same_url = (
+                copies
+                | "KeyCopyByUrl" >> beam.Map(lambda copy: (copy.url_key or f"body:{copy.body_key}", copy))
+                | "GroupByUrl" >> beam.GroupByKey()
+                | "KeepOnePerUrl" >> beam.Map(_same_url_copies)
+            )
+        split = (
+            same_url
+            | "KeyByBody" >> beam.Map(lambda group: (group.kept.body_key, group))
             | "GroupCopies" >> beam.GroupByKey()
             # Declared: Beam infers a union with the tagged Duplicates, which GroupByKey refuses.
             | "KeepOneCopy"
@@ -282,8 +321,13 @@ class DropDuplicates(beam.PTransform):
 
 
 class CleanCorpus(beam.PTransform):
-    """The corpus-level steps after page cleaning, each as the config enables it: site boilerplate
-    mining, then the language filter, then exact deduplication.
+    """The corpus-level steps after page cleaning, each as the config enables it: copies of a page
+    resolved (dedup), site boilerplate mining, the language filter, and dedup again of the bodies
+    that mining made equal.
+
+    Copies go first so that they cannot vote for each other: a page crawled five times would
+    otherwise put each of its paragraphs on five pages of its site, and mining would remove the
+    whole article from every copy.
 
     Returns {"articles", "filtered", "duplicates", "mined"} PCollections. Mining and dedup spill
     articles to temporary files under spill_root (default: --temp_location, else the system's
@@ -300,14 +344,19 @@ class CleanCorpus(beam.PTransform):
     def expand(self, articles):
         settings = self._settings
         pipeline = articles.pipeline
-        filtered_parts = []
+        mining = settings.site_boilerplate.enabled
+        filtered_parts, duplicate_parts = [], []
+        if settings.deduplicate:
+            copies = articles | "ResolveCopies" >> DropDuplicates(self._spill_root, settings.same_page_urls)
+            articles = copies["articles"]
+            duplicate_parts.append(copies["duplicates"])
         # An empty placeholder only for a step that is off: each one is a stage of its own.
-        if settings.site_boilerplate.enabled:
-            mining = articles | "MineSiteBoilerplate" >> MineSiteBoilerplate(
+        if mining:
+            mined_step = articles | "MineSiteBoilerplate" >> MineSiteBoilerplate(
                 settings.site_boilerplate, self._spill_root
             )
-            articles, mined = mining["articles"], mining["mined"]
-            filtered_parts.append(mining["filtered"])
+            articles, mined = mined_step["articles"], mined_step["mined"]
+            filtered_parts.append(mined_step["filtered"])
         else:
             mined = pipeline | "NoMinedParagraphs" >> beam.Create([])
         if settings.languages:
@@ -316,13 +365,18 @@ class CleanCorpus(beam.PTransform):
             )
             articles = by_language.articles
             filtered_parts.append(by_language[FILTERED])
-        if settings.deduplicate:
-            deduplicated = articles | "DropDuplicates" >> DropDuplicates(self._spill_root)
-            articles, duplicates = deduplicated["articles"], deduplicated["duplicates"]
-        else:
-            duplicates = pipeline | "NoDuplicates" >> beam.Create([])
-        if filtered_parts:
-            filtered = tuple(filtered_parts) | "AllFiltered" >> beam.Flatten()
-        else:
-            filtered = pipeline | "NothingFiltered" >> beam.Create([])
+        if settings.deduplicate and mining:
+            deduplicated = articles | "DropMinedDuplicates" >> DropDuplicates(self._spill_root)
+            articles = deduplicated["articles"]
+            duplicate_parts.append(deduplicated["duplicates"])
+        filtered = _all_of(pipeline, filtered_parts, "Filtered")
+        duplicates = _all_of(pipeline, duplicate_parts, "Duplicates")
         return {"articles": articles, "filtered": filtered, "duplicates": duplicates, "mined": mined}
+
+
+def _all_of(pipeline, parts: list, name: str):
+    if len(parts) == 1:
+        return parts[0]
+    if parts:
+        return tuple(parts) | f"All{name}" >> beam.Flatten()
+    return pipeline | f"No{name}" >> beam.Create([])
