@@ -25,3 +25,15 @@ def test_two_worker_processes_write_the_same_records_as_one_process(tmp_path, mo
     assert len(single_records) == 31  # 27 corpus pages + 2 JSON lines + 1 text + 1 HTML example
     assert records(multi) == single_records
     assert json.loads((multi / "_report.json").read_text("utf-8"))["balanced"] is True
+
+
+def test_spreading_documents_over_two_worker_processes_writes_the_same_records(tmp_path, monkeypatch):
+    monkeypatch.setenv("PYTHONPATH", str(REPO_ROOT))
+    corpus = str(REPO_ROOT / "tests" / "data" / "corpus" / "*.jsonl")
+    single, spread = tmp_path / "single", tmp_path / "spread"
+    assert run(["--input", corpus, "--output", str(single)]) == 0
+    arguments = ["--direct_running_mode=multi_processing", "--direct_num_workers=2", "--spread_documents=yes"]
+    assert run(["--input", corpus, "--output", str(spread), *arguments]) == 0
+    assert len(records(single)) == 27  # the recrawled file holds eleven of local_news' pages again
+    assert records(spread) == records(single)
+    assert json.loads((spread / "_report.json").read_text("utf-8"))["balanced"] is True
