@@ -391,3 +391,16 @@ def test_twenty_thousand_copies_of_the_benchmark_pages_keep_every_distinct_page_
             | beam.combiners.Count.PerElement()
         )
         assert_that(others, equal_to([("Duplicate", copies - len(distinct))]), label="others")
+
+
+def test_without_dedup_every_copy_is_written_with_its_article_and_still_counts_once_in_mining(config, tmp_path):
+    items = [json.loads(line) for line in RECRAWLED.read_text(encoding="utf-8").splitlines()]
+    documents = [InputDocument(source=f"recrawled_article.jsonl:{n}", **item) for n, item in enumerate(items, 1)]
+    settings = replace(config.corpus, site_boilerplate=MINING, languages=(), deduplicate=False)
+    results = run_corpus(config, documents, settings, tmp_path)
+    assert len(results["articles"]) == 15 and results["filtered"] == [] and results["duplicates"] == []
+    fetches = [record for record in results["articles"] if record["id"].startswith("elm-grove-11-fetched-")]
+    assert len(fetches) == 5
+    for record in fetches:  # the article's own paragraphs stay in every copy; the site prompt goes
+        assert SITE_PROMPT not in record["body"] and record["body"].count("\n\n") >= 2
+    assert [(m["pages"], m["site_pages"]) for m in results["mined"]] == [(11, 11)]

@@ -39,6 +39,7 @@ UNWANTED_LANGUAGE = "language"
 # Tags of what a read-back step yields besides articles.
 MINED_TEXT = "mined_text"
 FILES_READ = "files_read"
+COPIES = "copies"
 
 
 def _filtered(article: Article, reason: str, detail: str) -> Filtered:
@@ -55,6 +56,10 @@ class SiteBoilerplateKeys:
 
 def _site_and_candidate_keys(article: Article, settings: SiteBoilerplateSettings) -> tuple[str, tuple[str, ...]]:
     return article.site, tuple(candidate_keys(article, settings))
+
+
+def _site_alone(article: Article) -> tuple[str, tuple[str, ...]]:
+    return article.site, ()
 
 
 def _paragraph_occurrences(spilled):
@@ -130,7 +135,8 @@ class _RemoveSiteBoilerplateFromFile(beam.DoFn):
 
 class MineSiteBoilerplate(beam.PTransform):
     """Articles -> articles without their site's recurring paragraphs (main), mined paragraphs
-    (tag "mined") and articles left empty (tag "filtered").
+    (tag "mined") and articles left empty (tag "filtered"). Given (pages, copies of them), the
+    copies are cleaned the same way but do not count as pages.
 
     Each article waits in a spill file under spill_root (default: --temp_location, else the system's
     temporary folder) while its paragraph keys are counted once per page per site; each file is
@@ -145,11 +151,17 @@ class MineSiteBoilerplate(beam.PTransform):
         self._spill_root = spill_root
 
     def expand(self, articles):
+        # (pages, copies): the copies are cleaned like their pages but are not counted.
+        articles, copies = articles if isinstance(articles, tuple) else (articles, None)
         settings = self._settings
         folder = new_spill_folder(self._spill_root or spill_root_of(articles.pipeline), "site-boilerplate")
         spilled = articles | "SpillArticles" >> beam.ParDo(
             SpillArticles(folder, partial(_site_and_candidate_keys, settings=settings))
         )
+        spilled_everything = spilled
+        if copies is not None:
+            spilled_copies = copies | "SpillCopies" >> beam.ParDo(SpillArticles(folder, _site_alone))
+            spilled_everything = (spilled, spilled_copies) | "PagesAndCopies" >> beam.Flatten()
         site_pages = (
             spilled | "OnePerPage" >> beam.Map(lambda item: (item[1][0], 1)) | "PagesPerSite" >> beam.CombinePerKey(sum)
         )
@@ -162,7 +174,7 @@ class MineSiteBoilerplate(beam.PTransform):
         )
         boilerplate = {"pages": site_pages, "candidates": candidates} | "GroupCandidatesBySite" >> beam.CoGroupByKey()
         site_files = (
-            spilled
+            spilled_everything
             | "SiteOfFile" >> beam.Map(lambda item: (item[1][0], item[0].path))
             | "DistinctSiteFiles" >> beam.Distinct()
         )
@@ -239,16 +251,23 @@ def _same_url_copies(url_copies) -> SameUrlCopies:
 
 
 class _SplitDuplicates(beam.DoFn):
-    """(body key, the same-URL groups with that body) -> (spill file, position) of the one copy kept
-    of them all (main), Duplicate records of every other copy (duplicates)."""
+    """(body key, the same-URL groups with that body) -> (spill file, (position, False)) of the one
+    copy kept of them all (main), Duplicate records of every other copy (duplicates); or, to keep
+    the copies, (spill file, (position, True)) of every other copy (main)."""
+
+    def __init__(self, keep_copies: bool):
+        self._keep_copies = keep_copies
 
     def process(self, key_groups):
         groups = list(key_groups[1])
         kept, _ = split_kept_copy(group.kept for group in groups)
-        yield kept.position.path, kept.position.index
+        yield kept.position.path, (kept.position.index, False)
         for group in groups:
             others = group.others if group.kept == kept else (group.kept, *group.others)
             for duplicate in others:
+                if self._keep_copies:
+                    yield duplicate.position.path, (duplicate.position.index, True)
+                    continue
                 counter("duplicates").inc()
                 yield beam.pvalue.TaggedOutput(
                     DUPLICATES,
@@ -257,15 +276,16 @@ class _SplitDuplicates(beam.DoFn):
 
 
 class _ReadKeptCopies(beam.DoFn):
-    """(spill file, positions of its kept copies) -> those articles (main), and the file's path once
-    it is read (files_read)."""
+    """(spill file, (position, whether a copy) of its articles to keep) -> the articles kept as a
+    page's one copy (main), the other copies kept (copies), and the file's path once it is read
+    (files_read)."""
 
     def process(self, file_positions):
         path, positions = file_positions
-        kept = frozenset(positions)
+        is_copy = dict(positions)
         for index, article in enumerate(read_spill_file(path)):
-            if index in kept:
-                yield article
+            if index in is_copy:
+                yield beam.pvalue.TaggedOutput(COPIES, article) if is_copy[index] else article
         yield beam.pvalue.TaggedOutput(FILES_READ, path)
 
 
@@ -279,12 +299,18 @@ class DropDuplicates(beam.PTransform):
     smallest id); every other copy names the one finally kept. Each article waits in a spill file
     under spill_root (as in MineSiteBoilerplate) while only its keys, id, source, URL and position
     are grouped; the files are then read back for the kept copies alone.
+
+    With keep_copies, the other copies are not duplicates but articles of their own (tag "copies"),
+    for a corpus that keeps every copy and still must count each page once.
     """
 
-    def __init__(self, spill_root: str | None = None, same_page_urls: SamePageUrlRules | None = None):
+    def __init__(
+        self, spill_root: str | None = None, same_page_urls: SamePageUrlRules | None = None, keep_copies: bool = False
+    ):
         super().__init__()
         self._spill_root = spill_root
         self._same_page_urls = same_page_urls
+        self._keep_copies = keep_copies
 
     def expand(self, articles):
         folder = new_spill_folder(self._spill_root or spill_root_of(articles.pipeline), "dedup")
@@ -309,15 +335,17 @@ class DropDuplicates(beam.PTransform):
             | "GroupCopies" >> beam.GroupByKey()
             # Declared: Beam infers a union with the tagged Duplicates, which GroupByKey refuses.
             | "KeepOneCopy"
-            >> beam.ParDo(_SplitDuplicates()).with_output_types(tuple[str, int]).with_outputs(DUPLICATES, main="kept")
+            >> beam.ParDo(_SplitDuplicates(self._keep_copies))
+            .with_output_types(tuple[str, tuple[int, bool]])
+            .with_outputs(DUPLICATES, main="kept")
         )
         kept = (
             split.kept
             | "GroupKeptByFile" >> beam.GroupByKey()
-            | "ReadKeptCopies" >> beam.ParDo(_ReadKeptCopies()).with_outputs(FILES_READ, main="articles")
+            | "ReadKeptCopies" >> beam.ParDo(_ReadKeptCopies()).with_outputs(FILES_READ, COPIES, main="articles")
         )
         kept[FILES_READ] | "DeleteSpillFolder" >> DeleteSpillFolder(folder)
-        return {"articles": kept.articles, "duplicates": split[DUPLICATES]}
+        return {"articles": kept.articles, "duplicates": split[DUPLICATES], "copies": kept[COPIES]}
 
 
 class CleanCorpus(beam.PTransform):
@@ -346,13 +374,20 @@ class CleanCorpus(beam.PTransform):
         pipeline = articles.pipeline
         mining = settings.site_boilerplate.enabled
         filtered_parts, duplicate_parts = [], []
+        copies = None
         if settings.deduplicate:
-            copies = articles | "ResolveCopies" >> DropDuplicates(self._spill_root, settings.same_page_urls)
-            articles = copies["articles"]
-            duplicate_parts.append(copies["duplicates"])
+            resolved = articles | "ResolveCopies" >> DropDuplicates(self._spill_root, settings.same_page_urls)
+            articles = resolved["articles"]
+            duplicate_parts.append(resolved["duplicates"])
+        elif mining:  # every copy is kept, but a page must still count once
+            resolved = articles | "FindCopies" >> DropDuplicates(
+                self._spill_root, settings.same_page_urls, keep_copies=True
+            )
+            articles, copies = resolved["articles"], resolved["copies"]
         # An empty placeholder only for a step that is off: each one is a stage of its own.
         if mining:
-            mined_step = articles | "MineSiteBoilerplate" >> MineSiteBoilerplate(
+            pages = articles if copies is None else (articles, copies)
+            mined_step = pages | "MineSiteBoilerplate" >> MineSiteBoilerplate(
                 settings.site_boilerplate, self._spill_root
             )
             articles, mined = mined_step["articles"], mined_step["mined"]
