@@ -6,7 +6,7 @@ files (transforms/spill.py), decides over small records, then reads each file ba
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 
 import apache_beam as beam
@@ -222,9 +222,9 @@ class ArticleCopy:
     id: str
     source: str
     url: str | None
-    position: SpillPosition
     body_key: str
     url_key: str | None  # None: no URL to compare (or none compared, after mining)
+    position: SpillPosition | None = None  # set once the article is spilled
 
 
 @dataclass(frozen=True, slots=True)
@@ -235,14 +235,19 @@ class SameUrlCopies:
     others: tuple[ArticleCopy, ...] = ()
 
 
-def _copy_keys(article: Article, rules: SamePageUrlRules | None) -> tuple[str, str | None, str, str, str | None]:
-    page = None if rules is None else url_key(article, rules)
-    return body_key(article), page, article.id, article.source, article.url
+def _article_copy(article: Article, rules: SamePageUrlRules | None) -> ArticleCopy:
+    return ArticleCopy(
+        id=article.id,
+        source=article.source,
+        url=article.url,
+        body_key=body_key(article),
+        url_key=None if rules is None else url_key(article, rules),
+    )
 
 
-def _article_copy(spilled) -> ArticleCopy:
-    position, (body, url, article_id, source, original_url) = spilled
-    return ArticleCopy(id=article_id, source=source, url=original_url, position=position, body_key=body, url_key=url)
+def _placed_copy(spilled) -> ArticleCopy:
+    position, copy = spilled
+    return replace(copy, position=position)
 
 
 def _same_url_copies(url_copies) -> SameUrlCopies:
@@ -316,8 +321,8 @@ class DropDuplicates(beam.PTransform):
         folder = new_spill_folder(self._spill_root or spill_root_of(articles.pipeline), "dedup")
         copies = (
             articles
-            | "SpillArticles" >> beam.ParDo(SpillArticles(folder, partial(_copy_keys, rules=self._same_page_urls)))
-            | "ArticleCopy" >> beam.Map(_article_copy)
+            | "SpillArticles" >> beam.ParDo(SpillArticles(folder, partial(_article_copy, rules=self._same_page_urls)))
+            | "PlacedCopy" >> beam.Map(_placed_copy)
         )
         if self._same_page_urls is None:
             same_url = copies | "NoUrlCompared" >> beam.Map(SameUrlCopies)
