@@ -1,7 +1,8 @@
 """Whole-pipeline throughput and memory on the HTML benchmark corpus, against trafilatura + langdetect.
 
     python benchmarks/throughput.py [--docs N] [--workers 2] [--mode multi_processing|in_memory]
-        [--skip-reference] [--keep DIR] [--memory-check] [--bench DIR]
+        [--spread-documents auto|yes|no] [--skip-reference] [--keep DIR] [--memory-check] [--bench DIR]
+        [--corpus-steps]
 
 1. A corpus of N documents (default 5,000): the benchmark's pages repeated, each copy with its
    own id, as JSON lines {id, html} in 8 files (written before any timing).
@@ -15,11 +16,13 @@
    language, serialize) over the benchmark pages, and text mode (parse_text + classify + assemble,
    language excluded) over the naive-text versions of the pages, in docs/s on one core.
 
---memory-check instead runs the pipeline at 1,000 and 20,000 documents and prints both peaks.
+--memory-check instead runs the pipeline at 1,000 and 20,000 documents, each with
+--spread_documents no and yes (slices of the 8 files spread over the workers), and prints the four
+peaks.
 
-The corpus steps (site boilerplate mining, dedup) are off by default: the copies of a page are
-exact duplicates and, sharing their canonical URL's site, each other's boilerplate, so with them on
-(--corpus-steps) nearly every document is filtered and the writers see almost nothing.
+The corpus steps (copies, site boilerplate mining, dedup) are off by default: the copies of a page
+are its duplicates, so with them on (--corpus-steps) one copy of each of the 181 pages is written
+and the rest go to duplicates-*, and the writers see almost nothing.
 """
 
 from __future__ import annotations
@@ -102,6 +105,7 @@ class PipelineRun:
     seconds: float
     peak_rss: int
     summary: str
+    spread: str
 
     @property
     def docs_per_second(self) -> float:
@@ -120,7 +124,7 @@ def page_level_config(destination: Path) -> Path:
 
 
 def run_pipeline(
-    corpus: Path, output: Path, documents: int, mode: str, workers: int, config: Path | None
+    corpus: Path, output: Path, documents: int, mode: str, workers: int, config: Path | None, spread: str = "auto"
 ) -> PipelineRun:
     command = [
         sys.executable,
@@ -136,6 +140,8 @@ def run_pipeline(
         mode,
         "--direct_num_workers",
         str(workers),
+        "--spread_documents",
+        spread,
     ]
     peak = 0
     started = time.perf_counter()
@@ -154,13 +160,14 @@ def run_pipeline(
     if process.returncode != 0:
         raise RuntimeError(f"pipeline exited {process.returncode}:\n{streams['err'][-3000:]}")
     report = json.loads((output / "_report.json").read_text(encoding="utf-8"))
-    if report["inputs"] != documents:
-        raise RuntimeError(f"pipeline read {report['inputs']} inputs, expected {documents}")
+    if report["inputs"] != documents or not report["balanced"]:
+        raise RuntimeError(f"pipeline read {report['inputs']} of {documents} inputs, balanced {report['balanced']}")
     summary = (
         f"inputs {report['inputs']}, written {report['written']}, rejected {report['rejected_total']}, "
-        f"filtered {report['filtered_total']} {report['filtered']}, duplicates {report['duplicates']}"
+        f"filtered {report['filtered_total']} {report['filtered']}, duplicates {report['duplicates']}, "
+        f"balanced {str(report['balanced']).lower()}"
     )
-    return PipelineRun(documents, seconds, peak, summary)
+    return PipelineRun(documents, seconds, peak, summary, spread)
 
 
 # The reference, in pool workers: each worker holds the pages, the task is a page name.
@@ -286,13 +293,24 @@ def machine() -> str:
     return f"{cpu}, {os.cpu_count()} CPUs, Python {platform.python_version()}"
 
 
-def pipeline_at(pages, documents: int, scratch: Path, args) -> PipelineRun:
+def pipeline_at(pages, documents: int, scratch: Path, args, spreads: tuple[str, ...]) -> list[PipelineRun]:
+    """One run per --spread_documents choice over the same corpus of documents."""
     corpus = scratch / f"corpus-{documents}"
     write_corpus(pages, documents, corpus)
-    output = (args.keep or scratch) / f"out-{documents}"
     config = None if args.corpus_steps else page_level_config(scratch / "page-level.yaml")
     try:
-        return run_pipeline(corpus, output, documents, args.mode, args.workers, config)
+        return [
+            run_pipeline(
+                corpus,
+                (args.keep or scratch) / f"out-{documents}-spread-{spread}",
+                documents,
+                args.mode,
+                args.workers,
+                config,
+                spread,
+            )
+            for spread in spreads
+        ]
     finally:
         shutil.rmtree(corpus, ignore_errors=True)
 
@@ -303,8 +321,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=2, help="pipeline workers and reference processes")
     parser.add_argument("--mode", default="multi_processing", choices=("multi_processing", "in_memory"))
     parser.add_argument("--skip-reference", action="store_true", help="do not time trafilatura + langdetect")
+    parser.add_argument(
+        "--spread-documents",
+        default="auto",
+        choices=("auto", "yes", "no"),
+        help="the pipeline's --spread_documents (--memory-check runs both yes and no)",
+    )
     parser.add_argument("--keep", type=Path, help="keep the pipeline's output under this directory")
-    parser.add_argument("--memory-check", action="store_true", help="peak RSS at 1,000 and 20,000 documents")
+    parser.add_argument(
+        "--memory-check",
+        action="store_true",
+        help="peak RSS at 1,000 and 20,000 documents, with and without --spread_documents",
+    )
     parser.add_argument("--bench", type=Path, default=SHARED / "benchmarks" / "article-extraction")
     parser.add_argument(
         "--corpus-steps",
@@ -321,14 +349,15 @@ def main(argv: list[str] | None = None) -> int:
         scratch = Path(scratch_name)
         if args.memory_check:
             for documents in (1000, 20000):
-                run = pipeline_at(pages, documents, scratch, args)
-                print(
-                    f"{documents:>6} docs: peak RSS {run.peak_rss / MIB:7.0f} MiB  "
-                    f"{run.docs_per_second:6.1f} docs/s  ({run.summary})"
-                )
+                for run in pipeline_at(pages, documents, scratch, args, ("no", "yes")):
+                    print(
+                        f"{documents:>6} docs, --spread_documents {run.spread:<3}: "
+                        f"peak RSS {run.peak_rss / MIB:7.0f} MiB  {run.docs_per_second:6.1f} docs/s  ({run.summary})",
+                        flush=True,
+                    )
             return 0
 
-        run = pipeline_at(pages, args.docs, scratch, args)
+        (run,) = pipeline_at(pages, args.docs, scratch, args, (args.spread_documents,))
         print(
             f"article-cleaner, whole pipeline: {args.docs} docs in {run.seconds:.1f} s = "
             f"{run.docs_per_second:.1f} docs/s; peak RSS {run.peak_rss / MIB:.0f} MiB ({run.summary})"

@@ -90,8 +90,9 @@ class CleanArticlesOptions(PipelineOptions):
             "--spread_documents",
             default="auto",
             choices=("auto", "yes", "no"),
-            help="shuffle documents over the workers after reading (yes), or let each worker clean whole "
-            "files (no); auto: yes on distributed runners, no on the local ones, which hold a shuffle in memory",
+            help="cut big uncompressed JSON-lines files into slices of whole lines that any worker reads "
+            "(yes), or let each worker read and clean whole files (no); auto: yes on distributed runners, "
+            "no on the local ones",
         )
 
 
@@ -104,13 +105,10 @@ def spreads_documents(choice: str, runner: str | None) -> bool:
 
 def build_pipeline(pipeline: beam.Pipeline, options: CleanArticlesOptions, config, fields, output_dir: str) -> None:
     settings = ReadSettings(input_format=options.format, fields=fields, limits=config.limits)
-    read = pipeline | "Read" >> ReadDocuments(options.input, settings)
-    documents = read[DOCUMENTS]
-    if spreads_documents(options.spread_documents, pipeline.options.view_as(StandardOptions).runner):
-        # A few big input files: spread their documents over the workers, at the price of shuffling
-        # every raw input once (by default only the matched files are spread; see ReadDocuments).
-        documents = documents | "SpreadDocuments" >> beam.Reshuffle()
-    cleaned = documents | "CleanArticles" >> CleanArticles(config)
+    # A few big input files: spread slices of them over the workers (see ReadDocuments).
+    spread = spreads_documents(options.spread_documents, pipeline.options.view_as(StandardOptions).runner)
+    read = pipeline | "Read" >> ReadDocuments(options.input, settings, spread_documents=spread)
+    cleaned = read[DOCUMENTS] | "CleanArticles" >> CleanArticles(config)
     # The corpus steps spill articles beside the outputs: a folder every worker reads, gone before publishing.
     corpus = cleaned[ARTICLES] | "CleanCorpus" >> CleanCorpus(config.corpus, spill_root=output_dir)
 

@@ -188,7 +188,7 @@ def expected_corpus(config, documents, settings) -> dict[str, list[dict]]:
     from collections import Counter, defaultdict
 
     from transforms.cleaning import clean_document
-    from transforms.dedup import body_key
+    from transforms.dedup import body_key, url_key
     from transforms.language import LanguageDetector
     from transforms.records import Duplicate, Filtered, MinedParagraph
     from transforms.site_boilerplate import candidate_keys
@@ -196,6 +196,21 @@ def expected_corpus(config, documents, settings) -> dict[str, list[dict]]:
     detector = LanguageDetector(config.language)
     articles = [clean_document(document, config, detector) for document in documents]
     articles = [item for item in articles if isinstance(item, Article)]
+    # Copies first: one per page URL, then one per body among those, every other copy naming the kept one.
+    by_url = defaultdict(list)
+    for article in articles:
+        by_url[url_key(article, settings.same_page_urls) or body_key(article)].append(article)
+    by_body = defaultdict(list)
+    for copies in by_url.values():
+        first, others = split_kept_copy(copies)
+        by_body[body_key(first)].append((first, others))
+    articles, duplicates = [], []
+    for groups in by_body.values():
+        kept, _ = split_kept_copy(first for first, _ in groups)
+        articles.append(kept)
+        for first, others in groups:
+            copies = others if first == kept else [first, *others]
+            duplicates += [Duplicate(copy.id, copy.source, copy.url, kept.id) for copy in copies]
     mining = settings.site_boilerplate
     site_pages = Counter(article.site for article in articles)
     pages, sample = Counter(), {}
@@ -222,7 +237,7 @@ def expected_corpus(config, documents, settings) -> dict[str, list[dict]]:
             filtered.append(Filtered(article.source, "language", detail, article.url, article.chars_in))
         else:
             by_body[body_key(cleaned)].append(cleaned)
-    kept, duplicates = [], []
+    kept = []
     for copies in by_body.values():
         first, others = split_kept_copy(copies)
         kept.append(first)
@@ -238,9 +253,13 @@ def test_spilled_corpus_steps_give_the_records_of_grouping_whole_articles(config
     documents = corpus_documents()
     riverdale_1, harbour_3 = documents[0], documents[26]
     extra = [
-        # riverdale-01 without the site prompt: a copy of it only once the prompt is mined
+        # riverdale-01 without the site prompt, at another URL: a copy of it only once the prompt is mined
         replace(
-            riverdale_1, id="riverdale-01-copy", source="mirror.jsonl:1", text=riverdale_1.text.replace(SITE_PROMPT, "")
+            riverdale_1,
+            id="riverdale-01-copy",
+            source="mirror.jsonl:1",
+            url="https://www.riverdalegazette.com/print-edition/millbrook-1",
+            text=riverdale_1.text.replace(SITE_PROMPT, ""),
         ),
         # a page whose body is nothing but the site prompt: empty once the prompt is mined
         InputDocument(
@@ -284,3 +303,104 @@ def test_spill_files_are_gone_after_a_run(config, tmp_path):
         assert_that(articles, equal_to([27]))
     assert spill_root.is_dir()  # where both steps spilled ...
     assert list(spill_root.rglob("*")) == []  # ... and nothing is left
+
+
+RECRAWLED = Path(__file__).parent / "data" / "corpus" / "recrawled_article.jsonl"
+
+
+def test_an_article_crawled_five_times_is_kept_once_with_its_full_body_and_nothing_is_filtered(tmp_path):
+    # Ten pages of a site and one of its articles fetched on five days (one fetch through a
+    # newsletter link, the last after the article was updated): the copies must not make the
+    # article's paragraphs "site boilerplate" by voting for each other.
+    from pipelines.clean_articles import run
+
+    output = tmp_path / "out"
+    assert run(["--input", str(RECRAWLED), "--output", str(output)]) == 0
+    report = json.loads((output / "_report.json").read_text(encoding="utf-8"))
+    assert (report["inputs"], report["written"], report["filtered_total"], report["duplicates"]) == (15, 11, 0, 4)
+    assert report["balanced"] is True
+    articles = {record["id"]: record for record in read_records(output, "articles")}
+    kept = articles["elm-grove-11-fetched-2026-11-16"]  # the smallest id of the five
+    original = json.loads(RECRAWLED.read_text(encoding="utf-8").splitlines()[10])["text"]
+    article_paragraphs = [p for p in original.split("\n\n")[1:] if p != SITE_PROMPT]
+    assert kept["body"].split("\n\n") == article_paragraphs
+    assert sorted((d["id"], d["duplicate_of"]) for d in read_records(output, "duplicates")) == [
+        (f"elm-grove-11-fetched-2026-11-{day}", "elm-grove-11-fetched-2026-11-16") for day in (17, 18, 19, 20)
+    ]
+    # the site's own prompt is still mined: from all eleven distinct pages, counted once each
+    assert [(m["pages"], m["site_pages"]) for m in read_records(output, "site_boilerplate")] == [(11, 11)]
+
+
+def read_records(output: Path, name: str) -> list[dict]:
+    return [json.loads(line) for path in output.glob(f"{name}-*.jsonl") for line in path.open(encoding="utf-8")]
+
+
+def test_every_copy_names_the_copy_finally_kept_across_url_and_body_copies(config, tmp_path):
+    from transforms.corpus import DropDuplicates
+
+    story, mirror = "https://news.example.org/story", "https://mirror.example.net/story"
+    first_fetch = replace(article("Harbour reopens.\n\nBoats are back."), id="b", source="a:1", url=story)
+    updated = replace(article("Harbour reopens.\n\nBoats are back.\n\nUpdate."), id="c", source="a:2", url=story)
+    mirrored = replace(first_fetch, id="a", source="b:1", url=mirror)
+    other = replace(article("Another story."), id="d", source="a:3", url=f"{story}-2?utm_source=x")
+    with BeamTestPipeline(runner="FnApiRunner") as pipeline:
+        articles = pipeline | beam.Create([first_fetch, updated, mirrored, other])
+        resolved = articles | DropDuplicates(str(tmp_path), config.corpus.same_page_urls)
+        kept = resolved["articles"] | beam.Map(lambda item: item.id)
+        assert_that(kept, equal_to(["a", "d"]), label="kept")
+        duplicates = resolved["duplicates"] | beam.Map(lambda item: (item.id, item.duplicate_of))
+        assert_that(duplicates, equal_to([("b", "a"), ("c", "a")]), label="duplicates")
+
+
+def test_twenty_thousand_copies_of_the_benchmark_pages_keep_every_distinct_page_once(config, detector, tmp_path):
+    import gzip
+
+    from tests.conftest import require_shared
+    from transforms.cleaning import clean_document
+
+    pages = sorted(require_shared("benchmarks", "article-extraction", "html").glob("*.html.gz"))
+    documents = [
+        InputDocument(
+            source=path.name,
+            id=path.name.removesuffix(".html.gz")[:16],
+            html=gzip.decompress(path.read_bytes()).decode("utf-8", "replace"),
+            folder="corpus",
+        )
+        for path in pages
+    ]
+    distinct = [clean_document(document, config, detector) for document in documents]
+    assert all(isinstance(page, Article) for page in distinct) and len(distinct) == 181
+    copies = 20_000
+
+    def copies_of(numbered):
+        # as benchmarks/throughput.py writes the corpus: page after page, each copy with its own id
+        number, page = numbered
+        for copy in range(number, copies, len(distinct)):
+            yield replace(page, id=f"{page.id}-{copy // len(distinct)}", source=f"corpus-{copy % 8:02d}.jsonl:{copy}")
+
+    with BeamTestPipeline(runner="FnApiRunner") as pipeline:
+        articles = pipeline | beam.Create(list(enumerate(distinct))) | beam.FlatMap(copies_of)
+        outputs = articles | CleanCorpus(config.corpus, spill_root=str(tmp_path))
+        # each page once, as it was cleaned: its first copy (the smallest id), its whole body
+        kept = outputs["articles"] | "KeptPage" >> beam.Map(lambda item: (item.id, item.url, item.body))
+        assert_that(kept, equal_to([(f"{page.id}-0", page.url, page.body) for page in distinct]))
+        others = (
+            (outputs["duplicates"], outputs["filtered"], outputs["mined"])
+            | beam.Flatten()
+            | beam.Map(lambda item: type(item).__name__)
+            | beam.combiners.Count.PerElement()
+        )
+        assert_that(others, equal_to([("Duplicate", copies - len(distinct))]), label="others")
+
+
+def test_without_dedup_every_copy_is_written_with_its_article_and_still_counts_once_in_mining(config, tmp_path):
+    items = [json.loads(line) for line in RECRAWLED.read_text(encoding="utf-8").splitlines()]
+    documents = [InputDocument(source=f"recrawled_article.jsonl:{n}", **item) for n, item in enumerate(items, 1)]
+    settings = replace(config.corpus, site_boilerplate=MINING, languages=(), deduplicate=False)
+    results = run_corpus(config, documents, settings, tmp_path)
+    assert len(results["articles"]) == 15 and results["filtered"] == [] and results["duplicates"] == []
+    fetches = [record for record in results["articles"] if record["id"].startswith("elm-grove-11-fetched-")]
+    assert len(fetches) == 5
+    for record in fetches:  # the article's own paragraphs stay in every copy; the site prompt goes
+        assert SITE_PROMPT not in record["body"] and record["body"].count("\n\n") >= 2
+    assert [(m["pages"], m["site_pages"]) for m in results["mined"]] == [(11, 11)]

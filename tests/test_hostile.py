@@ -38,7 +38,9 @@ EXPECTED = {
     "empty.jsonl": "empty_input",
     "empty.txt": "empty_input",
     "whitespace-only.txt": "empty_input",
-    "invalid-utf8.jsonl:1": "written",
+    # the harbour story again, as is "long-line.jsonl:2" (after-huge, the smallest id of its copies:
+    # copies are resolved by their bodies before site mining could make them differ)
+    "invalid-utf8.jsonl:1": "duplicate",
     "invalid-utf8.jsonl:2": "undecodable",
     "latin1-article.txt": "written",
     "long-line.txt.gz": "written",

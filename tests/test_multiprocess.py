@@ -51,3 +51,15 @@ def test_a_document_past_its_budget_in_a_worker_process_is_rejected_and_the_othe
     assert [(reject["source"], reject["reason"]) for reject in rejects] == [("many-blocks.txt", "time_budget_exceeded")]
     assert len(records(output)) == 2
     assert json.loads((output / "_report.json").read_text("utf-8"))["balanced"] is True
+
+
+def test_spreading_documents_over_two_worker_processes_writes_the_same_records(tmp_path, monkeypatch):
+    monkeypatch.setenv("PYTHONPATH", str(REPO_ROOT))
+    corpus = str(REPO_ROOT / "tests" / "data" / "corpus" / "*.jsonl")
+    single, spread = tmp_path / "single", tmp_path / "spread"
+    assert run(["--input", corpus, "--output", str(single)]) == 0
+    arguments = ["--direct_running_mode=multi_processing", "--direct_num_workers=2", "--spread_documents=yes"]
+    assert run(["--input", corpus, "--output", str(spread), *arguments]) == 0
+    assert len(records(single)) == 27  # the recrawled file holds eleven of local_news' pages again
+    assert records(spread) == records(single)
+    assert json.loads((spread / "_report.json").read_text("utf-8"))["balanced"] is True

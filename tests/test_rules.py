@@ -143,3 +143,25 @@ def test_corpus_section_typo_and_bad_share_are_named(raw_config):
     raw_config["corpus"]["site_boilerplate"]["min_share"] = 1.5
     with pytest.raises(ConfigError, match=r"corpus\.site_boilerplate\.min_share: must be <= 1"):
         compile_config(raw_config)
+
+
+def test_same_page_url_rules_compile_prefixes_apart_from_names(config):
+    rules = config.corpus.same_page_urls
+    assert "utm_" in rules.query_parameter_prefixes and "fbclid" in rules.query_parameters
+    assert "utm_*" not in rules.query_parameters
+    assert rules.host_prefixes == ("www", "m", "amp") and "amp" in rules.variant_path_segments
+
+
+def test_a_bad_same_page_url_rule_is_named_with_its_path(raw_config):
+    broken = copy.deepcopy(raw_config)
+    broken["corpus"]["same_page_urls"]["query_parameters"].append("utm_*_id")
+    with pytest.raises(ConfigError, match=r"corpus\.same_page_urls\.query_parameters\[\d+\]: 'utm_\*_id' is not"):
+        compile_config(broken)
+    broken = copy.deepcopy(raw_config)
+    broken["corpus"]["same_page_urls"]["variant_path_segments"] = ["amp/print"]
+    with pytest.raises(ConfigError, match=r"corpus\.same_page_urls\.variant_path_segments\[0\]"):
+        compile_config(broken)
+    broken = copy.deepcopy(raw_config)
+    broken["corpus"]["same_page_urls"]["host_prefix"] = ["www"]
+    with pytest.raises(ConfigError, match=r"corpus\.same_page_urls\.host_prefix: unknown key"):
+        compile_config(broken)

@@ -19,13 +19,16 @@ from transforms.records import Filtered, InputDocument, Rejected
 from transforms.rules import LimitsSettings
 from transforms.sources import (
     DEFAULT_READ_SETTINGS,
+    InputSlice,
     OverlongLine,
     ReadSettings,
     SkippedWarcRecord,
     bounded_lines,
     document_from_json_line,
     format_of,
+    plan_slices,
     read_file,
+    read_slice,
 )
 
 ARTICLE = (
@@ -321,3 +324,45 @@ def test_a_json_line_of_arbitrary_bytes_is_a_document_or_a_reject(line):
 def test_any_file_of_arbitrary_bytes_reads_without_raising(data, name):
     for item in read(name, data):
         assert isinstance(item, InputDocument | Rejected | Filtered | SkippedWarcRecord)
+
+
+# --- slices of a big JSON-lines file ---
+
+
+def read_sliced(name: str, data: bytes, slice_bytes: int, settings: ReadSettings = DEFAULT_READ_SETTINGS):
+    parts = plan_slices(name, io.BytesIO(data), len(data), slice_bytes)
+    return parts, [item for part in parts for item in read_slice(part, io.BytesIO(data), settings)]
+
+
+def test_slices_cut_after_whole_lines_and_name_each_line_by_its_number_in_the_file():
+    data = b'{"text": "one"}\n\n{not json\n{"text": "four"}\n{"text": "five"}'
+    parts, items = read_sliced("big.jsonl", data, slice_bytes=10)
+    assert [(part.start, part.first_line) for part in parts] == [(0, 1), (16, 2), (27, 4), (44, 5)]
+    assert outcomes(items) == outcomes(read("big.jsonl", data))
+    assert items == read("big.jsonl", data)
+
+
+def test_a_file_without_text_stays_whole_so_it_is_still_one_empty_input():
+    parts, items = read_sliced("blank.jsonl", b"\n" * 100, slice_bytes=10)
+    assert parts == [InputSlice("blank.jsonl", 100)]
+    assert outcomes(items) == [("blank.jsonl", "empty_input")]
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.builds(lambda text: json.dumps({"text": text}).encode(), st.text(max_size=60)),
+            st.binary(max_size=80).map(lambda line: line.replace(b"\n", b"")),
+            st.just(b""),
+        ),
+        max_size=30,
+    ),
+    st.integers(min_value=1, max_value=200),
+    st.booleans(),
+)
+def test_reading_a_file_slice_by_slice_gives_exactly_what_reading_it_whole_gives(lines, slice_bytes, final_newline):
+    data = b"\n".join(lines) + (b"\n" if final_newline and lines else b"")
+    limits = ReadSettings(limits=LimitsSettings(max_document_bytes=70))  # some lines are too long
+    _, items = read_sliced("any.jsonl", data, slice_bytes, limits)
+    assert items == read("any.jsonl", data, limits)

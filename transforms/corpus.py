@@ -6,13 +6,14 @@ files (transforms/spill.py), decides over small records, then reads each file ba
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 
 import apache_beam as beam
 
 from transforms.counters import counter
-from transforms.dedup import body_key, split_kept_copy
+from transforms.dedup import body_key, split_kept_copy, url_key
+from transforms.page_urls import SamePageUrlRules
 from transforms.records import Article, Duplicate, Filtered, MinedParagraph
 from transforms.rules import CorpusSettings
 from transforms.site_boilerplate import (
@@ -38,6 +39,7 @@ UNWANTED_LANGUAGE = "language"
 # Tags of what a read-back step yields besides articles.
 MINED_TEXT = "mined_text"
 FILES_READ = "files_read"
+COPIES = "copies"
 
 
 def _filtered(article: Article, reason: str, detail: str) -> Filtered:
@@ -54,6 +56,10 @@ class SiteBoilerplateKeys:
 
 def _site_and_candidate_keys(article: Article, settings: SiteBoilerplateSettings) -> tuple[str, tuple[str, ...]]:
     return article.site, tuple(candidate_keys(article, settings))
+
+
+def _site_alone(article: Article) -> tuple[str, tuple[str, ...]]:
+    return article.site, ()
 
 
 def _paragraph_occurrences(spilled):
@@ -129,7 +135,8 @@ class _RemoveSiteBoilerplateFromFile(beam.DoFn):
 
 class MineSiteBoilerplate(beam.PTransform):
     """Articles -> articles without their site's recurring paragraphs (main), mined paragraphs
-    (tag "mined") and articles left empty (tag "filtered").
+    (tag "mined") and articles left empty (tag "filtered"). Given (pages, copies of them), the
+    copies are cleaned the same way but do not count as pages.
 
     Each article waits in a spill file under spill_root (default: --temp_location, else the system's
     temporary folder) while its paragraph keys are counted once per page per site; each file is
@@ -144,11 +151,17 @@ class MineSiteBoilerplate(beam.PTransform):
         self._spill_root = spill_root
 
     def expand(self, articles):
+        # (pages, copies): the copies are cleaned like their pages but are not counted.
+        articles, copies = articles if isinstance(articles, tuple) else (articles, None)
         settings = self._settings
         folder = new_spill_folder(self._spill_root or spill_root_of(articles.pipeline), "site-boilerplate")
         spilled = articles | "SpillArticles" >> beam.ParDo(
             SpillArticles(folder, partial(_site_and_candidate_keys, settings=settings))
         )
+        spilled_everything = spilled
+        if copies is not None:
+            spilled_copies = copies | "SpillCopies" >> beam.ParDo(SpillArticles(folder, _site_alone))
+            spilled_everything = (spilled, spilled_copies) | "PagesAndCopies" >> beam.Flatten()
         site_pages = (
             spilled | "OnePerPage" >> beam.Map(lambda item: (item[1][0], 1)) | "PagesPerSite" >> beam.CombinePerKey(sum)
         )
@@ -161,7 +174,7 @@ class MineSiteBoilerplate(beam.PTransform):
         )
         boilerplate = {"pages": site_pages, "candidates": candidates} | "GroupCandidatesBySite" >> beam.CoGroupByKey()
         site_files = (
-            spilled
+            spilled_everything
             | "SiteOfFile" >> beam.Map(lambda item: (item[1][0], item[0].path))
             | "DistinctSiteFiles" >> beam.Distinct()
         )
@@ -203,87 +216,151 @@ class _KeepLanguages(beam.DoFn):
 
 @dataclass(frozen=True, slots=True)
 class ArticleCopy:
-    """One article among those with its body: what choosing the kept copy and reporting the others
-    needs, and where the article waits."""
+    """One article among the copies of a page: what finding its copies, choosing the kept one and
+    reporting the others needs, and where the article waits."""
 
     id: str
     source: str
     url: str | None
-    position: SpillPosition
+    body_key: str
+    url_key: str | None  # None: no URL to compare (or none compared, after mining)
+    position: SpillPosition | None = None  # set once the article is spilled
 
 
-def _body_key_and_identity(article: Article) -> tuple[str, str, str, str | None]:
-    return body_key(article), article.id, article.source, article.url
+@dataclass(frozen=True, slots=True)
+class SameUrlCopies:
+    """The copies of one page URL: the one kept among them, and the others."""
+
+    kept: ArticleCopy
+    others: tuple[ArticleCopy, ...] = ()
 
 
-def _copy_by_body(spilled) -> tuple[str, ArticleCopy]:
-    position, (key, article_id, source, url) = spilled
-    return key, ArticleCopy(id=article_id, source=source, url=url, position=position)
+def _article_copy(article: Article, rules: SamePageUrlRules | None) -> ArticleCopy:
+    return ArticleCopy(
+        id=article.id,
+        source=article.source,
+        url=article.url,
+        body_key=body_key(article),
+        url_key=None if rules is None else url_key(article, rules),
+    )
+
+
+def _placed_copy(spilled) -> ArticleCopy:
+    position, copy = spilled
+    return replace(copy, position=position)
+
+
+def _same_url_copies(url_copies) -> SameUrlCopies:
+    kept, others = split_kept_copy(url_copies[1])
+    return SameUrlCopies(kept=kept, others=tuple(others))
 
 
 class _SplitDuplicates(beam.DoFn):
-    """(body key, its copies) -> (spill file, position) of the kept copy (main), Duplicate records
-    of the others (duplicates)."""
+    """(body key, the same-URL groups with that body) -> (spill file, (position, False)) of the one
+    copy kept of them all (main), Duplicate records of every other copy (duplicates); or, to keep
+    the copies, (spill file, (position, True)) of every other copy (main)."""
 
-    def process(self, key_copies):
-        kept, duplicates = split_kept_copy(key_copies[1])
-        yield kept.position.path, kept.position.index
-        for duplicate in duplicates:
-            counter("duplicates").inc()
-            yield beam.pvalue.TaggedOutput(
-                DUPLICATES, Duplicate(id=duplicate.id, source=duplicate.source, url=duplicate.url, duplicate_of=kept.id)
-            )
+    def __init__(self, keep_copies: bool):
+        self._keep_copies = keep_copies
+
+    def process(self, key_groups):
+        groups = list(key_groups[1])
+        kept, _ = split_kept_copy(group.kept for group in groups)
+        yield kept.position.path, (kept.position.index, False)
+        for group in groups:
+            others = group.others if group.kept == kept else (group.kept, *group.others)
+            for duplicate in others:
+                if self._keep_copies:
+                    yield duplicate.position.path, (duplicate.position.index, True)
+                    continue
+                counter("duplicates").inc()
+                yield beam.pvalue.TaggedOutput(
+                    DUPLICATES,
+                    Duplicate(id=duplicate.id, source=duplicate.source, url=duplicate.url, duplicate_of=kept.id),
+                )
 
 
 class _ReadKeptCopies(beam.DoFn):
-    """(spill file, positions of its kept copies) -> those articles (main), and the file's path once
-    it is read (files_read)."""
+    """(spill file, (position, whether a copy) of its articles to keep) -> the articles kept as a
+    page's one copy (main), the other copies kept (copies), and the file's path once it is read
+    (files_read)."""
 
     def process(self, file_positions):
         path, positions = file_positions
-        kept = frozenset(positions)
+        is_copy = dict(positions)
         for index, article in enumerate(read_spill_file(path)):
-            if index in kept:
-                yield article
+            if index in is_copy:
+                yield beam.pvalue.TaggedOutput(COPIES, article) if is_copy[index] else article
         yield beam.pvalue.TaggedOutput(FILES_READ, path)
 
 
 class DropDuplicates(beam.PTransform):
-    """Articles -> one copy of each normalized body (main; the smallest id) and a Duplicate record
-    for each other copy (tag "duplicates").
+    """Articles -> one copy of each page (main) and a Duplicate record for each other copy (tag
+    "duplicates").
 
-    Each article waits in a spill file under spill_root (as in MineSiteBoilerplate) while only its
-    body key, id, source, URL and position are grouped; the files are then read back for the kept
-    copies alone.
+    Copies share a normalized body or, given same_page_urls, a URL that names the same page (a
+    recrawl, possibly of an updated article; a tracking or AMP variant). The copies of one URL are
+    resolved first (the smallest id is kept), then the articles left with the same body (again the
+    smallest id); every other copy names the one finally kept. Each article waits in a spill file
+    under spill_root (as in MineSiteBoilerplate) while only its keys, id, source, URL and position
+    are grouped; the files are then read back for the kept copies alone.
+
+    With keep_copies, the other copies are not duplicates but articles of their own (tag "copies"),
+    for a corpus that keeps every copy and still must count each page once.
     """
 
-    def __init__(self, spill_root: str | None = None):
+    def __init__(
+        self, spill_root: str | None = None, same_page_urls: SamePageUrlRules | None = None, keep_copies: bool = False
+    ):
         super().__init__()
         self._spill_root = spill_root
+        self._same_page_urls = same_page_urls
+        self._keep_copies = keep_copies
 
     def expand(self, articles):
         folder = new_spill_folder(self._spill_root or spill_root_of(articles.pipeline), "dedup")
-        split = (
+        copies = (
             articles
-            | "SpillArticles" >> beam.ParDo(SpillArticles(folder, _body_key_and_identity))
-            | "KeyCopyByBody" >> beam.Map(_copy_by_body)
+            | "SpillArticles" >> beam.ParDo(SpillArticles(folder, partial(_article_copy, rules=self._same_page_urls)))
+            | "PlacedCopy" >> beam.Map(_placed_copy)
+        )
+        if self._same_page_urls is None:
+            same_url = copies | "NoUrlCompared" >> beam.Map(SameUrlCopies)
+        else:
+            # An article without a URL is a group of its own: only its body can find its copies.
+            same_url = (
+                copies
+                | "KeyCopyByUrl" >> beam.Map(lambda copy: (copy.url_key or f"body:{copy.body_key}", copy))
+                | "GroupByUrl" >> beam.GroupByKey()
+                | "KeepOnePerUrl" >> beam.Map(_same_url_copies)
+            )
+        split = (
+            same_url
+            | "KeyByBody" >> beam.Map(lambda group: (group.kept.body_key, group))
             | "GroupCopies" >> beam.GroupByKey()
             # Declared: Beam infers a union with the tagged Duplicates, which GroupByKey refuses.
             | "KeepOneCopy"
-            >> beam.ParDo(_SplitDuplicates()).with_output_types(tuple[str, int]).with_outputs(DUPLICATES, main="kept")
+            >> beam.ParDo(_SplitDuplicates(self._keep_copies))
+            .with_output_types(tuple[str, tuple[int, bool]])
+            .with_outputs(DUPLICATES, main="kept")
         )
         kept = (
             split.kept
             | "GroupKeptByFile" >> beam.GroupByKey()
-            | "ReadKeptCopies" >> beam.ParDo(_ReadKeptCopies()).with_outputs(FILES_READ, main="articles")
+            | "ReadKeptCopies" >> beam.ParDo(_ReadKeptCopies()).with_outputs(FILES_READ, COPIES, main="articles")
         )
         kept[FILES_READ] | "DeleteSpillFolder" >> DeleteSpillFolder(folder)
-        return {"articles": kept.articles, "duplicates": split[DUPLICATES]}
+        return {"articles": kept.articles, "duplicates": split[DUPLICATES], "copies": kept[COPIES]}
 
 
 class CleanCorpus(beam.PTransform):
-    """The corpus-level steps after page cleaning, each as the config enables it: site boilerplate
-    mining, then the language filter, then exact deduplication.
+    """The corpus-level steps after page cleaning, each as the config enables it: copies of a page
+    resolved (dedup), site boilerplate mining, the language filter, and dedup again of the bodies
+    that mining made equal.
+
+    Copies go first so that they cannot vote for each other: a page crawled five times would
+    otherwise put each of its paragraphs on five pages of its site, and mining would remove the
+    whole article from every copy.
 
     Returns {"articles", "filtered", "duplicates", "mined"} PCollections. Mining and dedup spill
     articles to temporary files under spill_root (default: --temp_location, else the system's
@@ -300,14 +377,26 @@ class CleanCorpus(beam.PTransform):
     def expand(self, articles):
         settings = self._settings
         pipeline = articles.pipeline
-        filtered_parts = []
+        mining = settings.site_boilerplate.enabled
+        filtered_parts, duplicate_parts = [], []
+        copies = None
+        if settings.deduplicate:
+            resolved = articles | "ResolveCopies" >> DropDuplicates(self._spill_root, settings.same_page_urls)
+            articles = resolved["articles"]
+            duplicate_parts.append(resolved["duplicates"])
+        elif mining:  # every copy is kept, but a page must still count once
+            resolved = articles | "FindCopies" >> DropDuplicates(
+                self._spill_root, settings.same_page_urls, keep_copies=True
+            )
+            articles, copies = resolved["articles"], resolved["copies"]
         # An empty placeholder only for a step that is off: each one is a stage of its own.
-        if settings.site_boilerplate.enabled:
-            mining = articles | "MineSiteBoilerplate" >> MineSiteBoilerplate(
+        if mining:
+            pages = articles if copies is None else (articles, copies)
+            mined_step = pages | "MineSiteBoilerplate" >> MineSiteBoilerplate(
                 settings.site_boilerplate, self._spill_root
             )
-            articles, mined = mining["articles"], mining["mined"]
-            filtered_parts.append(mining["filtered"])
+            articles, mined = mined_step["articles"], mined_step["mined"]
+            filtered_parts.append(mined_step["filtered"])
         else:
             mined = pipeline | "NoMinedParagraphs" >> beam.Create([])
         if settings.languages:
@@ -316,13 +405,18 @@ class CleanCorpus(beam.PTransform):
             )
             articles = by_language.articles
             filtered_parts.append(by_language[FILTERED])
-        if settings.deduplicate:
-            deduplicated = articles | "DropDuplicates" >> DropDuplicates(self._spill_root)
-            articles, duplicates = deduplicated["articles"], deduplicated["duplicates"]
-        else:
-            duplicates = pipeline | "NoDuplicates" >> beam.Create([])
-        if filtered_parts:
-            filtered = tuple(filtered_parts) | "AllFiltered" >> beam.Flatten()
-        else:
-            filtered = pipeline | "NothingFiltered" >> beam.Create([])
+        if settings.deduplicate and mining:
+            deduplicated = articles | "DropMinedDuplicates" >> DropDuplicates(self._spill_root)
+            articles = deduplicated["articles"]
+            duplicate_parts.append(deduplicated["duplicates"])
+        filtered = _all_of(pipeline, filtered_parts, "Filtered")
+        duplicates = _all_of(pipeline, duplicate_parts, "Duplicates")
         return {"articles": articles, "filtered": filtered, "duplicates": duplicates, "mined": mined}
+
+
+def _all_of(pipeline, parts: list, name: str):
+    if len(parts) == 1:
+        return parts[0]
+    if parts:
+        return tuple(parts) | f"All{name}" >> beam.Flatten()
+    return pipeline | f"No{name}" >> beam.Create([])

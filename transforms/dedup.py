@@ -1,11 +1,14 @@
-"""Exact duplicates: articles with the same normalized body; which copy is kept."""
+"""Copies of one page: articles with URLs that name the same page, or with the same normalized body;
+which copy is kept."""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from typing import Protocol, TypeVar
 
 from transforms.fingerprints import text_fingerprint
+from transforms.page_urls import SamePageUrlRules, page_url
 from transforms.records import Article
 
 
@@ -25,6 +28,14 @@ Copy = TypeVar("Copy", bound=Identified)
 def body_key(article: Article) -> str:
     """Equal for bodies that differ only in case, punctuation or spacing."""
     return text_fingerprint(article.body)
+
+
+def url_key(article: Article, rules: SamePageUrlRules) -> str | None:
+    """Equal for articles whose URLs name the same page under the rules; None without a usable URL."""
+    url = page_url(article.url, rules)
+    if url is None:
+        return None
+    return hashlib.blake2b(url.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
 def split_kept_copy(copies: Iterable[Copy]) -> tuple[Copy, list[Copy]]:

@@ -25,6 +25,7 @@ from transforms.config_checks import (
 from transforms.content_region import ContentSelectionSettings, compile_content_selection
 from transforms.html_rules import HtmlRules, compile_html_rules
 from transforms.literal_screen import RequiredLiterals, ScreenedPatterns
+from transforms.page_urls import NO_SAME_PAGE_URL_RULES, SamePageUrlRules
 from transforms.site_boilerplate import SiteBoilerplateSettings
 
 # configs/ is shipped as package data, so workers and wheel installs find the same file.
@@ -100,6 +101,7 @@ class CorpusSettings:
     site_boilerplate: SiteBoilerplateSettings
     languages: tuple[str, ...]  # empty: every language is kept
     deduplicate: bool
+    same_page_urls: SamePageUrlRules = NO_SAME_PAGE_URL_RULES  # when two URLs name one page's copies
 
 
 @dataclass(frozen=True, slots=True)
@@ -283,7 +285,7 @@ def compile_limits(raw: object) -> LimitsSettings:
 
 def _compile_corpus_settings(raw: object) -> CorpusSettings:
     section = require_mapping(raw, "corpus")
-    reject_unknown_keys(section, {"site_boilerplate", "languages", "deduplicate"}, "corpus")
+    reject_unknown_keys(section, {"site_boilerplate", "languages", "deduplicate", "same_page_urls"}, "corpus")
     mining = require_mapping(section.get("site_boilerplate", {}), "corpus.site_boilerplate")
     path = "corpus.site_boilerplate"
     reject_unknown_keys(mining, {"enabled", "min_pages", "min_share", "max_chars"}, path)
@@ -297,4 +299,35 @@ def _compile_corpus_settings(raw: object) -> CorpusSettings:
         ),
         languages=tuple(sorted(set(languages))),
         deduplicate=require_type(section.get("deduplicate", True), bool, "corpus.deduplicate"),
+        same_page_urls=_compile_same_page_urls(section.get("same_page_urls", {})),
+    )
+
+
+_HOST_LABEL = re.compile(r"[a-z0-9-]+")
+_PARAMETER_NAME = re.compile(r"[^*&=#\s]+\*?")
+_PATH_SEGMENT = re.compile(r"[^/?#\s]+")
+
+
+def _compile_same_page_urls(raw: object) -> SamePageUrlRules:
+    """corpus.same_page_urls; a missing list ignores nothing of that kind."""
+    path = "corpus.same_page_urls"
+    section = require_mapping(raw, path)
+    reject_unknown_keys(section, {"host_prefixes", "query_parameters", "variant_path_segments"}, path)
+    lists = {}
+    for key, shape, allowed in (
+        ("host_prefixes", _HOST_LABEL, "a lower-case host label such as www"),
+        ("query_parameters", _PARAMETER_NAME, "a parameter name, or a prefix ending in * such as utm_*"),
+        ("variant_path_segments", _PATH_SEGMENT, "one path segment without / such as amp"),
+    ):
+        items = require_string_list(section.get(key, []), f"{path}.{key}")
+        for index, item in enumerate(items):
+            if not shape.fullmatch(item) or item != item.lower():
+                raise ConfigError(f"{path}.{key}[{index}]: {item!r} is not {allowed} (in lower case)")
+        lists[key] = items
+    parameters = lists["query_parameters"]
+    return SamePageUrlRules(
+        host_prefixes=lists["host_prefixes"],
+        query_parameters=tuple(name for name in parameters if not name.endswith("*")),
+        query_parameter_prefixes=tuple(name.removesuffix("*") for name in parameters if name.endswith("*")),
+        variant_path_segments=lists["variant_path_segments"],
     )

@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 import tldextract
 
-_HOST = re.compile(r"[\w.-]+|[0-9a-f:]+")  # a DNS name (IDN allowed) or an IPv6 literal
+HOST_NAME = re.compile(r"[\w.-]+|[0-9a-f:]+")  # a DNS name (IDN allowed) or an IPv6 literal
 
 # The public suffix list bundled with tldextract: no download at run time, the same answer on
 # every worker. Private suffixes (github.io, blogspot.com) count, so each blog is its own site.
@@ -22,7 +22,7 @@ def registered_domain(url: str | None) -> str | None:
         host = urlsplit(url if "//" in url else f"//{url}").hostname
     except ValueError:
         return None
-    if not host or not _HOST.fullmatch(host):
+    if not host or not HOST_NAME.fullmatch(host):
         return None
     parts = _SUFFIXES.extract_str(host)
     if parts.domain and parts.suffix:

@@ -10,6 +10,7 @@ import bz2
 import gzip
 import io
 import json
+import re
 import zlib
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
@@ -19,6 +20,7 @@ import apache_beam as beam
 import pyarrow.parquet as parquet
 from apache_beam.io import fileio
 from apache_beam.io.filesystem import CompressionTypes
+from apache_beam.io.filesystems import FileSystems
 from pyarrow import ArrowException
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
@@ -404,57 +406,228 @@ def _read_format(name: str, stream: IO[bytes], file_format: str, settings: ReadS
     return read_whole_document(name, stream, file_format == "html", settings.limits, size)
 
 
+# --- slices of big files, for spreading one file over several workers -------------------------
+
+# What one worker reads of a big file when documents are spread: small enough that a file of a few
+# hundred documents gives every worker a share, large enough that a slice costs little beside them.
+SLICE_BYTES = 8 << 20
+_NOT_SPACE = re.compile(rb"\S")
+
+
+@dataclass(frozen=True, slots=True)
+class InputSlice:
+    """A part of an input file that one worker reads: whole JSON lines from byte start to end, the
+    first being line first_line; end None for the whole file, read as read_file reads it."""
+
+    path: str
+    size: int | None  # of the whole file, where known
+    start: int = 0
+    end: int | None = None
+    first_line: int = 1
+
+
+def is_sliceable(path: str, settings: ReadSettings, size: int | None, slice_bytes: int = SLICE_BYTES) -> bool:
+    """Only an uncompressed JSON-lines file can be cut at a line without reading what comes before
+    it (a compressed stream, a WARC record or a Parquet row group cannot, here)."""
+    name = base_name(path)
+    return (
+        size is not None
+        and size > slice_bytes
+        and format_of(name, settings.input_format) == "jsonl"
+        and compression_of(name) is None
+    )
+
+
+def plan_slices(path: str, stream: IO[bytes], size: int | None, slice_bytes: int = SLICE_BYTES) -> list[InputSlice]:
+    """Cuts a JSON-lines file after the first newline at or past every slice_bytes, counting lines
+    on the way (a line is named by its number in the file, wherever it is read). A file without any
+    text stays whole, so that it is still one empty_input."""
+    slices: list[InputSlice] = []
+    start, first_line = 0, 1
+    offset, newlines_before, any_text = 0, 0, False
+    next_cut = slice_bytes
+    while chunk := stream.read(READ_CHUNK_BYTES):
+        any_text = any_text or _NOT_SPACE.search(chunk) is not None
+        search_from = max(0, next_cut - offset)
+        while search_from < len(chunk) and (newline := chunk.find(b"\n", search_from)) >= 0:
+            cut = offset + newline + 1
+            slices.append(InputSlice(path, size, start, cut, first_line))
+            start, first_line = cut, newlines_before + chunk.count(b"\n", 0, newline + 1) + 1
+            next_cut = cut + slice_bytes
+            search_from = next_cut - offset
+        newlines_before += chunk.count(b"\n")
+        offset += len(chunk)
+    if start < offset:
+        slices.append(InputSlice(path, size, start, offset, first_line))
+    if not any_text or len(slices) < 2:
+        return [InputSlice(path, size)]
+    return slices
+
+
+class _Window(io.RawIOBase):
+    """At most length bytes of a stream, from where it stands."""
+
+    def __init__(self, stream: IO[bytes], length: int):
+        super().__init__()
+        self._stream, self._left = stream, length
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        data = self._stream.read(min(len(buffer), self._left))
+        self._left -= len(data)
+        buffer[: len(data)] = data
+        return len(data)
+
+
+def read_slice(
+    part: InputSlice, stream: IO[bytes], settings: ReadSettings = DEFAULT_READ_SETTINGS
+) -> Iterator[InputDocument | Rejected | Filtered | SkippedWarcRecord]:
+    """Every input of one slice, named as read_file names it; bad input never raises."""
+    if part.end is None:
+        yield from read_file(part.path, stream, settings, part.size)
+        return
+    name = base_name(part.path)
+    limits = settings.limits
+    read_count = 0
+    try:
+        stream.seek(part.start)
+        for number, line in bounded_lines(_Window(stream, part.end - part.start), limits.max_document_bytes):
+            source = f"{name}:{part.first_line + number - 1}"
+            if isinstance(line, OverlongLine):
+                detail = f"a {line.length}-byte line, over the {limits.max_document_bytes}-byte limit"
+                item = reject(source, TOO_LARGE, detail, line.prefix, length=line.length)
+            elif not line.strip():
+                continue
+            else:
+                item = document_from_json_line(source, line, settings.fields, limits)
+            read_count += 1
+            yield item
+    except _READ_ERRORS as error:
+        detail = f"{type(error).__name__}: {error}; after {read_count} records from line {part.first_line}"
+        yield reject(f"{name}:{part.first_line}", UNREADABLE, detail)
+
+
 # --- Beam glue --------------------------------------------------------------------------------
 
 
-class ReadInputFile(beam.DoFn):
-    """A matched file -> documents (main output), rejects and filtered inputs (tagged outputs)."""
+class _ReadInputs(beam.DoFn):
+    """Base of the readers: each input to its output (documents main, rejects and filtered tagged)
+    and its counters."""
 
     def __init__(self, settings: ReadSettings):
         self._settings = settings
         self._inputs = counter("inputs")
 
+    def _route(self, items: Iterable, folder: str):
+        for item in items:
+            if isinstance(item, SkippedWarcRecord):
+                counter(f"warc_records_skipped.{item.record_type}").inc()
+                continue
+            self._inputs.inc()
+            if isinstance(item, Rejected):
+                counter(f"rejected.{item.reason}").inc()
+                yield beam.pvalue.TaggedOutput(REJECTS, item)
+            elif isinstance(item, Filtered):
+                counter(f"filtered.{item.reason}").inc()
+                yield beam.pvalue.TaggedOutput(FILTERED, item)
+            else:
+                yield replace(item, folder=folder)
+
+
+class ReadInputFile(_ReadInputs):
+    """A matched file -> documents (main output), rejects and filtered inputs (tagged outputs)."""
+
     def process(self, readable_file: fileio.ReadableFile):
         # Decompression is ours (read_file), not Beam's: Beam's gzip reader stops silently at a cut.
         stream = readable_file.open(compression_type=CompressionTypes.UNCOMPRESSED)
         try:
-            size = readable_file.metadata.size_in_bytes
             path = readable_file.metadata.path
-            folder = parent_folder(path)
-            for item in read_file(path, stream, self._settings, size):
-                if isinstance(item, SkippedWarcRecord):
-                    counter(f"warc_records_skipped.{item.record_type}").inc()
-                    continue
-                self._inputs.inc()
-                if isinstance(item, Rejected):
-                    counter(f"rejected.{item.reason}").inc()
-                    yield beam.pvalue.TaggedOutput(REJECTS, item)
-                elif isinstance(item, Filtered):
-                    counter(f"filtered.{item.reason}").inc()
-                    yield beam.pvalue.TaggedOutput(FILTERED, item)
-                else:
-                    yield replace(item, folder=folder)
+            items = read_file(path, stream, self._settings, readable_file.metadata.size_in_bytes)
+            yield from self._route(items, parent_folder(path))
+        finally:
+            stream.close()
+
+
+class _PlanSlices(beam.DoFn):
+    """A matched file -> its slices: the whole file, or whole-line byte ranges of a big JSON-lines file."""
+
+    def __init__(self, settings: ReadSettings, slice_bytes: int):
+        self._settings = settings
+        self._slice_bytes = slice_bytes
+
+    def process(self, metadata):
+        size = metadata.size_in_bytes
+        if not is_sliceable(metadata.path, self._settings, size, self._slice_bytes):
+            yield InputSlice(metadata.path, size)
+            return
+        try:
+            with FileSystems.open(metadata.path, compression_type=CompressionTypes.UNCOMPRESSED) as stream:
+                yield from plan_slices(metadata.path, stream, size, self._slice_bytes)
+        except OSError:  # read whole, where the reader reports what it cannot read
+            yield InputSlice(metadata.path, size)
+
+
+class ReadInputSlice(_ReadInputs):
+    """A slice of a file -> documents (main output), rejects and filtered inputs (tagged outputs)."""
+
+    def process(self, part: InputSlice):
+        try:
+            stream = FileSystems.open(part.path, compression_type=CompressionTypes.UNCOMPRESSED)
+        except OSError as error:
+            self._inputs.inc()
+            counter(f"rejected.{UNREADABLE}").inc()
+            yield beam.pvalue.TaggedOutput(REJECTS, reject(base_name(part.path), UNREADABLE, f"cannot open: {error}"))
+            return
+        try:
+            yield from self._route(read_slice(part, stream, self._settings), parent_folder(part.path))
         finally:
             stream.close()
 
 
 class ReadDocuments(beam.PTransform):
     """Globs -> documents, rejects and filtered: `read = p | ReadDocuments(globs, ReadSettings())`,
-    then read[DOCUMENTS], read[REJECTS], read[FILTERED]."""
+    then read[DOCUMENTS], read[REJECTS], read[FILTERED].
 
-    def __init__(self, patterns: Iterable[str], settings: ReadSettings = DEFAULT_READ_SETTINGS):
+    Files are spread over the workers, each read whole by one. With spread_documents, a big
+    uncompressed JSON-lines file is cut into slices of whole lines (SLICE_BYTES) that are spread
+    instead: only the slices' positions are shuffled, never the documents.
+    """
+
+    def __init__(
+        self,
+        patterns: Iterable[str],
+        settings: ReadSettings = DEFAULT_READ_SETTINGS,
+        spread_documents: bool = False,
+        slice_bytes: int = SLICE_BYTES,
+    ):
         super().__init__()
         self._patterns = list(patterns)
         self._settings = settings
+        self._spread_documents = spread_documents
+        self._slice_bytes = slice_bytes
 
     def expand(self, pbegin):
-        return (
+        matched = (
             pbegin
             | "Patterns" >> beam.Create(self._patterns)
             | "Match" >> fileio.MatchAll()
-            # Files, not documents, are spread over the workers: shuffling every raw page cost more
-            # than cleaning it and held the whole corpus in the runner (benchmarks/throughput.py).
+            # Files or slices, not documents, are spread over the workers: a local runner holds a
+            # shuffle in memory, and shuffling every raw page cost more than cleaning it
+            # (benchmarks/throughput.py).
             | "SpreadFiles" >> beam.Reshuffle()
-            | "Open" >> fileio.ReadMatches()
-            | "Parse" >> beam.ParDo(ReadInputFile(self._settings)).with_outputs(REJECTS, FILTERED, main=DOCUMENTS)
+        )
+        if not self._spread_documents:
+            return (
+                matched
+                | "Open" >> fileio.ReadMatches()
+                | "Parse" >> beam.ParDo(ReadInputFile(self._settings)).with_outputs(REJECTS, FILTERED, main=DOCUMENTS)
+            )
+        return (
+            matched
+            | "PlanSlices" >> beam.ParDo(_PlanSlices(self._settings, self._slice_bytes))
+            | "SpreadSlices" >> beam.Reshuffle()
+            | "ParseSlices"
+            >> beam.ParDo(ReadInputSlice(self._settings)).with_outputs(REJECTS, FILTERED, main=DOCUMENTS)
         )
