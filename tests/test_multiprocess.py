@@ -39,7 +39,7 @@ def test_a_document_past_its_budget_in_a_worker_process_is_rejected_and_the_othe
     config.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
     inputs = tmp_path / "inputs"
     inputs.mkdir()
-    (inputs / "many-blocks.txt").write_text("Title\n\n" + "Harbour.\n\n" * 100_000, encoding="utf-8")
+    (inputs / "many-blocks.txt").write_text("Title\n\n" + "Harbour.\n\n" * 300_000, encoding="utf-8")
     for example in ("harbour-storm.txt", "bridge-reopens.html"):
         (inputs / example).write_bytes((REPO_ROOT / "examples" / "inputs" / example).read_bytes())
     output = tmp_path / "out"
