@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from transforms.cleaning import clean_document
 from transforms.guards import html_nesting_depth
 from transforms.html import parse_html
-from transforms.records import Article, InputDocument, Rejected
+from transforms.records import Article, Filtered, InputDocument, Rejected
 from transforms.text import parse_text
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -121,9 +121,9 @@ def test_one_cli_run_over_every_hostile_input_exits_0_and_accounts_for_each(tmp_
 
 @settings(max_examples=150, deadline=None)
 @given(st.text(max_size=3000))
-def test_clean_document_on_arbitrary_text_returns_an_article_or_a_reject(config, detector, text):
+def test_clean_document_on_arbitrary_text_returns_an_article_a_reject_or_a_filtered_page(config, detector, text):
     result = clean_document(InputDocument(source="s", text=text), config, detector)
-    assert isinstance(result, Article | Rejected)
+    assert isinstance(result, Article | Rejected | Filtered)
     assert parse_text(text).blocks_in >= 0
 
 
@@ -140,9 +140,9 @@ MARKUP = st.lists(
 
 @settings(max_examples=150, deadline=None)
 @given(MARKUP)
-def test_clean_document_on_arbitrary_markup_returns_an_article_or_a_reject(config, detector, html):
+def test_clean_document_on_arbitrary_markup_returns_an_article_a_reject_or_a_filtered_page(config, detector, html):
     result = clean_document(InputDocument(source="s", html=html), config, detector)
-    assert isinstance(result, Article | Rejected)
+    assert isinstance(result, Article | Rejected | Filtered)
     assert html_nesting_depth(html, stop_above=10_000) >= 0
 
 
