@@ -60,7 +60,7 @@ class CleanArticles(beam.PTransform):
     """InputDocuments -> Articles (main output), Rejected (tag "rejects") and Filtered (tag
     "filtered": pages of a type the config does not keep).
 
-    Usable in any pipeline: `articles, rejects = documents | CleanArticles(load_config())`.
+    Usable in any pipeline: `articles, rejects, filtered = documents | CleanArticles(load_config())`.
     """
 
     def __init__(self, config: CleanerConfig):

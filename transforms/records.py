@@ -64,8 +64,9 @@ class Block:
 @dataclass(frozen=True, slots=True)
 class PageMarkup:
     """What an HTML page's markup says of its kind, read in the parser's single scan (see
-    transforms/page_types.py): the types it declares (JSON-LD @type, og:type, microdata itemtype),
-    the names of its meta tags and how many elements of a few telling tags it holds."""
+    transforms/page_types.py): the types it declares (JSON-LD @type, og:type), the names of its
+    meta tags (microdata's <meta itemprop> among them) and how many elements of a few telling tags
+    it holds."""
 
     declared_types: frozenset[str] = frozenset()
     meta_names: frozenset[str] = frozenset()
