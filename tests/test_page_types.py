@@ -240,3 +240,17 @@ def test_the_run_filters_other_pages_counts_every_type_and_stays_balanced(tmp_pa
     written = [json.loads(line) for path in output.glob("articles-*.jsonl") for line in path.open(encoding="utf-8")]
     assert written[0]["page_type"] == "article"
     assert "| product | 1 |" in (output / "report.md").read_text(encoding="utf-8")
+
+
+def test_paragraphs_per_div_speaks_only_on_a_page_of_many_divs(config):
+    from transforms.page_types import page_signals
+
+    def ratio(html: str):
+        document = InputDocument(source="p.html", html=html)
+        page = parse_document(document, config)
+        signals = page_signals(page, label_blocks(page, document, config), None, config.page_types.text_shape, "-")
+        return signals["paragraphs_per_div"]
+
+    assert ratio(_page("", "<font>A plain page<br>of lines<br>and no divs at all</font>")) is None
+    divs = "".join(f"<div><div>post {index}</div></div>" for index in range(15))
+    assert ratio(_page("", f"{divs}<p>{PROSE}</p>")) == round(1 / 30, 3)

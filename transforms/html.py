@@ -45,7 +45,7 @@ _ARTICLE_TYPES = frozenset(
 # code is counted for the page's type (documentation), as are some tags the scan already returns.
 _METADATA_TAGS = frozenset({"meta", "link", "title", "script", "time", "h1", "code"})
 _SCAN_SELECTOR = 'code, h1, link[rel="canonical" i], meta, script[type="application/ld+json" i], time, title'
-_COUNTED_TAGS = frozenset({"article", "code", "h1", "pre", "td", "time"})
+_COUNTED_TAGS = frozenset({"article", "code", "div", "h1", "p", "pre", "td", "time"})
 # Python recursion is the walker's stack; deeper than this, a subtree is read as plain text.
 _MAX_WALK_DEPTH = 200
 

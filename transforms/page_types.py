@@ -44,6 +44,7 @@ MARKUP_SIGNALS = frozenset(
         "code_elements",
         "table_cells",
         "h1_elements",
+        "paragraphs_per_div",
     }
 )
 TEXT_SIGNALS = frozenset(
@@ -67,6 +68,7 @@ TEXT_SIGNALS = frozenset(
 )
 SIGNALS = MARKUP_SIGNALS | TEXT_SIGNALS | {"url_words"}
 _URL_WORD_SEPARATORS = re.compile(r"[^\w]+|_")
+_MIN_DIVS_FOR_RATIO = 20
 # Punctuation that sticks to a word in running text ("us.", "(my", "“we").
 _TRAILING_PUNCTUATION = (".", ",", ";", ":", "!", "?", ")", '"', "”", "’", "…")
 _LEADING_PUNCTUATION = ("(", '"', "“", "‘")
@@ -169,6 +171,7 @@ def page_signals(
             code_elements=counts.get("code", 0),
             table_cells=counts.get("td", 0),
             h1_elements=counts.get("h1", 0),
+            paragraphs_per_div=_paragraphs_per_div(counts.get("p", 0), counts.get("div", 0)),
         )
     signals["url_words"] = url_words(page.url or url)
     signals.update(_text_shape(labelled, settings))
@@ -177,6 +180,12 @@ def page_signals(
     # box of text in a large page.
     signals["content_share"] = round(signals["text_chars"] / page.chars_in, 3) if page.chars_in else 0.0
     return signals
+
+
+def _paragraphs_per_div(paragraphs: int, divs: int) -> float | None:
+    """<p> elements per <div>: posts, cards and widgets are divs, an article's text is in <p>s.
+    Unknown (None) on a page of few divs, where a ratio says nothing (a plain page of <br>s)."""
+    return round(paragraphs / divs, 3) if divs >= _MIN_DIVS_FOR_RATIO else None
 
 
 def _text_shape(labelled: tuple[LabelledBlock, ...], settings: TextShapeSettings) -> dict[str, float]:
