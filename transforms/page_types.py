@@ -68,7 +68,7 @@ TEXT_SIGNALS = frozenset(
 )
 SIGNALS = MARKUP_SIGNALS | TEXT_SIGNALS | {"url_words"}
 _URL_WORD_SEPARATORS = re.compile(r"[^\w]+|_")
-_MIN_DIVS_FOR_RATIO = 20
+_MIN_DIVS_FOR_RATIO = 20  # see _paragraphs_per_div
 # Punctuation that sticks to a word in running text ("us.", "(my", "“we").
 _TRAILING_PUNCTUATION = (".", ",", ";", ":", "!", "?", ")", '"', "”", "’", "…")
 _LEADING_PUNCTUATION = ("(", '"', "“", "‘")
@@ -110,6 +110,9 @@ class TextShapeSettings:
 
 @dataclass(frozen=True, slots=True)
 class PageTypeSettings:
+    """The `page_types:` section, validated: which types are written, the prior and margins, how
+    the text's shape is measured, and the evidence rules in config order."""
+
     keep: frozenset[str]  # types written as article records; the others are filtered
     article_prior: float
     min_margin: float  # HTML: another type must outscore article by this much
@@ -131,6 +134,8 @@ class PageTypeEvidence:
 
 @dataclass(frozen=True, slots=True)
 class PageTypeDecision:
+    """A page's type, how clearly it won, and every rule that fired (for any type)."""
+
     type: str
     score: float  # in (0, 1): how clearly the type beat the runner-up (a logistic of the gap)
     evidence: tuple[PageTypeEvidence, ...]  # the rules that fired, in config order
