@@ -34,6 +34,7 @@ from pipelines.partitions import (
     write_manifest,
 )
 from transforms.clean import ARTICLES, REJECTS, CleanArticles
+from transforms.clean import FILTERED as FILTERED_PAGES
 from transforms.config_checks import ConfigError
 from transforms.corpus import CleanCorpus
 from transforms.explain import explain_within_limits, format_explanation
@@ -116,7 +117,7 @@ def build_pipeline(pipeline: beam.Pipeline, options: CleanArticlesOptions, confi
         "articles": corpus["articles"],
         # Each part is written where it is produced: no Flatten, which the local runner materializes.
         "rejects": (read[REJECTS], cleaned[REJECTS]),
-        "filtered": (read[FILTERED], corpus["filtered"]),
+        "filtered": (read[FILTERED], cleaned[FILTERED_PAGES], corpus["filtered"]),
         "duplicates": corpus["duplicates"],
         "site_boilerplate": corpus["mined"],
     }

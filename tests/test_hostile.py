@@ -19,7 +19,7 @@ from tests.conftest import fails_instead_of_hanging
 from transforms.cleaning import clean_document, clean_document_in_time
 from transforms.guards import markup_breach
 from transforms.html import parse_html
-from transforms.records import Article, InputDocument, Rejected
+from transforms.records import Article, Filtered, InputDocument, Rejected
 from transforms.text import parse_text
 from transforms.watchdog import Watchdog
 
@@ -176,9 +176,9 @@ def test_every_slow_shape_gets_its_outcome_within_twice_the_budget_and_the_run_f
 
 @settings(max_examples=150, deadline=None)
 @given(st.text(max_size=3000))
-def test_clean_document_on_arbitrary_text_returns_an_article_or_a_reject(config, detector, text):
+def test_clean_document_on_arbitrary_text_returns_an_article_a_reject_or_a_filtered_page(config, detector, text):
     result = clean_document(InputDocument(source="s", text=text), config, detector)
-    assert isinstance(result, Article | Rejected)
+    assert isinstance(result, Article | Rejected | Filtered)
     assert parse_text(text).blocks_in >= 0
 
 
@@ -195,9 +195,9 @@ MARKUP = st.lists(
 
 @settings(max_examples=150, deadline=None)
 @given(MARKUP)
-def test_clean_document_on_arbitrary_markup_returns_an_article_or_a_reject(config, detector, html):
+def test_clean_document_on_arbitrary_markup_returns_an_article_a_reject_or_a_filtered_page(config, detector, html):
     result = clean_document(InputDocument(source="s", html=html), config, detector)
-    assert isinstance(result, Article | Rejected)
+    assert isinstance(result, Article | Rejected | Filtered)
     assert markup_breach(html, max_depth=10_000, max_attributes=10_000, max_tag_bytes=10_000) is None
 
 

@@ -22,8 +22,8 @@ ARTICLE = (
     "A winter storm closed the harbour on Monday, stranding dozens of fishing boats and their crews.\n\n"
     "Port officials said the closure would last at least two days while crews cleared debris from the channel."
 )
-# Python-bound: 100,000 one-word paragraphs take over a second to label (a real page takes milliseconds).
-MANY_BLOCKS = InputDocument(source="many-blocks.txt", text="Title\n\n" + "Harbour.\n\n" * 100_000)
+# Python-bound: 300,000 one-word paragraphs take about a second to label (a real page takes milliseconds).
+MANY_BLOCKS = InputDocument(source="many-blocks.txt", text="Title\n\n" + "Harbour.\n\n" * 300_000)
 
 
 @pytest.fixture(scope="module")

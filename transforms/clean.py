@@ -10,12 +10,13 @@ import apache_beam as beam
 from transforms.cleaning import clean_document_in_time, rejection
 from transforms.counters import counter
 from transforms.language import LanguageDetector
-from transforms.records import InputDocument, Rejected
+from transforms.records import Filtered, InputDocument, Rejected
 from transforms.rules import CleanerConfig
 from transforms.watchdog import Watchdog
 
 ARTICLES = "articles"
 REJECTS = "rejects"
+FILTERED = "filtered"
 INTERNAL_ERROR = "internal_error"
 
 
@@ -47,6 +48,12 @@ class CleanDocumentFn(beam.DoFn):
             counter(f"rejected.{result.reason}").inc()
             yield beam.pvalue.TaggedOutput(REJECTS, result)
             return
+        if isinstance(result, Filtered):  # a page of a type the config does not keep
+            counter(f"page_type.{result.page_type}").inc()
+            counter(f"filtered.{result.reason}").inc()
+            yield beam.pvalue.TaggedOutput(FILTERED, result)
+            return
+        counter(f"page_type.{result.page_type}").inc()
         # One increment per kind, not per removal: a counter update costs microseconds, and a page
         # has dozens of removals of a few kinds.
         for kind, removals in Counter(removal.kind for removal in result.removed).items():
@@ -56,9 +63,10 @@ class CleanDocumentFn(beam.DoFn):
 
 
 class CleanArticles(beam.PTransform):
-    """InputDocuments -> Articles (main output) and Rejected (tag "rejects").
+    """InputDocuments -> Articles (main output), Rejected (tag "rejects") and Filtered (tag
+    "filtered": pages of a type the config does not keep).
 
-    Usable in any pipeline: `articles, rejects = documents | CleanArticles(load_config())`.
+    Usable in any pipeline: `articles, rejects, filtered = documents | CleanArticles(load_config())`.
     """
 
     def __init__(self, config: CleanerConfig):
@@ -66,4 +74,6 @@ class CleanArticles(beam.PTransform):
         self._config = config
 
     def expand(self, documents):
-        return documents | "Clean" >> beam.ParDo(CleanDocumentFn(self._config)).with_outputs(REJECTS, main=ARTICLES)
+        return documents | "Clean" >> beam.ParDo(CleanDocumentFn(self._config)).with_outputs(
+            REJECTS, FILTERED, main=ARTICLES
+        )

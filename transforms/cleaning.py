@@ -11,7 +11,8 @@ from transforms.classify import classify_blocks
 from transforms.guards import TIME_BUDGET_EXCEEDED, Deadline, limit_violation, time_is_up
 from transforms.html import parse_html
 from transforms.language import LanguageDetector
-from transforms.records import Article, InputDocument, LabelledBlock, ParsedPage, Rejected, reject
+from transforms.page_types import PageTypeDecision, decide_page_type, page_signals
+from transforms.records import Article, Filtered, InputDocument, LabelledBlock, ParsedPage, Rejected, reject
 from transforms.rules import CleanerConfig
 from transforms.sites import site_of
 from transforms.text import parse_text
@@ -22,6 +23,8 @@ Result = TypeVar("Result")
 # Reasons a document is rejected here; readers add their own (see sources.py).
 EMPTY_INPUT = "empty_input"
 NO_ARTICLE_TEXT = "no_article_text"
+# Why a readable document is filtered here: it is not a kind of page the config keeps.
+UNWANTED_PAGE_TYPE = "page_type"
 
 
 def rejection(document: InputDocument, reason: str, detail: str) -> Rejected:
@@ -43,6 +46,15 @@ def label_blocks(page: ParsedPage, document: InputDocument, config: CleanerConfi
     return classify_blocks(page.blocks, config, locate_article=document.text is not None)
 
 
+def page_type_of(
+    page: ParsedPage, labelled: tuple[LabelledBlock, ...], document: InputDocument, config: CleanerConfig
+) -> PageTypeDecision:
+    """What kind of page the document is, from its markup (HTML), its URL and its kept text's shape."""
+    settings = config.page_types
+    signals = page_signals(page, labelled, document.url, settings.text_shape, config.html.blocks.link_block_rule)
+    return decide_page_type(signals, settings, html_mode=document.text is None)
+
+
 def extract_body(document: InputDocument, config: CleanerConfig) -> str:
     """The body the pipeline writes for a document, without language id or corpus steps (benchmarks)."""
     page = parse_document(document, config)
@@ -55,9 +67,10 @@ def over_budget(document: InputDocument, deadline: Deadline, stage: str) -> Reje
 
 def clean_document(
     document: InputDocument, config: CleanerConfig, detector: LanguageDetector, deadline: Deadline | None = None
-) -> Article | Rejected:
+) -> Article | Rejected | Filtered:
     """The article of one document, or why not. The deadline (see guards.Deadline) is checked
-    between stages; limits are checked before parsing."""
+    between stages; limits are checked before parsing. A page of a type the config does not keep
+    is filtered (reason page_type), before language identification."""
     content = document.text if document.text is not None else document.html
     if content is None or not content.strip():
         return rejection(document, EMPTY_INPUT, "the document has no text")
@@ -73,10 +86,20 @@ def clean_document(
     body = body_paragraphs(labelled, config)
     if not body:
         return rejection(document, NO_ARTICLE_TEXT, f"all {len(labelled)} blocks were removed as boilerplate")
+    page_type = page_type_of(page, labelled, document, config)
+    if page_type.type not in config.page_types.keep:
+        return Filtered(
+            source=document.source,
+            reason=UNWANTED_PAGE_TYPE,
+            detail=page_type.detail(),
+            url=page.url or document.url,
+            input_length=len(content),
+            page_type=page_type.type,
+        )
     text = "\n\n".join(body)
     if time_is_up(deadline):
         return over_budget(document, deadline, "assembling the body")
-    return assemble_article(
+    article = assemble_article(
         record_id=document.id or article_id(document.source, content),
         source=document.source,
         page=page,
@@ -85,6 +108,7 @@ def clean_document(
         language=detector.detect(text),
         site=site_of(page.url or document.url, document.folder),
     )
+    return replace(article, page_type=page_type.type, page_type_score=page_type.score)
 
 
 def within_budget(
@@ -102,7 +126,7 @@ def within_budget(
 
 def clean_document_in_time(
     document: InputDocument, config: CleanerConfig, detector: LanguageDetector, watchdog: Watchdog
-) -> Article | Rejected:
+) -> Article | Rejected | Filtered:
     """clean_document under a hard time limit (see within_budget)."""
     deadline = Deadline.starting_now(config.limits.time_budget_seconds)
     return within_budget(document, config, watchdog, lambda: clean_document(document, config, detector, deadline))

@@ -5,13 +5,14 @@ from __future__ import annotations
 import shutil
 from dataclasses import dataclass
 
-from transforms.cleaning import label_blocks, parse_document, rejection, within_budget
+from transforms.cleaning import label_blocks, page_type_of, parse_document, rejection, within_budget
 from transforms.guards import limit_violation
 from transforms.records import BODY, InputDocument, Rejected
 from transforms.rules import CleanerConfig
 from transforms.watchdog import Watchdog
 
 KEPT = "kept"
+PAGE_TYPE = "page_type"
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,14 +23,24 @@ class ExplainedBlock:
 
 
 def explain_document(document: InputDocument, config: CleanerConfig) -> tuple[ExplainedBlock, ...]:
-    """The title, the parser's removals and captions (HTML), then each block in document order."""
+    """The page's type and the evidence that decided it, the title, the parser's removals and
+    captions (HTML), then each block in document order."""
     page = parse_document(document, config)
-    rows: list[ExplainedBlock] = []
+    labelled = label_blocks(page, document, config)
+    decision = page_type_of(page, labelled, document, config)
+    outcome = "written" if decision.type in config.page_types.keep else "filtered (page_type)"
+    rows: list[ExplainedBlock] = [
+        ExplainedBlock(PAGE_TYPE, "page_types", f"{decision.type} {decision.score}: {outcome}")
+    ]
+    rows += [
+        ExplainedBlock(PAGE_TYPE, item.rule, f"{item.type} {item.weight:+g}: {item.signal} = {item.value}")
+        for item in decision.evidence
+    ]
     if page.title:
         rows.append(ExplainedBlock("title", _title_rule(document), page.title))
     rows += [ExplainedBlock(removal.kind, removal.rule, removal.text) for removal in page.removals]
     rows += [ExplainedBlock("caption", "html.caption", _caption_text(c.text, c.credit)) for c in page.captions]
-    for item in label_blocks(page, document, config):
+    for item in labelled:
         label = KEPT if item.label == BODY else item.label
         text = _caption_text(item.block.text, item.block.credit) if item.label == "caption" else item.block.text
         if item.reference_id is not None:
@@ -73,7 +84,8 @@ def format_explanation(rows: tuple[ExplainedBlock, ...], width: int | None = Non
         lines.append(f"{row.label:<{label_width}}  {row.rule:<{rule_width}}  {text}")
     counts: dict[str, int] = {}
     for row in rows:
-        counts[row.label] = counts.get(row.label, 0) + 1
+        if row.label != PAGE_TYPE:  # the counts are of blocks; the page's type is no block
+            counts[row.label] = counts.get(row.label, 0) + 1
     lines.append("-" * min(width, 200))
     lines.append(", ".join(f"{label} {count}" for label, count in sorted(counts.items())))
     return "\n".join(lines)

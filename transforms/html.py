@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import json
 import re
-from collections import deque
+from collections import Counter, deque
+from operator import itemgetter
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from transforms.captions import bare_credit, split_credit
 from transforms.guards import json_nests_deeper_than
 from transforms.html_rules import BlockRules, ElementRulings, HtmlRules, TwinChunks
-from transforms.records import Block, Caption, ParsedPage, Removal
+from transforms.records import Block, Caption, PageMarkup, ParsedPage, Removal
 
 _ISO_DATETIME = re.compile(
     r"(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?\s*(Z|[+-]\d{2}:?\d{2})?)?"
@@ -43,8 +44,10 @@ _ARTICLE_TYPES = frozenset(
 # Python. Pages carry dozens of scripts and links: only the two kinds read are selected, since
 # every node the scan returns costs a Python object (an `i` selector compares ASCII case-blind,
 # as the .lower() checks in _read_metadata do).
-_METADATA_TAGS = frozenset({"meta", "link", "title", "script", "time", "h1"})
-_SCAN_SELECTOR = 'h1, link[rel="canonical" i], meta, script[type="application/ld+json" i], time, title'
+# code is counted for the page's type (documentation), as are some tags the scan already returns.
+_METADATA_TAGS = frozenset({"meta", "link", "title", "script", "time", "h1", "code"})
+_SCAN_SELECTOR = 'code, h1, link[rel="canonical" i], meta, script[type="application/ld+json" i], time, title'
+_COUNTED_TAGS = frozenset({"article", "code", "div", "h1", "p", "pre", "td", "time"})
 # Python recursion is the walker's stack; deeper than this, a subtree is read as plain text.
 _MAX_WALK_DEPTH = 200
 # json.loads (and _name_of on lists) recurse once per level of JSON-LD; real pages nest under ten
@@ -71,10 +74,11 @@ def parse_html(html: str, rules: HtmlRules, url: str | None = None) -> ParsedPag
             metadata_nodes.append((node, tag))
         else:
             paragraphs.append((node, tag))
-    metadata, first_heading, declared_body = _read_metadata(metadata_nodes, rules, url)
+    metadata, first_heading, declared_body, declared_types, meta_names = _read_metadata(metadata_nodes, rules, url)
+    markup = _page_markup(declared_types, meta_names, metadata_nodes, paragraphs)
     body = tree.body
     if body is None:
-        return ParsedPage(blocks=(), **metadata)
+        return ParsedPage(blocks=(), markup=markup, **metadata)
     # Script and style hold raw text, never elements: stripping them frees none of the scanned nodes,
     # and every later text() call gets cheaper and cleaner.
     tree.strip_tags(["script", "style"])
@@ -95,8 +99,20 @@ def parse_html(html: str, rules: HtmlRules, url: str | None = None) -> ParsedPag
         removals=tuple(before + walk.removals + after),
         chars_in=outside_chars + walk.chars_seen,
         blocks_in=blocks_in,
+        markup=markup,
         **metadata,
     )
+
+
+def _page_markup(
+    declared_types: frozenset[str], meta_names: frozenset[str], metadata_nodes: list, paragraphs: list
+) -> PageMarkup:
+    """The page's declarations and its counts of a few telling tags, from the nodes the scan returned."""
+    # Counted in C: a Python loop over the thousands of scanned nodes would cost a percent of a page.
+    tags = Counter(map(itemgetter(1), metadata_nodes))
+    tags.update(map(itemgetter(1), paragraphs))
+    counts = tuple(sorted((tag, count) for tag, count in tags.items() if tag in _COUNTED_TAGS))
+    return PageMarkup(declared_types=declared_types, meta_names=meta_names, element_counts=counts)
 
 
 # --- metadata ---------------------------------------------------------------------------------
@@ -104,17 +120,21 @@ def parse_html(html: str, rules: HtmlRules, url: str | None = None) -> ParsedPag
 
 def _read_metadata(
     nodes: list[tuple[LexborNode, str]], rules: HtmlRules, url: str | None
-) -> tuple[dict, str | None, str | None]:
+) -> tuple[dict, str | None, str | None, frozenset[str], frozenset[str]]:
     """title, url, published, author, site_name from meta tags, JSON-LD and markup, best source first.
 
-    Also returns the text of the page's first h1, the headline the body must not repeat, and the
-    article body the page declares in JSON-LD (articleBody), if any.
+    Also returns the text of the page's first h1, the headline the body must not repeat, the
+    article body the page declares in JSON-LD (articleBody), if any, the types the page declares
+    (JSON-LD @type, og:type, lowercased) and the names of its meta tags.
     """
     meta: dict[str, str] = {}
     canonical = page_title = first_heading = None
     time_datetime = None
     article: dict = {}
+    declared_types: set[str] = set()
     for node, tag in nodes:
+        if tag == "code":
+            continue
         if tag == "h1":
             first_heading = first_heading or collapse_whitespace(node.text()) or None
             continue
@@ -130,8 +150,9 @@ def _read_metadata(
         elif tag == "title":
             page_title = page_title or collapse_whitespace(node.text())
         elif tag == "script":
-            if not article and (attributes.get("type") or "").lower() == "application/ld+json":
-                article = _json_ld_article(node.text())
+            if (attributes.get("type") or "").lower() == "application/ld+json":
+                found = _json_ld_article(node.text(), declared_types)
+                article = article or found
         elif tag == "time":
             time_datetime = time_datetime or attributes.get("datetime")
     publisher = article.get("publisher")
@@ -166,7 +187,15 @@ def _read_metadata(
         "author": collapse_whitespace(author) or None if author else None,
         "site_name": collapse_whitespace(site_name) or None if site_name else None,
     }
-    return metadata, first_heading, _text_value(article.get("articleBody"))
+    if meta.get("og:type"):
+        declared_types.add(meta["og:type"].lower())
+    return (
+        metadata,
+        first_heading,
+        _text_value(article.get("articleBody")),
+        frozenset(declared_types),
+        frozenset(meta),
+    )
 
 
 def _markup_lacks_the_article(blocks: list[Block], declared_body: str, settings) -> bool:
@@ -185,30 +214,39 @@ def _declared_blocks(declared_body: str, block_rules: BlockRules) -> list[Block]
     return [Block(text=text, role="paragraph", link_density=0.0) for text in paragraphs if text]
 
 
-def _json_ld_article(script_text: str) -> dict:
+def _json_ld_article(script_text: str, declared_types: set[str]) -> dict:
     """The first article-like object of a JSON-LD script (top level, list or @graph), else {}: metadata
-    that cannot be read (invalid, or nested past _MAX_JSON_LD_DEPTH) is ignored, never the page."""
+    that cannot be read (invalid, or nested past _MAX_JSON_LD_DEPTH) is ignored, never the page.
+
+    Adds the @type of every object of the script (its main entity too) to declared_types.
+    """
     if json_nests_deeper_than(script_text, _MAX_JSON_LD_DEPTH):
         return {}
     try:
         data = json.loads(script_text)
     except (ValueError, RecursionError):  # RecursionError: within the depth limit only on an already deep stack
         return {}
-    pending = deque([data])  # breadth first: the shallowest article wins; popleft keeps a long list linear
+    # (object, whether it may be the article): a main entity only declares a type; the article
+    # is looked for where it always was, at the top level, in lists and in @graph. Breadth first: the
+    # shallowest article wins; popleft keeps a long list linear.
+    pending = deque([(data, True)])
+    found: dict = {}
     while pending:
-        item = pending.popleft()
+        item, may_be_article = pending.popleft()
         if isinstance(item, list):
-            pending.extend(item)
+            pending.extend((inner, may_be_article) for inner in item)
         elif isinstance(item, dict):
             kinds = item.get("@type")
             kinds = kinds if isinstance(kinds, list) else [kinds]
-            if any(isinstance(kind, str) and kind.lower() in _ARTICLE_TYPES for kind in kinds):
+            declared_types.update(kind.lower() for kind in kinds if isinstance(kind, str))
+            if may_be_article and not found and any(isinstance(k, str) and k.lower() in _ARTICLE_TYPES for k in kinds):
                 if item.get("headline") or item.get("articleBody") or item.get("datePublished"):
-                    return item
-            graph = item.get("@graph")
-            if graph:
-                pending.extend(graph if isinstance(graph, list) else [graph])
-    return {}
+                    found = item
+            for key in ("@graph", "mainEntity"):
+                inner = item.get(key)
+                if isinstance(inner, (list, dict)):
+                    pending.append((inner, may_be_article and key == "@graph"))
+    return found
 
 
 def _text_value(value) -> str | None:

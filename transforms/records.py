@@ -62,6 +62,18 @@ class Block:
 
 
 @dataclass(frozen=True, slots=True)
+class PageMarkup:
+    """What an HTML page's markup says of its kind, read in the parser's single scan (see
+    transforms/page_types.py): the types it declares (JSON-LD @type, og:type), the names of its
+    meta tags (microdata's <meta itemprop> among them) and how many elements of a few telling tags
+    it holds."""
+
+    declared_types: frozenset[str] = frozenset()
+    meta_names: frozenset[str] = frozenset()
+    element_counts: tuple[tuple[str, int], ...] = ()  # (tag, count), sorted by tag
+
+
+@dataclass(frozen=True, slots=True)
 class ParsedPage:
     """What a parser hands to the classifier: ordered blocks, plus what the parser already decided."""
 
@@ -75,6 +87,7 @@ class ParsedPage:
     removals: tuple[Removal, ...] = ()
     chars_in: int = 0
     blocks_in: int = 0
+    markup: PageMarkup | None = None  # None in text mode, where the page has no markup
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,13 +195,15 @@ def reject(source: str, reason: str, detail: str, original: bytes | str = b"", l
 
 @dataclass(frozen=True, slots=True)
 class Filtered:
-    """A readable input deliberately not cleaned (a WARC response that is not an HTML page), and why."""
+    """A readable input deliberately not written as an article (a WARC response that is not an HTML
+    page, a page of a type not kept, ...), and why."""
 
     source: str
     reason: str
     detail: str
     url: str | None = None
     input_length: int = 0
+    page_type: str | None = None  # the page's type, for the run's counts (also in detail); not written
 
     def to_json_dict(self) -> dict:
         return {
@@ -222,6 +237,8 @@ class Article:
     author: str | None = None
     site_name: str | None = None
     site: str = "unknown"  # registered domain of the URL, else "folder:<input folder>"
+    page_type: str = "article"  # see transforms/page_types.py
+    page_type_score: float | None = None
 
     def to_json_dict(self) -> dict:
         """The record as documented in the README, keys in a fixed order."""
@@ -239,6 +256,8 @@ class Article:
             "references": [{"id": r.id, "text": r.text} for r in self.references],
             "language": self.language,
             "language_score": self.language_score,
+            "page_type": self.page_type,
+            "page_type_score": self.page_type_score,
             "removed": [{"kind": r.kind, "rule": r.rule, "text": r.text} for r in self.removed],
             "stats": {
                 "chars_in": self.chars_in,

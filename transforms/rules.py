@@ -25,6 +25,7 @@ from transforms.config_checks import (
 from transforms.content_region import ContentSelectionSettings, compile_content_selection
 from transforms.html_rules import HtmlRules, compile_html_rules
 from transforms.literal_screen import RequiredLiterals, ScreenedPatterns
+from transforms.page_types import PageTypeSettings, compile_page_type_settings
 from transforms.page_urls import NO_SAME_PAGE_URL_RULES, SamePageUrlRules
 from transforms.site_boilerplate import SiteBoilerplateSettings
 
@@ -117,11 +118,23 @@ class CleanerConfig:
     html: HtmlRules
     corpus: CorpusSettings
     fingerprint: str  # hash of the validated config, recorded with each run
+    page_types: PageTypeSettings
     limits: LimitsSettings = DEFAULT_LIMITS
 
 
 TOP_LEVEL_KEYS = frozenset(
-    {"version", "patterns", "captions", "citations", "language", "content_selection", "html", "corpus", "limits"}
+    {
+        "version",
+        "patterns",
+        "captions",
+        "citations",
+        "language",
+        "content_selection",
+        "html",
+        "corpus",
+        "page_types",
+        "limits",
+    }
 )
 
 
@@ -143,7 +156,9 @@ def compile_config(raw: object) -> CleanerConfig:
     """Validate a parsed YAML document and compile it; a ConfigError names the bad key path."""
     root = require_mapping(raw, "config")
     reject_unknown_keys(root, TOP_LEVEL_KEYS, "config")
-    require_keys(root, {"patterns", "captions", "citations", "language", "content_selection", "html"}, "config")
+    require_keys(
+        root, {"patterns", "captions", "citations", "language", "content_selection", "html", "page_types"}, "config"
+    )
     version = root.get("version", 1)
     if version != 1:
         raise ConfigError(f"config.version: unsupported version {version!r} (supported: 1)")
@@ -159,6 +174,7 @@ def compile_config(raw: object) -> CleanerConfig:
         html=compile_html_rules(root["html"], "html", credits=captions),
         corpus=_compile_corpus_settings(root.get("corpus", {})),
         fingerprint=hashlib.sha256(json.dumps(root, sort_keys=True, default=str).encode()).hexdigest()[:16],
+        page_types=compile_page_type_settings(root["page_types"], "page_types"),
         limits=compile_limits(root.get("limits", {})),
     )
 

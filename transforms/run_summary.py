@@ -19,6 +19,7 @@ class RunSummary:
     duplicates: int = 0
     warc_records_skipped: dict[str, int] = field(default_factory=dict)  # not inputs (README, WARC)
     languages: dict[str, int] = field(default_factory=dict)  # articles written per language
+    page_types: dict[str, int] = field(default_factory=dict)  # cleaned pages per type, written or filtered
 
     def is_balanced(self) -> bool:
         """Every input is accounted for: inputs == written + rejected + filtered + duplicates."""
@@ -35,6 +36,9 @@ class RunSummary:
         lines.append(f"{'filtered':<32}{sum(self.filtered.values()):>10}")
         lines += [f"  {reason:<30}{count:>10}" for reason, count in sorted(self.filtered.items())]
         lines.append(f"{'duplicates':<32}{self.duplicates:>10}")
+        if self.page_types:
+            lines.append(f"{'pages per type':<32}{sum(self.page_types.values()):>10}")
+            lines += [f"  {name:<30}{count:>10}" for name, count in sorted(self.page_types.items())]
         lines.append(f"{'removed blocks':<32}{sum(self.removed.values()):>10}")
         lines += [f"  {kind:<30}{count:>10}" for kind, count in sorted(self.removed.items())]
         if self.warc_records_skipped:
@@ -58,6 +62,7 @@ class RunSummary:
             "removed": dict(sorted(self.removed.items())),
             "warc_records_skipped": dict(sorted(self.warc_records_skipped.items())),
             "languages": dict(sorted(self.languages.items())),
+            "page_types": dict(sorted(self.page_types.items())),
             "config_fingerprint": config_fingerprint,
         }
 
@@ -77,6 +82,7 @@ def summary_from_counters(counters: dict[str, int]) -> RunSummary:
         duplicates=counters.get("duplicates", 0),
         warc_records_skipped=with_prefix("warc_records_skipped."),
         languages=with_prefix("language."),
+        page_types=with_prefix("page_type."),
     )
 
 

@@ -45,6 +45,8 @@ ARTICLE_SCHEMA = pa.schema(
         ("references", pa.list_(_REFERENCE)),
         ("language", pa.string()),
         ("language_score", pa.float64()),
+        pa.field("page_type", pa.string(), nullable=False),
+        ("page_type_score", pa.float64()),
         ("removed", pa.list_(_REMOVAL)),
         ("stats", _STATS),
     ]

@@ -92,7 +92,7 @@ def slow_documents() -> dict[str, tuple[str, str]]:
         **{name: ("html", page) for name, page in hostile_markup().items()},
         "attribute-bomb-80k.html": ("html", attribute_bomb(80_000)),  # 41 s through the CLI before the guard
         "attribute-bomb-125k.html": ("html", attribute_bomb(125_000, extra_bytes=100_000)),  # 98 s on 1.4 MB
-        "many-blocks.txt": ("text", "Many blocks\n\n" + "Harbour.\n\n" * 300_000),
+        "many-blocks.txt": ("text", "Many blocks\n\n" + "Harbour.\n\n" * 800_000),
         "many-blocks.html": ("html", "<html><body><article>" + "<p>Harbour.</p>" * 300_000),
         "paragraph-5mb.html": ("html", article_page("Long paragraph", extra_body="<p>" + paragraph * 66_000 + "</p>")),
         "paragraph-5mb.txt": ("text", "Long paragraph\n\n" + paragraph * 66_000),

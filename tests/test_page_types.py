@@ -1,0 +1,256 @@
+"""What kind of page a document is: small real-looking pages of each type, the hard cases, the
+config's validation and the filter in the pipeline."""
+
+from __future__ import annotations
+
+import copy
+import json
+
+import pytest
+import yaml
+
+from transforms.cleaning import UNWANTED_PAGE_TYPE, clean_document, label_blocks, page_type_of, parse_document
+from transforms.config_checks import ConfigError
+from transforms.page_types import ARTICLE, decide_page_type, url_words
+from transforms.records import Article, Filtered, InputDocument
+from transforms.rules import DEFAULT_CONFIG_PATH, compile_config
+
+PROSE = (
+    "The council voted on Tuesday to extend the harbour wall by two hundred metres, after a winter in which "
+    "storms flooded the fish market three times and closed the ferry for eleven days. "
+)
+
+
+def _page(head: str, body: str) -> str:
+    return f"<!doctype html><html><head>{head}</head><body>{body}</body></html>"
+
+
+def _json_ld(data: dict) -> str:
+    return f'<script type="application/ld+json">{json.dumps(data)}</script>'
+
+
+def _type_of(config, html: str, url: str | None = None) -> str:
+    document = InputDocument(source="page.html", html=html, url=url)
+    page = parse_document(document, config)
+    return page_type_of(page, label_blocks(page, document, config), document, config).type
+
+
+def _article_paragraphs(count: int) -> str:
+    return "".join(
+        f"<p>{PROSE}Paragraph {index} adds what the mayor said, and why it matters.</p>" for index in range(count)
+    )
+
+
+NEWS_HEAD = (
+    "<title>Harbour wall to grow - Port Ellis Times</title>"
+    '<meta property="og:type" content="article">'
+    '<meta property="article:published_time" content="2026-11-03T08:00:00Z">'
+    + _json_ld({"@type": "NewsArticle", "headline": "Harbour wall to grow", "datePublished": "2026-11-03"})
+)
+
+PRODUCT_PAGE = _page(
+    '<title>Trail Runner 2 - Shoes</title><meta property="og:type" content="product">'
+    '<meta property="product:price:amount" content="89.00">'
+    + _json_ld({"@type": "Product", "name": "Trail Runner 2", "offers": {"@type": "Offer", "price": "89.00"}}),
+    '<nav><a href="/">Home</a> <a href="/shoes">Shoes</a></nav>'
+    '<div class="product"><h1>Trail Runner 2</h1><span class="price">$89.00</span>'
+    "<p>A light trail shoe with a grippy sole, a roomy toe box and a recycled mesh upper.</p>"
+    "<ul><li>Weight: 280 g</li><li>Drop: 6 mm</li><li>Sole: rubber lugs, 4 mm</li></ul>"
+    '<form action="/cart/add"><button>Add to cart</button></form></div>',
+)
+
+
+def test_a_page_declaring_a_product_and_its_price_is_a_product(config):
+    assert _type_of(config, PRODUCT_PAGE, "https://shop.example.com/products/trail-runner-2") == "product"
+
+
+def test_an_article_with_a_product_box_in_it_stays_an_article(config):
+    box = (
+        '<aside class="product-box"><h3>Our pick: Trail Runner 2</h3><span class="price">$89.00</span>'
+        '<a class="button" href="https://shop.example.com/p/1">Buy now</a></aside>'
+    )
+    html = _page(
+        NEWS_HEAD + _json_ld({"@type": "Product", "name": "Trail Runner 2", "offers": {"@type": "Offer"}}),
+        f"<article><h1>Harbour wall to grow</h1>{_article_paragraphs(5)}{box}{_article_paragraphs(5)}</article>",
+    )
+    assert _type_of(config, html, "https://news.example.com/2026/11/03/harbour-wall") == ARTICLE
+
+
+def test_a_forum_thread_of_dated_posts_is_a_forum(config):
+    posts = "".join(
+        f'<div class="message"><div class="user">member{index}</div><time datetime="2026-10-0{index}">Oct {index}</time>'
+        f'<div class="body">I had the same problem with my boiler. I tried bleeding the radiators but it didn\'t help.</div>'
+        "<div>Reply</div></div>"
+        for index in range(1, 8)
+    )
+    html = _page(
+        "<title>Boiler keeps losing pressure | Home Forum</title>"
+        + _json_ld({"@type": "DiscussionForumPosting", "headline": "Boiler keeps losing pressure"}),
+        f"<h1>Boiler keeps losing pressure</h1>{posts}",
+    )
+    assert _type_of(config, html, "https://forum.example.com/threads/boiler-keeps-losing-pressure.123/") == "forum"
+
+
+def test_a_blog_post_with_many_comments_stays_an_article(config):
+    comments = "".join(
+        f'<li class="comment"><span class="author">reader{index}</span><time datetime="2026-11-0{index}">Nov {index}</time>'
+        f"<p>I love this, my grandmother made it the same way every Sunday.</p></li>"
+        for index in range(1, 10)
+    )
+    html = _page(
+        "<title>Sunday bread, my way</title>"
+        '<meta property="article:published_time" content="2026-11-01">'
+        + _json_ld({"@type": "BlogPosting", "headline": "Sunday bread, my way", "datePublished": "2026-11-01"}),
+        f'<article><h1>Sunday bread, my way</h1>{_article_paragraphs(8)}</article><ol class="comments">{comments}</ol>',
+    )
+    assert _type_of(config, html, "https://bakes.example.com/2026/11/sunday-bread") == ARTICLE
+
+
+def test_a_documentation_page_written_as_a_tutorial_is_documentation(config):
+    steps = "".join(
+        f"<h2>Step {index}</h2><p>Now call <code>client.fetch()</code> with the <code>timeout</code> option, "
+        f"as <code>retries</code> defaults to <code>3</code>. You will see the response below.</p>"
+        f"<pre><code>client = Client(timeout=5)\nclient.fetch('/items/{index}')</code></pre>"
+        for index in range(1, 5)
+    )
+    html = _page(
+        "<title>Tutorial: your first request - Acme SDK docs</title>",
+        f'<nav class="sidebar"><a href="/docs/">Docs</a></nav><main><h1>Your first request</h1>{steps}</main>',
+    )
+    assert _type_of(config, html, "https://acme.dev/docs/tutorial/first-request") == "documentation"
+
+
+def test_a_listing_of_long_teasers_is_a_listing(config):
+    teasers = "".join(
+        f'<article class="teaser"><h2><a href="/news/story-{index}">Story {index} about the harbour</a></h2>'
+        f'<time datetime="2026-11-0{index}">Nov {index}</time>'
+        f"<p>{PROSE}The teaser goes on about the vote, the cost and the ferry timetable.</p>"
+        f'<a href="/news/story-{index}">Read more</a></article>'
+        for index in range(1, 10)
+    )
+    html = _page("<title>News - Port Ellis Times</title>", f"<h1>Latest news</h1><main>{teasers}</main>")
+    assert _type_of(config, html, "https://news.example.com/category/harbour/") == "listing"
+
+
+def test_a_shelf_of_priced_products_is_kept_out_as_a_collection(config):
+    cards = "".join(
+        f'<li class="card"><a href="/products/shoe-{index}">Trail shoe {index}</a><span class="price">${60 + index}.00</span></li>'
+        for index in range(1, 13)
+    )
+    html = _page(
+        '<title>Trail shoes</title><meta property="og:type" content="product.group">'
+        + _json_ld({"@type": "CollectionPage", "name": "Trail shoes"}),
+        f"<h1>Trail shoes</h1><p>Shoes for running off road, from light racers to cushioned trainers.</p><ul>{cards}</ul>",
+    )
+    assert _type_of(config, html, "https://shop.example.com/collections/trail-shoes") == "collection"
+
+
+def test_a_news_article_is_an_article_and_a_text_without_evidence_is_too(config):
+    html = _page(NEWS_HEAD, f"<article><h1>Harbour wall to grow</h1>{_article_paragraphs(6)}</article>")
+    assert _type_of(config, html, "https://news.example.com/2026/11/03/harbour-wall") == ARTICLE
+    text = "Harbour wall to grow\n\n" + "\n\n".join([PROSE] * 6)
+    document = InputDocument(source="a.txt", text=text)
+    page = parse_document(document, config)
+    assert page_type_of(page, label_blocks(page, document, config), document, config).type == ARTICLE
+
+
+def test_another_type_wins_only_by_the_margin_and_ties_go_to_article(config):
+    settings = config.page_types
+    rule = next(rule for rule in settings.rules if rule.id == "forum.declared")
+    just_below = {"declared_types": frozenset({"qapage"})}
+    decision = decide_page_type(just_below, settings, html_mode=True)
+    expected = "forum" if rule.weight - settings.article_prior >= settings.min_margin else ARTICLE
+    assert decision.type == expected
+    assert decide_page_type({}, settings, html_mode=True).type == ARTICLE
+    assert [item.rule for item in decision.evidence] == ["forum.declared"]
+
+
+def test_a_signal_unknown_in_text_mode_never_fires(config):
+    decision = decide_page_type({"declared_types": None, "has_published_date": None}, config.page_types, True)
+    assert decision.evidence == ()
+
+
+def test_url_words_are_the_lowercased_words_of_the_path_without_numbers():
+    assert url_words("https://x.org/Forum/threads/boiler-pressure.123/?page=2") == {
+        "forum",
+        "threads",
+        "boiler",
+        "pressure",
+    }
+    assert url_words(None) == frozenset()
+    assert url_words("http://[bad") == frozenset()
+
+
+def _raw_config() -> dict:
+    return yaml.safe_load(DEFAULT_CONFIG_PATH.read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (lambda section: section["keep"].append("blog"), "page_types.keep[1]: unknown page type 'blog'"),
+        (lambda section: section["rules"][0].update(signal="colour"), "page_types.rules[0].signal: unknown signal"),
+        (lambda section: section["rules"][0].update(at_least=2), "page_types.rules[0]: the set signal"),
+        (lambda section: section["rules"][1].update(type="blog"), "page_types.rules[1].type: unknown page type"),
+        (lambda section: section.update(margin=1), "page_types.margin: unknown key"),
+        (lambda section: section["rules"].append(dict(section["rules"][1])), "duplicate rule id"),
+    ],
+)
+def test_a_bad_page_types_section_is_refused_with_its_key_path(edit, message):
+    raw = _raw_config()
+    edit(raw["page_types"])
+    with pytest.raises(ConfigError, match=message.replace("[", r"\[").replace("]", r"\]")):
+        compile_config(raw)
+
+
+def test_a_page_of_a_type_not_kept_is_filtered_with_its_type_and_score(config, detector):
+    result = clean_document(InputDocument(source="p.html", html=PRODUCT_PAGE), config, detector)
+    assert isinstance(result, Filtered)
+    assert (result.reason, result.page_type) == (UNWANTED_PAGE_TYPE, "product")
+    assert result.detail.startswith("product ") and "product.declared" in result.detail
+
+
+def test_a_kept_type_is_written_with_its_type_in_the_record(detector):
+    raw = _raw_config()
+    raw["page_types"]["keep"] = ["article", "product"]
+    config = compile_config(copy.deepcopy(raw))
+    result = clean_document(InputDocument(source="p.html", html=PRODUCT_PAGE), config, detector)
+    assert isinstance(result, Article)
+    assert result.page_type == "product" and 0.5 < result.page_type_score <= 1
+    assert "light trail shoe" in result.body
+    assert result.to_json_dict()["page_type"] == "product"
+
+
+def test_the_run_filters_other_pages_counts_every_type_and_stays_balanced(tmp_path):
+    from pipelines.clean_articles import run
+
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    (inputs / "product.html").write_text(PRODUCT_PAGE, encoding="utf-8")
+    article = _page(NEWS_HEAD, f"<article><h1>Harbour wall to grow</h1>{_article_paragraphs(6)}</article>")
+    (inputs / "article.html").write_text(article, encoding="utf-8")
+    output = tmp_path / "out"
+    assert run(["--input", str(inputs / "*.html"), "--output", str(output)]) == 0
+    report = json.loads((output / "_report.json").read_text(encoding="utf-8"))
+    assert report["balanced"] and report["written"] == 1
+    assert report["filtered"] == {"page_type": 1}
+    assert report["page_types"] == {"article": 1, "product": 1}
+    filtered = [json.loads(line) for path in output.glob("filtered-*.jsonl") for line in path.open(encoding="utf-8")]
+    assert [(record["source"], record["reason"]) for record in filtered] == [("product.html", "page_type")]
+    written = [json.loads(line) for path in output.glob("articles-*.jsonl") for line in path.open(encoding="utf-8")]
+    assert written[0]["page_type"] == "article"
+    assert "| product | 1 |" in (output / "report.md").read_text(encoding="utf-8")
+
+
+def test_paragraphs_per_div_speaks_only_on_a_page_of_many_divs(config):
+    from transforms.page_types import page_signals
+
+    def ratio(html: str):
+        document = InputDocument(source="p.html", html=html)
+        page = parse_document(document, config)
+        signals = page_signals(page, label_blocks(page, document, config), None, config.page_types.text_shape, "-")
+        return signals["paragraphs_per_div"]
+
+    assert ratio(_page("", "<font>A plain page<br>of lines<br>and no divs at all</font>")) is None
+    divs = "".join(f"<div><div>post {index}</div></div>" for index in range(15))
+    assert ratio(_page("", f"{divs}<p>{PROSE}</p>")) == round(1 / 30, 3)
