@@ -11,7 +11,7 @@ import yaml
 
 from transforms.cleaning import UNWANTED_PAGE_TYPE, clean_document, label_blocks, page_type_of, parse_document
 from transforms.config_checks import ConfigError
-from transforms.page_types import ARTICLE, decide_page_type, url_words
+from transforms.page_types import ARTICLE, decide_page_type, is_kept, url_words
 from transforms.records import Article, Filtered, InputDocument
 from transforms.rules import DEFAULT_CONFIG_PATH, compile_config
 
@@ -254,3 +254,13 @@ def test_paragraphs_per_div_speaks_only_on_a_page_of_many_divs(config):
     assert ratio(_page("", "<font>A plain page<br>of lines<br>and no divs at all</font>")) is None
     divs = "".join(f"<div><div>post {index}</div></div>" for index in range(15))
     assert ratio(_page("", f"{divs}<p>{PROSE}</p>")) == round(1 / 30, 3)
+
+
+def test_text_mode_labels_page_types_but_filters_none_unless_told(config):
+    settings = config.page_types
+    assert not is_kept("product", settings, html_mode=True)
+    assert is_kept("product", settings, html_mode=False)  # the default: filter_text_mode is false
+    assert is_kept(ARTICLE, settings, html_mode=True) and is_kept(ARTICLE, settings, html_mode=False)
+    raw = _raw_config()
+    raw["page_types"]["filter_text_mode"] = True
+    assert not is_kept("product", compile_config(raw).page_types, html_mode=False)

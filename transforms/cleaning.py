@@ -11,7 +11,7 @@ from transforms.classify import classify_blocks
 from transforms.guards import TIME_BUDGET_EXCEEDED, Deadline, limit_violation, time_is_up
 from transforms.html import parse_html
 from transforms.language import LanguageDetector
-from transforms.page_types import PageTypeDecision, decide_page_type, page_signals
+from transforms.page_types import PageTypeDecision, decide_page_type, is_kept, page_signals
 from transforms.records import Article, Filtered, InputDocument, LabelledBlock, ParsedPage, Rejected, reject
 from transforms.rules import CleanerConfig
 from transforms.sites import site_of
@@ -87,7 +87,7 @@ def clean_document(
     if not body:
         return rejection(document, NO_ARTICLE_TEXT, f"all {len(labelled)} blocks were removed as boilerplate")
     page_type = page_type_of(page, labelled, document, config)
-    if page_type.type not in config.page_types.keep:
+    if not is_kept(page_type.type, config.page_types, html_mode=document.text is None):
         return Filtered(
             source=document.source,
             reason=UNWANTED_PAGE_TYPE,

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from transforms.cleaning import label_blocks, page_type_of, parse_document, rejection, within_budget
 from transforms.guards import limit_violation
+from transforms.page_types import is_kept
 from transforms.records import BODY, InputDocument, Rejected
 from transforms.rules import CleanerConfig
 from transforms.watchdog import Watchdog
@@ -28,7 +29,8 @@ def explain_document(document: InputDocument, config: CleanerConfig) -> tuple[Ex
     page = parse_document(document, config)
     labelled = label_blocks(page, document, config)
     decision = page_type_of(page, labelled, document, config)
-    outcome = "written" if decision.type in config.page_types.keep else "filtered (page_type)"
+    kept = is_kept(decision.type, config.page_types, html_mode=document.text is None)
+    outcome = "written" if kept else "filtered (page_type)"
     rows: list[ExplainedBlock] = [
         ExplainedBlock(PAGE_TYPE, "page_types", f"{decision.type} {decision.score}: {outcome}")
     ]

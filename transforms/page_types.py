@@ -114,6 +114,7 @@ class PageTypeSettings:
     the text's shape is measured, and the evidence rules in config order."""
 
     keep: frozenset[str]  # types written as article records; the others are filtered
+    filter_text_mode: bool  # whether text mode filters too, or only labels (its evidence is thinner)
     article_prior: float
     min_margin: float  # HTML: another type must outscore article by this much
     text_min_margin: float  # text mode, where the evidence is thinner
@@ -250,6 +251,11 @@ def _word_rates(sample: str, settings: TextShapeSettings) -> dict[str, float]:
     return {"we_rate": round(1000 * we / len(tokens), 1), "i_rate": round(1000 * i / len(tokens), 1)}
 
 
+def is_kept(page_type: str, settings: PageTypeSettings, html_mode: bool) -> bool:
+    """Whether a page of this type is written as an article record (text mode only labels, unless told)."""
+    return page_type in settings.keep or not (html_mode or settings.filter_text_mode)
+
+
 def decide_page_type(signals: Mapping[str, object], settings: PageTypeSettings, html_mode: bool) -> PageTypeDecision:
     """The page's type: the best-scoring other type when it beats article by the margin, else article."""
     scores = dict.fromkeys(PAGE_TYPES, 0.0)
@@ -285,9 +291,15 @@ def compile_page_type_settings(raw: object, path: str = "page_types") -> PageTyp
     """The `page_types:` section, validated; a ConfigError names the bad key path."""
     section = require_mapping(raw, path)
     reject_unknown_keys(
-        section, {"keep", "article_prior", "min_margin", "text_min_margin", "text_shape", "rules"}, path
+        section,
+        {"keep", "filter_text_mode", "article_prior", "min_margin", "text_min_margin", "text_shape", "rules"},
+        path,
     )
-    require_keys(section, {"keep", "article_prior", "min_margin", "text_min_margin", "text_shape", "rules"}, path)
+    require_keys(
+        section,
+        {"keep", "filter_text_mode", "article_prior", "min_margin", "text_min_margin", "text_shape", "rules"},
+        path,
+    )
     keep = require_string_list(section["keep"], f"{path}.keep")
     for index, name in enumerate(keep):
         if name not in PAGE_TYPES:
@@ -314,6 +326,7 @@ def compile_page_type_settings(raw: object, path: str = "page_types") -> PageTyp
         rules.append(rule)
     return PageTypeSettings(
         keep=frozenset(keep),
+        filter_text_mode=require_type(section["filter_text_mode"], bool, f"{path}.filter_text_mode"),
         article_prior=float(require_number(section["article_prior"], f"{path}.article_prior")),
         min_margin=float(require_number(section["min_margin"], f"{path}.min_margin", minimum=0)),
         text_min_margin=float(require_number(section["text_min_margin"], f"{path}.text_min_margin", minimum=0)),
