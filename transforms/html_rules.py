@@ -62,32 +62,35 @@ def class_words(value: str) -> tuple[str, ...]:
 
 @dataclass(frozen=True, slots=True)
 class CompoundWords:
-    """Class/id words run together from known words ("relatedposts", "commentform", "entryfooter"),
+    """Class/id words run together from two known words ("relatedposts", "commentform", "entryfooter"),
     read as their parts too when they split wholly into known words: "commentary" does not."""
 
     known: frozenset[str]  # every configured word and the layout nouns
     min_part_chars: int
 
     def with_parts(self, words: tuple[str, ...]) -> tuple[str, ...]:
-        parts = [part for word in words if word not in self.known for part in self.parts(word) if part not in words]
+        """words (as class_words gives them: the words, then each pair of neighbours joined) and the
+        parts of each word; a joined pair's parts are its two words already."""
+        known = self.known
+        parts = [
+            part
+            for word in words[: (len(words) + 1) // 2]
+            if word not in known
+            for part in self.parts(word)
+            if part not in words
+        ]
         return (*words, *dict.fromkeys(parts)) if parts else words
 
     def parts(self, word: str) -> tuple[str, ...]:
-        """The split of word into known words with the fewest parts (two or more), or ()."""
+        """The split of word into two known words, or (): one pass of slices over the word (it runs
+        for every class word of every element a page's rules look at)."""
         length, known, shortest = len(word), self.known, self.min_part_chars
         if length < 2 * shortest or length > _MAX_COMPOUND_CHARS:
             return ()
-        best: list[tuple[str, ...] | None] = [None] * (length + 1)
-        best[0] = ()
-        for end in range(shortest, length + 1):
-            for start in range(0, end - shortest + 1):
-                before = best[start]
-                if before is not None and word[start:end] in known:
-                    candidate = (*before, word[start:end])
-                    if best[end] is None or len(candidate) < len(best[end]):
-                        best[end] = candidate
-        found = best[length]
-        return found if found is not None and len(found) > 1 else ()
+        for cut in range(shortest, length - shortest + 1):
+            if word[:cut] in known and word[cut:] in known:
+                return word[:cut], word[cut:]
+        return ()
 
 
 @dataclass(frozen=True, slots=True)
