@@ -28,7 +28,7 @@ sys.path.insert(0, str(REPO_ROOT))
 
 from transforms.cleaning import clean_document_in_time  # noqa: E402
 from transforms.language import LanguageDetector  # noqa: E402
-from transforms.records import InputDocument, Rejected  # noqa: E402
+from transforms.records import Filtered, InputDocument, Rejected  # noqa: E402
 from transforms.rules import load_config  # noqa: E402
 from transforms.watchdog import Watchdog  # noqa: E402
 
@@ -75,7 +75,12 @@ def clean_range(arguments: tuple[int, int, int]) -> list[tuple[int, str, str, fl
         started = time.monotonic()
         try:
             result = clean_document_in_time(document, Worker.config, Worker.detector, Worker.watchdog)
-            outcome = result.reason if isinstance(result, Rejected) else "article"
+            if isinstance(result, Rejected):
+                outcome = result.reason
+            elif isinstance(result, Filtered):
+                outcome = f"filtered {result.reason}"
+            else:
+                outcome = "article"
         except Exception as error:  # a bug: counted, shown, and the exit code says so
             outcome = f"EXCEPTION {type(error).__name__}: {traceback.format_exc(limit=-2)}"
         content = document.html if document.text is None else document.text

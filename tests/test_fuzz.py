@@ -8,9 +8,9 @@ from hypothesis import strategies as st
 
 from tests.conftest import fails_instead_of_hanging
 from tests.test_hostile import load_generator
-from transforms.cleaning import EMPTY_INPUT, NO_ARTICLE_TEXT, clean_document
+from transforms.cleaning import EMPTY_INPUT, NO_ARTICLE_TEXT, UNWANTED_PAGE_TYPE, clean_document
 from transforms.guards import TAG_TOO_LARGE, TOO_DEEPLY_NESTED, TOO_LARGE, TOO_MANY_ATTRIBUTES
-from transforms.records import Article, InputDocument, Rejected
+from transforms.records import Article, Filtered, InputDocument, Rejected
 
 FAMILIES = load_generator().FUZZ_FAMILIES
 # What clean_document itself rejects for (readers add theirs; time_budget_exceeded needs a watchdog).
@@ -19,7 +19,7 @@ CLEANER_REASONS = {EMPTY_INPUT, NO_ARTICLE_TEXT, TOO_LARGE, TOO_DEEPLY_NESTED, T
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(family=st.sampled_from(sorted(FAMILIES)), source=st.randoms(use_true_random=False))
-def test_a_hostile_document_becomes_an_article_or_a_reject_with_a_reason_the_same_way_twice(
+def test_a_hostile_document_becomes_an_article_or_a_reject_or_filtered_with_a_reason_the_same_way_twice(
     config, detector, family, source
 ):
     mode, content = FAMILIES[family](source)
@@ -29,6 +29,8 @@ def test_a_hostile_document_becomes_an_article_or_a_reject_with_a_reason_the_sam
         second = clean_document(document, config, detector)
     if isinstance(first, Rejected):
         assert first.reason in CLEANER_REASONS and first.detail
+    elif isinstance(first, Filtered):  # a page of a type not kept (HTML mode), with its type and evidence
+        assert first.reason == UNWANTED_PAGE_TYPE and first.page_type and first.detail
     else:
         assert isinstance(first, Article) and first.body
     assert second == first
