@@ -84,10 +84,10 @@ def test_a_stop_never_reaches_the_work_after_the_watched_block():
 
     def documents():
         stopped = 0
-        for number in range(100):  # some end just before their deadline, some just after
+        for number in range(100):  # some end well before their deadline, some long after (a stop waits for the GIL)
             try:
                 with watchdog.watching(0.005):
-                    busy_for(0.001 * (number % 10))
+                    busy_for(0.002 * (number % 10))
             except DocumentOverBudget:
                 stopped += 1
         busy_for(0.5)  # a stray stop would land here, outside any watched block, and fail the test
