@@ -297,3 +297,21 @@ def test_a_linked_heading_followed_by_text_is_an_entry_title_kept_with_it(rules)
     # Linked headings followed by no text (a list of teaser titles) are still a block of links.
     assert not any(text.startswith("Story") for text in blocks)
     assert sum(removal.rule == "block.link_density" for removal in page.removals) == 4
+
+
+def test_a_lead_image_just_before_the_article_branch_is_its_caption(rules):
+    # A hero section (headline, then the lead figure) stands before the column holding the body, above
+    # any <article>: the figure nearest the content is the article's; a teaser figure farther up is not.
+    article = "".join(f"<p>{paragraph}</p>" for paragraph in ARTICLE)
+    html = (
+        '<html><body><div class="promo"><figure><img src="t.jpg"><figcaption>Win a weekend for two at the '
+        "seaside spa</figcaption></figure></div>"
+        '<div class="hero"><h1>Board approves pipe plan</h1><figure><img src="p.jpg">'
+        "<figcaption>Crews inspect a cast-iron main under the market square. (Jane Doe/AP)</figcaption>"
+        f'</figure></div><div class="columns"><div class="column"><div class="post-text">{article}</div>'
+        "</div></div></body></html>"
+    )
+    page = parse_html(html, rules)
+    captions = [(caption.text, caption.credit) for caption in page.captions]
+    assert captions == [("Crews inspect a cast-iron main under the market square.", "Jane Doe/AP")]
+    assert ARTICLE[0] in body_text(page)

@@ -643,8 +643,12 @@ def _outside_removals(
     while node is not None:
         before, after = [], []
         side = before
+        in_article = node.mem_id in figure_levels
+        last_before = None  # (child, tag, its removal's index) of the nearest reported element before the content
         for child in node.iter():
             if child.mem_id in on_path:
+                if side is before and last_before is not None and not in_article:
+                    _take_lead_figure(*last_before, before, rules, take_figures)
                 side = after
                 continue
             tag = child.tag
@@ -655,7 +659,7 @@ def _outside_removals(
                 continue
             characters += len(text)
             rule = rulings.of(tag, child.attributes)[1]
-            if rule is None and node.mem_id in figure_levels and take_figures(child, tag):
+            if rule is None and in_article and take_figures(child, tag):
                 if tag in rules.captions.figure_tags:
                     continue
                 text = child.text(separator=" ", strip=True)  # what is left beside the figures
@@ -663,6 +667,7 @@ def _outside_removals(
                     continue
             kind, rule_id = (rule.kind, rule.id) if rule else (content.outside_kind, content.outside_rule)
             side.append(Removal(kind, rule_id, _excerpt(text, rules.removal_text_chars)))
+            last_before = (child, tag, len(side) - 1) if rule is None and side is before else None
         before_levels.append(before)
         after_levels.append(after)
         if node.mem_id == body.mem_id:
@@ -671,6 +676,21 @@ def _outside_removals(
     before_removals = [removal for level in reversed(before_levels) for removal in level]
     after_removals = [removal for level in after_levels for removal in level]
     return before_removals, after_removals, characters
+
+
+def _take_lead_figure(holder: LexborNode, tag: str, index: int, before: list[Removal], rules: HtmlRules, take_figures):
+    """Above the article's own levels, the element just before the content's branch may hold the
+    article's lead image (between the headline and the body): its figures become captions, and its
+    report keeps only what is left beside them."""
+    figure_tags = rules.captions.figure_tags
+    if tag not in figure_tags and holder.css_first(", ".join(sorted(figure_tags | {"figcaption"}))) is None:
+        return
+    if not take_figures(holder, tag):
+        return
+    reported = before.pop(index)
+    left = "" if tag in figure_tags else holder.text(separator=" ", strip=True)
+    if left:
+        before.insert(index, Removal(reported.kind, reported.rule, _excerpt(left, rules.removal_text_chars)))
 
 
 def _article_levels(first: LexborNode | None, body: LexborNode) -> set[int]:
