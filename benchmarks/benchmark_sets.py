@@ -8,10 +8,12 @@ products and listings, whose main content is not an article).
 from __future__ import annotations
 
 import gzip
+import importlib.util
 import json
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SHARED = REPO_ROOT.parent / "shared"
@@ -60,13 +62,22 @@ def load_pages(benchmark: BenchmarkSet, limit: int | None = None) -> dict[str, s
     }
 
 
-def load_scorer(eval_dir: Path = EVAL):
-    """The benchmark's metric, shared/eval/score.py, as a module."""
-    if str(eval_dir) not in sys.path:
-        sys.path.insert(0, str(eval_dir))
-    import score
+def load_eval_module(name: str, eval_dir: Path = EVAL) -> ModuleType:
+    """A module of shared/eval (score, naive_text) loaded from its file, once per process."""
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.spec_from_file_location(name, eval_dir / f"{name}.py")
+    if spec is None or spec.loader is None:
+        raise SystemExit(f"no {name}.py in {eval_dir}")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
 
-    return score
+
+def load_scorer(eval_dir: Path = EVAL) -> ModuleType:
+    """The benchmark's metric, shared/eval/score.py, as a module."""
+    return load_eval_module("score", eval_dir)
 
 
 def load_truth(benchmark: BenchmarkSet, pages: dict[str, str], scorer) -> dict[str, str]:

@@ -21,16 +21,16 @@ from collections import Counter
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from selectolax.lexbor import LexborHTMLParser
+
+from article_cleaner.transforms.assemble import body_paragraphs, collect_captions, collect_removals
+from article_cleaner.transforms.cleaning import label_blocks, parse_document
+from article_cleaner.transforms.records import Caption, InputDocument, Removal
+from article_cleaner.transforms.rules import load_config
+
+from benchmark_sets import chosen_sets, load_pages
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO_ROOT))
-
-from selectolax.lexbor import LexborHTMLParser  # noqa: E402
-
-from benchmarks.benchmark_sets import chosen_sets, load_pages  # noqa: E402
-from transforms.assemble import body_paragraphs, collect_captions, collect_removals  # noqa: E402
-from transforms.cleaning import label_blocks, parse_document  # noqa: E402
-from transforms.records import Caption, InputDocument, Removal  # noqa: E402
-from transforms.rules import load_config  # noqa: E402
 
 MIN_WORDS = 3
 MAX_LABEL_WORDS = 3  # "photo courtesy of", "image credit"

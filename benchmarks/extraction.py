@@ -25,17 +25,17 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
+from selectolax.lexbor import LexborHTMLParser
+
+from article_cleaner.transforms.assemble import body_paragraphs, collect_captions, collect_removals
+from article_cleaner.transforms.cleaning import extract_body, label_blocks, parse_document
+from article_cleaner.transforms.records import InputDocument
+from article_cleaner.transforms.rules import CleanerConfig, load_config
+
+from benchmark_sets import EVAL, chosen_sets, load_pages, load_scorer, load_truth
+from lost_text import lost_text
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO_ROOT))
-
-from selectolax.lexbor import LexborHTMLParser  # noqa: E402
-
-from benchmarks.benchmark_sets import EVAL, chosen_sets, load_pages, load_scorer, load_truth  # noqa: E402
-from benchmarks.lost_text import lost_text  # noqa: E402
-from transforms.assemble import body_paragraphs, collect_captions, collect_removals  # noqa: E402
-from transforms.cleaning import extract_body, label_blocks, parse_document  # noqa: E402
-from transforms.records import InputDocument  # noqa: E402
-from transforms.rules import CleanerConfig, load_config  # noqa: E402
 
 OURS = "article-cleaner"
 SCORES = ("f1", "precision", "recall")

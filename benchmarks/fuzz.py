@@ -23,14 +23,13 @@ import time
 import traceback
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO_ROOT))
+from article_cleaner.transforms.cleaning import clean_document_in_time
+from article_cleaner.transforms.language import LanguageDetector
+from article_cleaner.transforms.records import Filtered, InputDocument, Rejected
+from article_cleaner.transforms.rules import load_config
+from article_cleaner.transforms.watchdog import Watchdog
 
-from transforms.cleaning import clean_document_in_time  # noqa: E402
-from transforms.language import LanguageDetector  # noqa: E402
-from transforms.records import Filtered, InputDocument, Rejected  # noqa: E402
-from transforms.rules import load_config  # noqa: E402
-from transforms.watchdog import Watchdog  # noqa: E402
+REPO_ROOT = Path(__file__).resolve().parent.parent
 
 SLOWEST_SHOWN = 15
 

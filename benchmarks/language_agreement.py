@@ -25,18 +25,17 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
+from langdetect.lang_detect_exception import LangDetectException
+
+from article_cleaner.transforms.cleaning import extract_body
+from article_cleaner.transforms.decoding import Undecodable, decode_text
+from article_cleaner.transforms.language import LanguageDetector
+from article_cleaner.transforms.records import InputDocument
+from article_cleaner.transforms.rules import load_config
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SHARED = REPO_ROOT.parent / "shared"
-sys.path.insert(0, str(REPO_ROOT))
-
-from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory  # noqa: E402
-from langdetect.lang_detect_exception import LangDetectException  # noqa: E402
-
-from transforms.cleaning import extract_body  # noqa: E402
-from transforms.decoding import Undecodable, decode_text  # noqa: E402
-from transforms.language import LanguageDetector  # noqa: E402
-from transforms.records import InputDocument  # noqa: E402
-from transforms.rules import load_config  # noqa: E402
 
 ARTICLE_SETS = ("article-extraction", "wcxb-dev")
 EXTRA_SETS = ("wcxb-dev-other",)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from transforms.records import Caption, Removal
+from article_cleaner.transforms.records import Caption, Removal
 
 CAPTIONS = "captions"
 NEVER_EXTRACTED = "never extracted"

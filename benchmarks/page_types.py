@@ -22,14 +22,13 @@ import sys
 from collections import Counter, defaultdict
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO_ROOT))
+from article_cleaner.transforms.cleaning import UNWANTED_PAGE_TYPE, clean_document
+from article_cleaner.transforms.language import LanguageDetector
+from article_cleaner.transforms.page_types import ARTICLE, PAGE_TYPES
+from article_cleaner.transforms.records import Article, Filtered, InputDocument
+from article_cleaner.transforms.rules import load_config
 
-from transforms.cleaning import UNWANTED_PAGE_TYPE, clean_document  # noqa: E402
-from transforms.language import LanguageDetector  # noqa: E402
-from transforms.page_types import ARTICLE, PAGE_TYPES  # noqa: E402
-from transforms.records import Article, Filtered, InputDocument  # noqa: E402
-from transforms.rules import load_config  # noqa: E402
+REPO_ROOT = Path(__file__).resolve().parent.parent
 
 ARTICLE_SETS = ("article-extraction", "wcxb-dev")
 OTHER_SET = "wcxb-dev-other"

@@ -16,10 +16,9 @@ import sys
 import tempfile
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO_ROOT))
+from benchmark_sets import EVAL, BenchmarkSet, chosen_sets, load_scorer
 
-from benchmarks.benchmark_sets import EVAL, BenchmarkSet, chosen_sets, load_scorer  # noqa: E402
+REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
 def flatten_pages(bench: Path, destination: Path) -> None:
@@ -41,7 +40,7 @@ def predictions_from_output(output: Path) -> dict[str, str]:
 def score_text_mode(benchmark: BenchmarkSet, keep: Path | None, scorer) -> dict | int:
     """The benchmark's scores of the pipeline's bodies for the set's naively flattened pages, or the
     pipeline's exit code when it failed."""
-    from pipelines.clean_articles import run
+    from article_cleaner.pipelines.clean_articles import run
 
     with tempfile.TemporaryDirectory() as scratch:
         pages = Path(scratch) / "pages.jsonl"

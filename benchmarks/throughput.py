@@ -7,7 +7,7 @@
 1. A corpus of N documents (default 5,000): the benchmark's pages repeated, each copy with its
    own id, as JSON lines {id, html} in 8 files (written before any timing).
 2. The whole pipeline through the real command line in a subprocess (`python -m
-   pipelines.clean_articles ... --direct_running_mode MODE --direct_num_workers W`): docs/s over
+   article_cleaner ... --direct_running_mode MODE --direct_num_workers W`): docs/s over
    the command's wall time (start-up included) and the peak RSS of its process tree (launcher and
    worker subprocesses, summed, sampled from /proc every 50 ms).
 3. In the same run, the reference: trafilatura (fast=True, comments off) then langdetect on its
@@ -45,9 +45,10 @@ from pathlib import Path
 
 import yaml
 
+from benchmark_sets import load_eval_module
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SHARED = REPO_ROOT.parent / "shared"
-sys.path.insert(0, str(REPO_ROOT))
 
 CORPUS_FILES = 8
 SAMPLE_SECONDS = 0.05
@@ -115,7 +116,7 @@ class PipelineRun:
 def page_level_config(destination: Path) -> Path:
     """The bundled config with the corpus steps off: copies of one page are duplicates and, on one
     site, each other's boilerplate, so with them on almost nothing reaches the writers."""
-    from transforms.rules import DEFAULT_CONFIG_PATH
+    from article_cleaner.transforms.rules import DEFAULT_CONFIG_PATH
 
     raw = yaml.safe_load(DEFAULT_CONFIG_PATH.read_text(encoding="utf-8"))
     raw["corpus"] = {"site_boilerplate": {"enabled": False}, "deduplicate": False, "languages": []}
@@ -129,7 +130,7 @@ def run_pipeline(
     command = [
         sys.executable,
         "-m",
-        "pipelines.clean_articles",
+        "article_cleaner",
         "--input",
         str(corpus / "*.jsonl"),
         "--output",
@@ -209,12 +210,12 @@ def run_reference(bench: Path, names: list[str], documents: int, workers: int) -
 
 def stage_costs(pages: dict[str, str]) -> dict[str, float]:
     """Mean ms per page for each pure stage of HTML mode, in this process (best of 3 passes)."""
-    from transforms.assemble import assemble_article, body_paragraphs
-    from transforms.classify import classify_blocks
-    from transforms.html import parse_html
-    from transforms.language import LanguageDetector
-    from transforms.rules import load_config
-    from transforms.sinks import to_json_line
+    from article_cleaner.transforms.assemble import assemble_article, body_paragraphs
+    from article_cleaner.transforms.classify import classify_blocks
+    from article_cleaner.transforms.html import parse_html
+    from article_cleaner.transforms.language import LanguageDetector
+    from article_cleaner.transforms.rules import load_config
+    from article_cleaner.transforms.sinks import to_json_line
 
     config = load_config()
     detector = LanguageDetector(config.language)
@@ -250,13 +251,13 @@ def stage_costs(pages: dict[str, str]) -> dict[str, float]:
 
 def text_mode_speed(bench: Path, passes: int = 5) -> tuple[float, int]:
     """(docs/s on one core, pages) of text mode without language id, over the naive-text pages."""
-    sys.path.insert(0, str(SHARED / "eval"))
-    from naive_text import naive_text, read_page
+    naive_text_module = load_eval_module("naive_text", SHARED / "eval")
+    naive_text, read_page = naive_text_module.naive_text, naive_text_module.read_page
 
-    from transforms.assemble import assemble_article, body_paragraphs
-    from transforms.classify import classify_blocks
-    from transforms.rules import load_config
-    from transforms.text import parse_text
+    from article_cleaner.transforms.assemble import assemble_article, body_paragraphs
+    from article_cleaner.transforms.classify import classify_blocks
+    from article_cleaner.transforms.rules import load_config
+    from article_cleaner.transforms.text import parse_text
 
     config = load_config()
     texts = [naive_text(read_page(path)) for path in sorted((bench / "html").glob("*.html.gz"))]

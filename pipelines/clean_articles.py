@@ -19,7 +19,7 @@ from apache_beam.io.filesystem import CompressionTypes
 from apache_beam.io.filesystems import FileSystems
 from apache_beam.options.pipeline_options import PipelineOptions, StandardOptions
 
-from pipelines.partitions import (
+from article_cleaner.pipelines.partitions import (
     DATE_PLACEHOLDER,
     PartitionError,
     check_target,
@@ -33,20 +33,20 @@ from pipelines.partitions import (
     today_utc,
     write_manifest,
 )
-from transforms.clean import ARTICLES, REJECTS, CleanArticles
-from transforms.clean import FILTERED as FILTERED_PAGES
-from transforms.config_checks import ConfigError
-from transforms.corpus import CleanCorpus
-from transforms.explain import explain_within_limits, format_explanation
-from transforms.field_mapping import FieldMapError, parse_field_map
-from transforms.records import InputDocument, Rejected
-from transforms.rules import load_config
-from transforms.run_report import SummarizeCorpus, write_markdown_report
-from transforms.run_summary import summarize_metrics
-from transforms.runners import LOCAL_RUNNERS
-from transforms.sinks import OUTPUT_COMPRESSIONS, OUTPUT_FORMATS, WriteOutputs, write_report
-from transforms.sources import DOCUMENTS, FILTERED, FORMATS, ReadDocuments, ReadSettings, read_file
-from transforms.watchdog import Watchdog
+from article_cleaner.transforms.clean import ARTICLES, REJECTS, CleanArticles
+from article_cleaner.transforms.clean import FILTERED as FILTERED_PAGES
+from article_cleaner.transforms.config_checks import ConfigError
+from article_cleaner.transforms.corpus import CleanCorpus
+from article_cleaner.transforms.explain import explain_within_limits, format_explanation
+from article_cleaner.transforms.field_mapping import FieldMapError, parse_field_map
+from article_cleaner.transforms.records import InputDocument, Rejected
+from article_cleaner.transforms.rules import load_config
+from article_cleaner.transforms.run_report import SummarizeCorpus, write_markdown_report
+from article_cleaner.transforms.run_summary import summarize_metrics
+from article_cleaner.transforms.runners import LOCAL_RUNNERS
+from article_cleaner.transforms.sinks import OUTPUT_COMPRESSIONS, OUTPUT_FORMATS, WriteOutputs, write_report
+from article_cleaner.transforms.sources import DOCUMENTS, FILTERED, FORMATS, ReadDocuments, ReadSettings, read_file
+from article_cleaner.transforms.watchdog import Watchdog
 
 # The in-process runner: Beam's default DirectRunner first tries Prism, which downloads a binary.
 DEFAULT_RUNNER = "FnApiRunner"

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import unicodedata
 
-from transforms.assemble import collect_captions
-from transforms.cleaning import clean_document
-from transforms.records import Article, Caption, InputDocument, ParsedPage
+from article_cleaner.transforms.assemble import collect_captions
+from article_cleaner.transforms.cleaning import clean_document
+from article_cleaner.transforms.records import Article, Caption, InputDocument, ParsedPage
 
 # Decomposed: "e" + combining acute accent, as some CMSs and macOS copy-paste write it.
 DECOMPOSED = unicodedata.normalize(

@@ -9,8 +9,8 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from transforms.config_checks import ConfigError
-from transforms.content_region import (
+from article_cleaner.transforms.config_checks import ConfigError
+from article_cleaner.transforms.content_region import (
     _UNCASED_SCRIPT,
     _UNSPACED_SCRIPT,
     BOILERPLATE,
@@ -22,7 +22,7 @@ from transforms.content_region import (
     compile_content_selection,
     select_main_content,
 )
-from transforms.rules import DEFAULT_CONFIG_PATH
+from article_cleaner.transforms.rules import DEFAULT_CONFIG_PATH
 
 MENU = ["Skip to content", "Home", "News", "Politics", "Business", "Technology", "Sport", "Opinion", "Subscribe"]
 

@@ -10,14 +10,18 @@ import apache_beam as beam
 from apache_beam.testing.test_pipeline import TestPipeline as BeamTestPipeline
 from apache_beam.testing.util import assert_that, equal_to
 
-from transforms.clean import ARTICLES, CleanArticles
-from transforms.corpus import CleanCorpus
-from transforms.dedup import split_kept_copy
-from transforms.records import Article, InputDocument
-from transforms.rules import CorpusSettings
-from transforms.sinks import to_json_line
-from transforms.site_boilerplate import SiteBoilerplateSettings, is_site_boilerplate, remove_site_boilerplate
-from transforms.sites import registered_domain, site_of
+from article_cleaner.transforms.clean import ARTICLES, CleanArticles
+from article_cleaner.transforms.corpus import CleanCorpus
+from article_cleaner.transforms.dedup import split_kept_copy
+from article_cleaner.transforms.records import Article, InputDocument
+from article_cleaner.transforms.rules import CorpusSettings
+from article_cleaner.transforms.sinks import to_json_line
+from article_cleaner.transforms.site_boilerplate import (
+    SiteBoilerplateSettings,
+    is_site_boilerplate,
+    remove_site_boilerplate,
+)
+from article_cleaner.transforms.sites import registered_domain, site_of
 
 CORPUS = Path(__file__).parent / "data" / "corpus" / "local_news.jsonl"
 SITE_PROMPT = (
@@ -141,7 +145,7 @@ def test_boilerplate_threshold_needs_both_page_count_and_share():
 
 
 def test_removal_matches_case_and_punctuation_variants_and_updates_stats():
-    from transforms.site_boilerplate import paragraph_key
+    from article_cleaner.transforms.site_boilerplate import paragraph_key
 
     keys = {paragraph_key("Join the Gazette Circle today!")}
     cleaned = remove_site_boilerplate(
@@ -165,7 +169,7 @@ def test_site_is_the_registered_domain_or_the_input_folder():
 
 
 def test_cli_run_writes_a_readable_report_with_sites_languages_and_mined_lines(tmp_path, capsys):
-    from pipelines.clean_articles import run
+    from article_cleaner.pipelines.clean_articles import run
 
     output = tmp_path / "out"
     assert run(["--input", str(CORPUS), "--output", str(output)]) == 0
@@ -187,11 +191,11 @@ def expected_corpus(config, documents, settings) -> dict[str, list[dict]]:
     functions (the order of the steps as CleanCorpus documents it), as sorted JSON records."""
     from collections import Counter, defaultdict
 
-    from transforms.cleaning import clean_document
-    from transforms.dedup import body_key, url_key
-    from transforms.language import LanguageDetector
-    from transforms.records import Duplicate, Filtered, MinedParagraph
-    from transforms.site_boilerplate import candidate_keys
+    from article_cleaner.transforms.cleaning import clean_document
+    from article_cleaner.transforms.dedup import body_key, url_key
+    from article_cleaner.transforms.language import LanguageDetector
+    from article_cleaner.transforms.records import Duplicate, Filtered, MinedParagraph
+    from article_cleaner.transforms.site_boilerplate import candidate_keys
 
     detector = LanguageDetector(config.language)
     articles = [clean_document(document, config, detector) for document in documents]
@@ -312,7 +316,7 @@ def test_an_article_crawled_five_times_is_kept_once_with_its_full_body_and_nothi
     # Ten pages of a site and one of its articles fetched on five days (one fetch through a
     # newsletter link, the last after the article was updated): the copies must not make the
     # article's paragraphs "site boilerplate" by voting for each other.
-    from pipelines.clean_articles import run
+    from article_cleaner.pipelines.clean_articles import run
 
     output = tmp_path / "out"
     assert run(["--input", str(RECRAWLED), "--output", str(output)]) == 0
@@ -336,7 +340,7 @@ def read_records(output: Path, name: str) -> list[dict]:
 
 
 def test_every_copy_names_the_copy_finally_kept_across_url_and_body_copies(config, tmp_path):
-    from transforms.corpus import DropDuplicates
+    from article_cleaner.transforms.corpus import DropDuplicates
 
     story, mirror = "https://news.example.org/story", "https://mirror.example.net/story"
     first_fetch = replace(article("Harbour reopens.\n\nBoats are back."), id="b", source="a:1", url=story)
@@ -355,8 +359,9 @@ def test_every_copy_names_the_copy_finally_kept_across_url_and_body_copies(confi
 def test_twenty_thousand_copies_of_the_benchmark_pages_keep_every_distinct_page_once(config, detector, tmp_path):
     import gzip
 
-    from tests.conftest import require_shared
-    from transforms.cleaning import clean_document
+    from article_cleaner.transforms.cleaning import clean_document
+
+    from support import require_shared
 
     pages = sorted(require_shared("benchmarks", "article-extraction", "html").glob("*.html.gz"))
     documents = [

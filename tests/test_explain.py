@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from tests.conftest import require_shared
-from transforms.explain import PAGE_TYPE, explain_document, format_explanation
-from transforms.records import InputDocument
+from article_cleaner.transforms.explain import PAGE_TYPE, explain_document, format_explanation
+from article_cleaner.transforms.records import InputDocument
+
+from support import require_shared
 
 
 def test_explain_shows_every_block_of_the_npr_golden_article_with_label_and_rule(config):
@@ -52,8 +53,9 @@ def test_explain_html_lists_dom_removals_and_captions(config):
 
 
 def test_explain_command_prints_the_blocks_of_one_jsonl_record(capsys):
-    from pipelines.clean_articles import explain
-    from tests.conftest import REPO_ROOT
+    from article_cleaner.pipelines.clean_articles import explain
+
+    from support import REPO_ROOT
 
     assert explain([str(REPO_ROOT / "examples" / "inputs" / "articles.jsonl"), "--record", "1", "--width", "120"]) == 0
     output = capsys.readouterr().out
@@ -71,7 +73,7 @@ def test_explain_command_prints_the_blocks_of_one_jsonl_record(capsys):
 
 
 def test_explain_command_shows_a_page_whose_json_ld_nests_a_thousand_deep(tmp_path, capsys):
-    from pipelines.clean_articles import explain
+    from article_cleaner.pipelines.clean_articles import explain
     from tests.test_html import DEEP_JSON_LD_PAGE
 
     page = tmp_path / "deep-json-ld.html"
@@ -87,7 +89,7 @@ def test_explain_command_shows_a_page_whose_json_ld_nests_a_thousand_deep(tmp_pa
 
 
 def test_explain_command_reports_the_reject_of_an_attribute_bomb_instead_of_parsing_it(tmp_path, capsys):
-    from pipelines.clean_articles import explain
+    from article_cleaner.pipelines.clean_articles import explain
 
     page = tmp_path / "bomb.html"
     page.write_text("<html><body><p " + " ".join(f"a{n}=x" for n in range(80_000)) + ">text</p></body></html>")
@@ -100,8 +102,8 @@ def test_explain_command_reports_the_reject_of_an_attribute_bomb_instead_of_pars
 def test_explaining_a_document_past_its_time_budget_gives_its_reject(config):
     from dataclasses import replace
 
-    from transforms.explain import explain_within_limits
-    from transforms.watchdog import Watchdog
+    from article_cleaner.transforms.explain import explain_within_limits
+    from article_cleaner.transforms.watchdog import Watchdog
 
     no_time = replace(config, limits=replace(config.limits, time_budget_seconds=0.001))
     watchdog = Watchdog()

@@ -6,11 +6,12 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import fails_instead_of_hanging
+from article_cleaner.transforms.cleaning import EMPTY_INPUT, NO_ARTICLE_TEXT, UNWANTED_PAGE_TYPE, clean_document
+from article_cleaner.transforms.guards import TAG_TOO_LARGE, TOO_DEEPLY_NESTED, TOO_LARGE, TOO_MANY_ATTRIBUTES
+from article_cleaner.transforms.records import Article, Filtered, InputDocument, Rejected
 from tests.test_hostile import load_generator
-from transforms.cleaning import EMPTY_INPUT, NO_ARTICLE_TEXT, UNWANTED_PAGE_TYPE, clean_document
-from transforms.guards import TAG_TOO_LARGE, TOO_DEEPLY_NESTED, TOO_LARGE, TOO_MANY_ATTRIBUTES
-from transforms.records import Article, Filtered, InputDocument, Rejected
+
+from support import fails_instead_of_hanging
 
 FAMILIES = load_generator().FUZZ_FAMILIES
 # What clean_document itself rejects for (readers add theirs; time_budget_exceeded needs a watchdog).

@@ -7,8 +7,9 @@ import shutil
 
 import pytest
 
-from pipelines.clean_articles import run
-from tests.conftest import require_shared
+from article_cleaner.pipelines.clean_articles import run
+
+from support import require_shared
 
 EXACT_FIELDS = ("title", "body", "captions", "references", "language")
 
@@ -26,7 +27,7 @@ def golden_records(tmp_path_factory):
 
 
 def golden_names():
-    from tests.conftest import SHARED_DIR
+    from support import SHARED_DIR
 
     names = sorted(path.name for path in (SHARED_DIR / "golden").glob("*.txt"))
     return names or ["npr-blinken-lavrov.txt", "g20-summary-with-citations.txt"]

@@ -8,8 +8,8 @@ import time
 
 import pytest
 
-from transforms.cleaning import clean_document
-from transforms.guards import (
+from article_cleaner.transforms.cleaning import clean_document
+from article_cleaner.transforms.guards import (
     CappedStream,
     Deadline,
     LimitExceeded,
@@ -18,8 +18,8 @@ from transforms.guards import (
     limit_violation,
     markup_breach,
 )
-from transforms.records import InputDocument
-from transforms.rules import LimitsSettings
+from article_cleaner.transforms.records import InputDocument
+from article_cleaner.transforms.rules import LimitsSettings
 
 
 def html_nesting_depth(page: str | bytes) -> int:

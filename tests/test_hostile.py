@@ -15,13 +15,14 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import fails_instead_of_hanging
-from transforms.cleaning import clean_document, clean_document_in_time
-from transforms.guards import markup_breach
-from transforms.html import parse_html
-from transforms.records import Article, Filtered, InputDocument, Rejected
-from transforms.text import parse_text
-from transforms.watchdog import Watchdog
+from article_cleaner.transforms.cleaning import clean_document, clean_document_in_time
+from article_cleaner.transforms.guards import markup_breach
+from article_cleaner.transforms.html import parse_html
+from article_cleaner.transforms.records import Article, Filtered, InputDocument, Rejected
+from article_cleaner.transforms.text import parse_text
+from article_cleaner.transforms.watchdog import Watchdog
+
+from support import fails_instead_of_hanging
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 HOSTILE_DIR = REPO_ROOT / "tests" / "data" / "hostile"
@@ -100,7 +101,7 @@ def test_one_cli_run_over_every_hostile_input_exits_0_and_accounts_for_each(tmp_
     for name, data in load_generator().generated_at_test_time().items():
         (inputs / name).write_bytes(data)
     output = tmp_path / "out"
-    command = [sys.executable, "-m", "pipelines.clean_articles", "--input", str(inputs / "*"), "--output", str(output)]
+    command = [sys.executable, "-m", "article_cleaner", "--input", str(inputs / "*"), "--output", str(output)]
     completed = subprocess.run(command, cwd=REPO_ROOT, capture_output=True, text=True, timeout=300)
     assert completed.returncode == 0, completed.stderr[-3000:]
 

@@ -8,11 +8,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import fails_instead_of_hanging
-from transforms.captions import split_credit
-from transforms.html import parse_html
-from transforms.records import Caption
-from transforms.rules import load_config
+from article_cleaner.transforms.captions import split_credit
+from article_cleaner.transforms.html import parse_html
+from article_cleaner.transforms.records import Caption
+from article_cleaner.transforms.rules import load_config
+
+from support import fails_instead_of_hanging
 
 DATA = Path(__file__).parent / "data" / "html"
 

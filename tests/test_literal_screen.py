@@ -4,8 +4,8 @@ import sys
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from transforms.citations import strip_inline_markers, strip_inline_markers_of_each
-from transforms.literal_screen import (
+from article_cleaner.transforms.citations import strip_inline_markers, strip_inline_markers_of_each
+from article_cleaner.transforms.literal_screen import (
     RequiredLiterals,
     ScreenedPatterns,
     ScreenForms,
@@ -14,7 +14,7 @@ from transforms.literal_screen import (
     required_literals,
     screen_form,
 )
-from transforms.rules import load_config
+from article_cleaner.transforms.rules import load_config
 
 CONFIG = load_config()
 ALL_CHARACTERS = "".join(chr(code) for code in range(sys.maxunicode + 1) if not 0xD800 <= code < 0xE000)

@@ -4,9 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from benchmarks.lost_text import CAPTIONS, NEVER_EXTRACTED, lost_text
-from tests.conftest import require_shared
-from transforms.records import Caption, Removal
+from article_cleaner.transforms.records import Caption, Removal
+
+from support import load_benchmark_module, require_shared
+
+lost_text_module = load_benchmark_module("lost_text")
+CAPTIONS, NEVER_EXTRACTED, lost_text = (
+    lost_text_module.CAPTIONS,
+    lost_text_module.NEVER_EXTRACTED,
+    lost_text_module.lost_text,
+)
 
 TRUTH = (
     "The ferry resumed service on Monday after three weeks of engine repairs at the yard. "
@@ -17,9 +24,7 @@ TRUTH = (
 
 @pytest.fixture(scope="module")
 def scorer():
-    from benchmarks.benchmark_sets import load_scorer
-
-    return load_scorer(require_shared("eval"))
+    return load_benchmark_module("benchmark_sets").load_scorer(require_shared("eval"))
 
 
 def test_text_outside_the_container_a_rule_and_the_captions_are_told_apart(scorer):

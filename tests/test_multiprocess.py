@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 
-from pipelines.clean_articles import run
-from tests.conftest import REPO_ROOT
+from article_cleaner.pipelines.clean_articles import run
+
+from support import REPO_ROOT
 
 
 def records(directory):
@@ -14,8 +15,6 @@ def records(directory):
 
 
 def test_two_worker_processes_write_the_same_records_as_one_process(tmp_path, monkeypatch):
-    # Worker processes import the project: from the installed package, or from the repository here.
-    monkeypatch.setenv("PYTHONPATH", str(REPO_ROOT))
     inputs = [str(REPO_ROOT / "examples" / "inputs" / "*"), str(REPO_ROOT / "tests" / "data" / "corpus" / "*.jsonl")]
     single, multi = tmp_path / "single", tmp_path / "multi"
     assert run(["--input", inputs[0], "--input", inputs[1], "--output", str(single)]) == 0
@@ -30,9 +29,8 @@ def test_two_worker_processes_write_the_same_records_as_one_process(tmp_path, mo
 def test_a_document_past_its_budget_in_a_worker_process_is_rejected_and_the_others_written(tmp_path, monkeypatch):
     import yaml
 
-    from transforms.rules import DEFAULT_CONFIG_PATH
+    from article_cleaner.transforms.rules import DEFAULT_CONFIG_PATH
 
-    monkeypatch.setenv("PYTHONPATH", str(REPO_ROOT))
     raw = yaml.safe_load(DEFAULT_CONFIG_PATH.read_text(encoding="utf-8"))
     raw["limits"]["time_budget_seconds"] = 0.5
     config = tmp_path / "half-second.yaml"
@@ -54,7 +52,6 @@ def test_a_document_past_its_budget_in_a_worker_process_is_rejected_and_the_othe
 
 
 def test_spreading_documents_over_two_worker_processes_writes_the_same_records(tmp_path, monkeypatch):
-    monkeypatch.setenv("PYTHONPATH", str(REPO_ROOT))
     corpus = str(REPO_ROOT / "tests" / "data" / "corpus" / "*.jsonl")
     single, spread = tmp_path / "single", tmp_path / "spread"
     assert run(["--input", corpus, "--output", str(single)]) == 0

@@ -12,9 +12,8 @@ import time
 
 import pytest
 
-from pipelines.clean_articles import run
-from pipelines.partitions import PartitionError, resolve_output
-from tests.conftest import REPO_ROOT
+from article_cleaner.pipelines.clean_articles import run
+from article_cleaner.pipelines.partitions import PartitionError, resolve_output
 
 ARTICLE = (
     "Council approves new library for Eastgate\n\n"
@@ -71,9 +70,8 @@ def test_bad_date_is_a_bad_argument(inputs, tmp_path):
 
 
 def start_run(arguments, cwd):
-    environment = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
-    command = [sys.executable, "-m", "pipelines.clean_articles", *arguments]
-    return subprocess.Popen(command, cwd=cwd, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    command = [sys.executable, "-m", "article_cleaner", *arguments]
+    return subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
 def kill_once_staging_appears(process, parent):

@@ -14,10 +14,10 @@ import yaml
 from apache_beam.testing.test_pipeline import TestPipeline as BeamTestPipeline
 from apache_beam.testing.util import assert_that, equal_to
 
-from pipelines.clean_articles import run
-from transforms.clean import ARTICLES, REJECTS, CleanArticles
-from transforms.records import InputDocument
-from transforms.rules import DEFAULT_CONFIG_PATH
+from article_cleaner.pipelines.clean_articles import run
+from article_cleaner.transforms.clean import ARTICLES, REJECTS, CleanArticles
+from article_cleaner.transforms.records import InputDocument
+from article_cleaner.transforms.rules import DEFAULT_CONFIG_PATH
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 HOSTILE_DIR = REPO_ROOT / "tests" / "data" / "hostile"
@@ -152,7 +152,7 @@ def test_clean_articles_transform_is_usable_in_another_pipeline(config):
 
 
 def test_documents_are_spread_by_default_only_on_distributed_runners():
-    from pipelines.clean_articles import spreads_documents
+    from article_cleaner.pipelines.clean_articles import spreads_documents
 
     assert not spreads_documents("auto", None)
     assert not spreads_documents("auto", "FnApiRunner")
@@ -204,9 +204,9 @@ def test_documents_go_straight_from_their_reader_to_cleaning_without_a_shuffle(s
     from apache_beam.options.pipeline_options import PipelineOptions
     from apache_beam.pipeline import PipelineVisitor
 
-    from pipelines.clean_articles import CleanArticlesOptions, build_pipeline
-    from transforms.field_mapping import parse_field_map
-    from transforms.rules import load_config
+    from article_cleaner.pipelines.clean_articles import CleanArticlesOptions, build_pipeline
+    from article_cleaner.transforms.field_mapping import parse_field_map
+    from article_cleaner.transforms.rules import load_config
 
     corpus = str(REPO_ROOT / "tests" / "data" / "corpus" / "*.jsonl")
     options = PipelineOptions(["--input", corpus, "--output", str(tmp_path), "--spread_documents", spread])
@@ -230,7 +230,7 @@ def test_documents_go_straight_from_their_reader_to_cleaning_without_a_shuffle(s
 
 
 def test_slices_of_a_file_spread_over_the_workers_give_the_documents_of_reading_it_whole(tmp_path):
-    from transforms.sources import DOCUMENTS, ReadDocuments, ReadSettings
+    from article_cleaner.transforms.sources import DOCUMENTS, ReadDocuments, ReadSettings
 
     corpus = str(REPO_ROOT / "tests" / "data" / "corpus" / "*.jsonl")
     with BeamTestPipeline(runner="FnApiRunner") as pipeline:

@@ -15,8 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.clean_articles import run
-from tests.conftest import REPO_ROOT
+from article_cleaner.pipelines.clean_articles import run
+
+from support import REPO_ROOT
 
 STARTUP_SECONDS = 90
 

@@ -10,9 +10,10 @@ import sys
 
 import pytest
 
-from tests.conftest import require_shared
-from transforms.cleaning import extract_body
-from transforms.records import InputDocument
+from article_cleaner.transforms.cleaning import extract_body
+from article_cleaner.transforms.records import InputDocument
+
+from support import require_shared
 
 # Floors a little under the figures measured when they were set, 2026-12-06, article-extraction /
 # wcxb-dev: HTML F1 0.9714 / 0.9401, P 0.9738 / 0.9374 (benchmarks/extraction.py); text mode, as here

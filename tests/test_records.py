@@ -7,7 +7,14 @@ import pickle
 
 import pytest
 
-from transforms.records import Block, LabelledBlock, Removal, labelled_blocks, paragraph_blocks, removals
+from article_cleaner.transforms.records import (
+    Block,
+    LabelledBlock,
+    Removal,
+    labelled_blocks,
+    paragraph_blocks,
+    removals,
+)
 
 
 def test_paragraph_blocks_equal_blocks_built_from_their_text():

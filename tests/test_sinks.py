@@ -12,9 +12,9 @@ import pytest
 from apache_beam.metrics.metric import MetricsFilter
 from apache_beam.testing.test_pipeline import TestPipeline as BeamTestPipeline
 
-from transforms.counters import COUNTER_NAMESPACE
-from transforms.records import Article, Caption, Duplicate, Filtered, Reference, Rejected, Removal
-from transforms.sinks import (
+from article_cleaner.transforms.counters import COUNTER_NAMESPACE
+from article_cleaner.transforms.records import Article, Caption, Duplicate, Filtered, Reference, Rejected, Removal
+from article_cleaner.transforms.sinks import (
     ARTICLE_SCHEMA,
     DUPLICATE_SCHEMA,
     FILTERED_SCHEMA,

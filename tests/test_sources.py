@@ -14,10 +14,10 @@ from hypothesis import strategies as st
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from transforms.field_mapping import parse_field_map
-from transforms.records import Filtered, InputDocument, Rejected
-from transforms.rules import LimitsSettings
-from transforms.sources import (
+from article_cleaner.transforms.field_mapping import parse_field_map
+from article_cleaner.transforms.records import Filtered, InputDocument, Rejected
+from article_cleaner.transforms.rules import LimitsSettings
+from article_cleaner.transforms.sources import (
     DEFAULT_READ_SETTINGS,
     InputSlice,
     OverlongLine,

@@ -5,8 +5,8 @@ from __future__ import annotations
 import hashlib
 import unicodedata
 
-from transforms.citations import strip_inline_markers_of_each
-from transforms.records import (
+from article_cleaner.transforms.citations import strip_inline_markers_of_each
+from article_cleaner.transforms.records import (
     BODY,
     CAPTION,
     REFERENCE,
@@ -18,7 +18,7 @@ from transforms.records import (
     Removal,
     removals,
 )
-from transforms.rules import CleanerConfig
+from article_cleaner.transforms.rules import CleanerConfig
 
 _KEPT_LABELS = frozenset({BODY, CAPTION, REFERENCE})
 

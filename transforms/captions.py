@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from transforms.config_checks import (
+from article_cleaner.transforms.config_checks import (
     ConfigError,
     compile_pattern,
     reject_unknown_keys,
@@ -17,8 +17,8 @@ from transforms.config_checks import (
     require_string_list,
     require_type,
 )
-from transforms.literal_screen import ScreenedPatterns
-from transforms.records import Caption
+from article_cleaner.transforms.literal_screen import ScreenedPatterns
+from article_cleaner.transforms.records import Caption
 
 _TRAILING_PUNCTUATION = re.compile(r"[\s.,;:!?…]+$")
 # What may stand between a caption and the credit pattern that matched after it.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from transforms.rules import CitationRules
+from article_cleaner.transforms.rules import CitationRules
 
 _MARKER_NUMBER = re.compile(r"\d+")
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from transforms.captions import is_repeated_caption, split_caption
-from transforms.citations import find_reference_list, strip_inline_markers_of_each
-from transforms.content_region import select_main_content
-from transforms.literal_screen import ScreenForms
-from transforms.records import BODY, CAPTION, REFERENCE, Block, Caption, LabelledBlock, labelled_blocks
-from transforms.rules import CleanerConfig, PatternRule
+from article_cleaner.transforms.captions import is_repeated_caption, split_caption
+from article_cleaner.transforms.citations import find_reference_list, strip_inline_markers_of_each
+from article_cleaner.transforms.content_region import select_main_content
+from article_cleaner.transforms.literal_screen import ScreenForms
+from article_cleaner.transforms.records import BODY, CAPTION, REFERENCE, Block, Caption, LabelledBlock, labelled_blocks
+from article_cleaner.transforms.rules import CleanerConfig, PatternRule
 
 DUPLICATE_CAPTION = "duplicate_caption"
 REFERENCE_HEADING = "reference_heading"

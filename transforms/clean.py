@@ -7,12 +7,12 @@ from collections import Counter
 
 import apache_beam as beam
 
-from transforms.cleaning import clean_document_in_time, rejection
-from transforms.counters import counter
-from transforms.language import LanguageDetector
-from transforms.records import Filtered, InputDocument, Rejected
-from transforms.rules import CleanerConfig
-from transforms.watchdog import Watchdog
+from article_cleaner.transforms.cleaning import clean_document_in_time, rejection
+from article_cleaner.transforms.counters import counter
+from article_cleaner.transforms.language import LanguageDetector
+from article_cleaner.transforms.records import Filtered, InputDocument, Rejected
+from article_cleaner.transforms.rules import CleanerConfig
+from article_cleaner.transforms.watchdog import Watchdog
 
 ARTICLES = "articles"
 REJECTS = "rejects"

@@ -6,17 +6,25 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import TypeVar
 
-from transforms.assemble import article_id, assemble_article, body_paragraphs
-from transforms.classify import classify_blocks
-from transforms.guards import TIME_BUDGET_EXCEEDED, Deadline, limit_violation, time_is_up
-from transforms.html import parse_html
-from transforms.language import LanguageDetector
-from transforms.page_types import PageTypeDecision, decide_page_type, is_kept, page_signals
-from transforms.records import Article, Filtered, InputDocument, LabelledBlock, ParsedPage, Rejected, reject
-from transforms.rules import CleanerConfig
-from transforms.sites import site_of
-from transforms.text import parse_text
-from transforms.watchdog import DocumentOverBudget, Watchdog
+from article_cleaner.transforms.assemble import article_id, assemble_article, body_paragraphs
+from article_cleaner.transforms.classify import classify_blocks
+from article_cleaner.transforms.guards import TIME_BUDGET_EXCEEDED, Deadline, limit_violation, time_is_up
+from article_cleaner.transforms.html import parse_html
+from article_cleaner.transforms.language import LanguageDetector
+from article_cleaner.transforms.page_types import PageTypeDecision, decide_page_type, is_kept, page_signals
+from article_cleaner.transforms.records import (
+    Article,
+    Filtered,
+    InputDocument,
+    LabelledBlock,
+    ParsedPage,
+    Rejected,
+    reject,
+)
+from article_cleaner.transforms.rules import CleanerConfig
+from article_cleaner.transforms.sites import site_of
+from article_cleaner.transforms.text import parse_text
+from article_cleaner.transforms.watchdog import DocumentOverBudget, Watchdog
 
 Result = TypeVar("Result")
 

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from typing import get_type_hints
 
-from transforms.config_checks import (
+from article_cleaner.transforms.config_checks import (
     ConfigError,
     compile_pattern,
     reject_unknown_keys,

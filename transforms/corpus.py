@@ -11,19 +11,19 @@ from functools import partial
 
 import apache_beam as beam
 
-from transforms.counters import counter
-from transforms.dedup import body_key, split_kept_copy, url_key
-from transforms.page_urls import SamePageUrlRules
-from transforms.records import Article, Duplicate, Filtered, MinedParagraph
-from transforms.rules import CorpusSettings
-from transforms.site_boilerplate import (
+from article_cleaner.transforms.counters import counter
+from article_cleaner.transforms.dedup import body_key, split_kept_copy, url_key
+from article_cleaner.transforms.page_urls import SamePageUrlRules
+from article_cleaner.transforms.records import Article, Duplicate, Filtered, MinedParagraph
+from article_cleaner.transforms.rules import CorpusSettings
+from article_cleaner.transforms.site_boilerplate import (
     SITE_BOILERPLATE,
     SiteBoilerplateSettings,
     candidate_keys,
     is_site_boilerplate,
     remove_site_boilerplate,
 )
-from transforms.spill import (
+from article_cleaner.transforms.spill import (
     DeleteSpillFolder,
     SpillArticles,
     SpillPosition,

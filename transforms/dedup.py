@@ -7,9 +7,9 @@ import hashlib
 from collections.abc import Iterable
 from typing import Protocol, TypeVar
 
-from transforms.fingerprints import text_fingerprint
-from transforms.page_urls import SamePageUrlRules, page_url
-from transforms.records import Article
+from article_cleaner.transforms.fingerprints import text_fingerprint
+from article_cleaner.transforms.page_urls import SamePageUrlRules, page_url
+from article_cleaner.transforms.records import Article
 
 
 class Identified(Protocol):

@@ -5,12 +5,12 @@ from __future__ import annotations
 import shutil
 from dataclasses import dataclass
 
-from transforms.cleaning import label_blocks, page_type_of, parse_document, rejection, within_budget
-from transforms.guards import limit_violation
-from transforms.page_types import is_kept
-from transforms.records import BODY, InputDocument, Rejected
-from transforms.rules import CleanerConfig
-from transforms.watchdog import Watchdog
+from article_cleaner.transforms.cleaning import label_blocks, page_type_of, parse_document, rejection, within_budget
+from article_cleaner.transforms.guards import limit_violation
+from article_cleaner.transforms.page_types import is_kept
+from article_cleaner.transforms.records import BODY, InputDocument, Rejected
+from article_cleaner.transforms.rules import CleanerConfig
+from article_cleaner.transforms.watchdog import Watchdog
 
 KEPT = "kept"
 PAGE_TYPE = "page_type"

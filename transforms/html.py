@@ -14,10 +14,10 @@ from operator import itemgetter
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from transforms.captions import bare_credit, split_credit
-from transforms.guards import json_nests_deeper_than
-from transforms.html_rules import BlockRules, ElementRulings, HtmlRules, TwinChunks
-from transforms.records import Block, Caption, PageMarkup, ParsedPage, Removal
+from article_cleaner.transforms.captions import bare_credit, split_credit
+from article_cleaner.transforms.guards import json_nests_deeper_than
+from article_cleaner.transforms.html_rules import BlockRules, ElementRulings, HtmlRules, TwinChunks
+from article_cleaner.transforms.records import Block, Caption, PageMarkup, ParsedPage, Removal
 
 _ISO_DATETIME = re.compile(
     r"(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?\s*(Z|[+-]\d{2}:?\d{2})?)?"

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 # The top-level captions section, named apart from this module's CaptionRules (figures and caption markup).
-from transforms.captions import CaptionRules as CreditRules
-from transforms.config_checks import (
+from article_cleaner.transforms.captions import CaptionRules as CreditRules
+from article_cleaner.transforms.config_checks import (
     ConfigError,
     compile_pattern,
     reject_unknown_keys,

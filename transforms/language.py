@@ -33,7 +33,7 @@ from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
 from langdetect.language import Language
 from langdetect.utils.ngram import NGram
 
-from transforms.rules import LanguageSettings
+from article_cleaner.transforms.rules import LanguageSettings
 
 # langdetect's constants (Detector): smoothing weight alpha / BASE_FREQ, the convergence threshold
 # of a trial, its number of trials and the text length it reads.

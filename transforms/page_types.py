@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from transforms.config_checks import (
+from article_cleaner.transforms.config_checks import (
     ConfigError,
     reject_unknown_keys,
     require_keys,
@@ -24,7 +24,7 @@ from transforms.config_checks import (
     require_string_list,
     require_type,
 )
-from transforms.records import BODY, LabelledBlock, ParsedPage
+from article_cleaner.transforms.records import BODY, LabelledBlock, ParsedPage
 
 ARTICLE = "article"
 PAGE_TYPES = (ARTICLE, "forum", "product", "collection", "listing", "documentation", "service")

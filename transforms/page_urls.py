@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, unquote, urlencode, urlsplit
 
-from transforms.sites import HOST_NAME
+from article_cleaner.transforms.sites import HOST_NAME
 
 # Both serve the same page on the same host; any other port may be another server.
 _DEFAULT_PORTS = (80, 443)

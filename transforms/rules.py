@@ -6,12 +6,13 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 
 import yaml
 
-from transforms.captions import CaptionRules, compile_caption_rules, with_credit_vocabulary
-from transforms.config_checks import (
+from article_cleaner.transforms.captions import CaptionRules, compile_caption_rules, with_credit_vocabulary
+from article_cleaner.transforms.config_checks import (
     ConfigError,
     compile_pattern,
     reject_unknown_keys,
@@ -22,15 +23,16 @@ from transforms.config_checks import (
     require_string_list,
     require_type,
 )
-from transforms.content_region import ContentSelectionSettings, compile_content_selection
-from transforms.html_rules import HtmlRules, compile_html_rules
-from transforms.literal_screen import RequiredLiterals, ScreenedPatterns
-from transforms.page_types import PageTypeSettings, compile_page_type_settings
-from transforms.page_urls import NO_SAME_PAGE_URL_RULES, SamePageUrlRules
-from transforms.site_boilerplate import SiteBoilerplateSettings
+from article_cleaner.transforms.content_region import ContentSelectionSettings, compile_content_selection
+from article_cleaner.transforms.html_rules import HtmlRules, compile_html_rules
+from article_cleaner.transforms.literal_screen import RequiredLiterals, ScreenedPatterns
+from article_cleaner.transforms.page_types import PageTypeSettings, compile_page_type_settings
+from article_cleaner.transforms.page_urls import NO_SAME_PAGE_URL_RULES, SamePageUrlRules
+from article_cleaner.transforms.site_boilerplate import SiteBoilerplateSettings
 
-# configs/ is shipped as package data, so workers and wheel installs find the same file.
-DEFAULT_CONFIG_PATH = Path(__file__).resolve().parent.parent / "configs" / "default.yaml"
+# The bundled YAML is package data of article_cleaner.configs: read through importlib.resources, so an
+# editable install, a wheel on a worker and a zipped install all find the same file.
+DEFAULT_CONFIG_PATH = resources.files("article_cleaner.configs") / "default.yaml"
 
 REMOVAL_KINDS = (
     "photo_credit",

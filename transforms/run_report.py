@@ -11,7 +11,7 @@ import apache_beam as beam
 from apache_beam.io.filesystems import FileSystems
 from apache_beam.transforms.window import GlobalWindows
 
-from transforms.counters import counter
+from article_cleaner.transforms.counters import counter
 
 TOP_SITES_FILE = "_top_sites.json"
 TOP_MINED_FILE = "_top_site_boilerplate.json"

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from apache_beam.metrics.metric import MetricsFilter
 
-from transforms.counters import COUNTER_NAMESPACE
+from article_cleaner.transforms.counters import COUNTER_NAMESPACE
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,7 +18,7 @@ from apache_beam.io.filesystem import BeamIOError, CompressionTypes
 from apache_beam.io.filesystems import FileSystems
 from apache_beam.transforms.window import GlobalWindows
 
-from transforms.counters import counter
+from article_cleaner.transforms.counters import counter
 
 OUTPUT_FORMATS = ("jsonl", "parquet")
 OUTPUT_COMPRESSIONS = ("none", "gzip")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from transforms.fingerprints import text_fingerprint
-from transforms.records import Article, Removal
+from article_cleaner.transforms.fingerprints import text_fingerprint
+from article_cleaner.transforms.records import Article, Removal
 
 SITE_BOILERPLATE = "site_boilerplate"
 PARAGRAPH_SEPARATOR = "\n\n"

@@ -25,12 +25,18 @@ from pyarrow import ArrowException
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
-from transforms.counters import counter
-from transforms.decoding import Undecodable, charset_from_content_type, decode_text
-from transforms.field_mapping import DEFAULT_FIELD_MAPPING, FieldMapping, FieldProblem, document_fields
-from transforms.guards import TOO_LARGE, CappedStream, LimitExceeded, decompressed_byte_cap, json_nests_deeper_than
-from transforms.records import REJECT_PREFIX_CHARS, Filtered, InputDocument, Rejected, reject
-from transforms.rules import DEFAULT_LIMITS, LimitsSettings
+from article_cleaner.transforms.counters import counter
+from article_cleaner.transforms.decoding import Undecodable, charset_from_content_type, decode_text
+from article_cleaner.transforms.field_mapping import DEFAULT_FIELD_MAPPING, FieldMapping, FieldProblem, document_fields
+from article_cleaner.transforms.guards import (
+    TOO_LARGE,
+    CappedStream,
+    LimitExceeded,
+    decompressed_byte_cap,
+    json_nests_deeper_than,
+)
+from article_cleaner.transforms.records import REJECT_PREFIX_CHARS, Filtered, InputDocument, Rejected, reject
+from article_cleaner.transforms.rules import DEFAULT_LIMITS, LimitsSettings
 
 DOCUMENTS = "documents"
 REJECTS = "rejects"

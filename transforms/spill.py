@@ -19,8 +19,8 @@ from apache_beam.io.filesystem import BeamIOError, CompressionTypes
 from apache_beam.io.filesystems import FileSystems
 from apache_beam.options.pipeline_options import GoogleCloudOptions
 
-from transforms.records import Article
-from transforms.runners import LOCAL_RUNNERS
+from article_cleaner.transforms.records import Article
+from article_cleaner.transforms.runners import LOCAL_RUNNERS
 
 # A read-back step handles one file per element and holds that file's decisions: this bounds both,
 # and gives that step as many elements to spread over workers as a bundle has thousands of articles.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from transforms.records import ParsedPage, paragraph_blocks
+from article_cleaner.transforms.records import ParsedPage, paragraph_blocks
 
 _BLANK_LINE = re.compile(r"\n[ \t\r\f\v\u00a0]*\n")
 _WHITESPACE = re.compile(r"\s+")

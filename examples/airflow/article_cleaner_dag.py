@@ -28,9 +28,9 @@ with DAG(
 ) as dag:
     clean_articles = BeamRunPythonPipelineOperator(
         task_id="clean_articles",
-        # `python -m pipelines.clean_articles ...` inside a virtualenv holding the package
+        # `python -m article_cleaner ...` inside a virtualenv holding the package
         py_options=["-m"],
-        py_file="pipelines.clean_articles",
+        py_file="article_cleaner",
         py_requirements=["article-cleaner==0.1.0"],
         py_interpreter="python3.11",
         runner="DataflowRunner",
