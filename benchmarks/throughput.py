@@ -116,7 +116,7 @@ class PipelineRun:
 def page_level_config(destination: Path) -> Path:
     """The bundled config with the corpus steps off: copies of one page are duplicates and, on one
     site, each other's boilerplate, so with them on almost nothing reaches the writers."""
-    from article_cleaner.transforms.rules import DEFAULT_CONFIG_PATH
+    from article_cleaner.transforms.config.loading import DEFAULT_CONFIG_PATH
 
     raw = yaml.safe_load(DEFAULT_CONFIG_PATH.read_text(encoding="utf-8"))
     raw["corpus"] = {"site_boilerplate": {"enabled": False}, "deduplicate": False, "languages": []}
@@ -210,12 +210,12 @@ def run_reference(bench: Path, names: list[str], documents: int, workers: int) -
 
 def stage_costs(pages: dict[str, str]) -> dict[str, float]:
     """Mean ms per page for each pure stage of HTML mode, in this process (best of 3 passes)."""
-    from article_cleaner.transforms.assemble import assemble_article, body_paragraphs
-    from article_cleaner.transforms.classify import classify_blocks
-    from article_cleaner.transforms.html import parse_html
-    from article_cleaner.transforms.language import LanguageDetector
-    from article_cleaner.transforms.rules import load_config
-    from article_cleaner.transforms.sinks import to_json_line
+    from article_cleaner.transforms.config.loading import load_config
+    from article_cleaner.transforms.extract.html import parse_html
+    from article_cleaner.transforms.io.sinks import to_json_line
+    from article_cleaner.transforms.label.assemble import assemble_article, body_paragraphs
+    from article_cleaner.transforms.label.classify import classify_blocks
+    from article_cleaner.transforms.label.language import LanguageDetector
 
     config = load_config()
     detector = LanguageDetector(config.language)
@@ -254,10 +254,10 @@ def text_mode_speed(bench: Path, passes: int = 5) -> tuple[float, int]:
     naive_text_module = load_eval_module("naive_text", SHARED / "eval")
     naive_text, read_page = naive_text_module.naive_text, naive_text_module.read_page
 
-    from article_cleaner.transforms.assemble import assemble_article, body_paragraphs
-    from article_cleaner.transforms.classify import classify_blocks
-    from article_cleaner.transforms.rules import load_config
-    from article_cleaner.transforms.text import parse_text
+    from article_cleaner.transforms.config.loading import load_config
+    from article_cleaner.transforms.extract.text import parse_text
+    from article_cleaner.transforms.label.assemble import assemble_article, body_paragraphs
+    from article_cleaner.transforms.label.classify import classify_blocks
 
     config = load_config()
     texts = [naive_text(read_page(path)) for path in sorted((bench / "html").glob("*.html.gz"))]

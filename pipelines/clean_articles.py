@@ -33,20 +33,20 @@ from article_cleaner.pipelines.partitions import (
     today_utc,
     write_manifest,
 )
-from article_cleaner.transforms.clean import ARTICLES, REJECTS, CleanArticles
-from article_cleaner.transforms.clean import FILTERED as FILTERED_PAGES
-from article_cleaner.transforms.config_checks import ConfigError
-from article_cleaner.transforms.corpus import CleanCorpus
-from article_cleaner.transforms.explain import explain_within_limits, format_explanation
-from article_cleaner.transforms.field_mapping import FieldMapError, parse_field_map
+from article_cleaner.transforms.clean import CleanArticles
+from article_cleaner.transforms.config.checks import ConfigError
+from article_cleaner.transforms.config.loading import load_config
+from article_cleaner.transforms.corpus.clean_corpus import CleanCorpus
+from article_cleaner.transforms.corpus.runners import LOCAL_RUNNERS
+from article_cleaner.transforms.io.field_mapping import FieldMapError, parse_field_map
+from article_cleaner.transforms.io.sinks import OUTPUT_COMPRESSIONS, OUTPUT_FORMATS, WriteOutputs, write_report
+from article_cleaner.transforms.io.sources import FORMATS, ReadDocuments, ReadSettings, read_file
+from article_cleaner.transforms.limits.watchdog import Watchdog
+from article_cleaner.transforms.outcomes import ARTICLES, DOCUMENTS, DUPLICATES, FILTERED, REJECTS
 from article_cleaner.transforms.records import InputDocument, Rejected
-from article_cleaner.transforms.rules import load_config
-from article_cleaner.transforms.run_report import SummarizeCorpus, write_markdown_report
-from article_cleaner.transforms.run_summary import summarize_metrics
-from article_cleaner.transforms.runners import LOCAL_RUNNERS
-from article_cleaner.transforms.sinks import OUTPUT_COMPRESSIONS, OUTPUT_FORMATS, WriteOutputs, write_report
-from article_cleaner.transforms.sources import DOCUMENTS, FILTERED, FORMATS, ReadDocuments, ReadSettings, read_file
-from article_cleaner.transforms.watchdog import Watchdog
+from article_cleaner.transforms.report.accounting import summarize_metrics
+from article_cleaner.transforms.report.explain import explain_within_limits, format_explanation
+from article_cleaner.transforms.report.markdown_report import SummarizeCorpus, write_markdown_report
 
 # The in-process runner: Beam's default DirectRunner first tries Prism, which downloads a binary.
 DEFAULT_RUNNER = "FnApiRunner"
@@ -114,16 +114,16 @@ def build_pipeline(pipeline: beam.Pipeline, options: CleanArticlesOptions, confi
     corpus = cleaned[ARTICLES] | "CleanCorpus" >> CleanCorpus(config.corpus, spill_root=output_dir)
 
     outputs = {
-        "articles": corpus["articles"],
+        ARTICLES: corpus[ARTICLES],
         # Each part is written where it is produced: no Flatten, which the local runner materializes.
-        "rejects": (read[REJECTS], cleaned[REJECTS]),
-        "filtered": (read[FILTERED], cleaned[FILTERED_PAGES], corpus["filtered"]),
-        "duplicates": corpus["duplicates"],
+        REJECTS: (read[REJECTS], cleaned[REJECTS]),
+        FILTERED: (read[FILTERED], cleaned[FILTERED], corpus[FILTERED]),
+        DUPLICATES: corpus[DUPLICATES],
         "site_boilerplate": corpus["mined"],
     }
     compression = "gzip" if options.compress else options.output_compression
     outputs | "WriteOutputs" >> WriteOutputs(output_dir, options.output_format, compression)
-    (corpus["articles"], corpus["mined"]) | "SummarizeCorpus" >> SummarizeCorpus(output_dir)
+    (corpus[ARTICLES], corpus["mined"]) | "SummarizeCorpus" >> SummarizeCorpus(output_dir)
 
 
 def matched_inputs(patterns: list[str]) -> tuple[list[str], list[str]]:

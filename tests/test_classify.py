@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from article_cleaner.transforms.classify import classify_blocks, label_block, match_pattern_rule
+from article_cleaner.transforms.label.classify import classify_blocks, label_block, match_pattern_rule
 from article_cleaner.transforms.records import BODY, CAPTION, REFERENCE, Block
 
 from support import fails_instead_of_hanging
@@ -229,7 +229,7 @@ def test_a_repeated_block_gets_the_same_labelled_record(config):
 
 
 def test_a_standalone_credit_line_of_a_german_page_is_removed_as_photo_credit_not_kept_as_body(config, detector):
-    from article_cleaner.transforms.cleaning import clean_document
+    from article_cleaner.transforms.clean_document import clean_document
     from article_cleaner.transforms.records import Article, InputDocument
 
     html = (

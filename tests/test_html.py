@@ -8,10 +8,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from article_cleaner.transforms.captions import split_credit
-from article_cleaner.transforms.html import parse_html
+from article_cleaner.transforms.config.loading import load_config
+from article_cleaner.transforms.extract.html import parse_html
+from article_cleaner.transforms.label.captions import split_credit
 from article_cleaner.transforms.records import Caption
-from article_cleaner.transforms.rules import load_config
 
 from support import fails_instead_of_hanging
 

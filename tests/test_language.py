@@ -13,8 +13,9 @@ from hypothesis import strategies as st
 from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
 from langdetect.lang_detect_exception import LangDetectException
 
-from article_cleaner.transforms.config_checks import ConfigError
-from article_cleaner.transforms.language import (
+from article_cleaner.transforms.config.checks import ConfigError
+from article_cleaner.transforms.config.loading import DEFAULT_CONFIG_PATH, compile_config
+from article_cleaner.transforms.label.language import (
     LANGDETECT,
     NGRAMS,
     SCRIPT,
@@ -26,7 +27,6 @@ from article_cleaner.transforms.language import (
     language_sample,
     profiled_ngrams,
 )
-from article_cleaner.transforms.rules import DEFAULT_CONFIG_PATH, compile_config
 
 GERMAN = (
     "Die Bundesregierung hat am Mittwoch ein neues Gesetz zur Förderung erneuerbarer Energien beschlossen. "

@@ -7,8 +7,8 @@ import copy
 import pytest
 import yaml
 
-from article_cleaner.transforms.config_checks import ConfigError
-from article_cleaner.transforms.rules import DEFAULT_CONFIG_PATH, REMOVAL_KINDS, compile_config, load_config
+from article_cleaner.transforms.config.checks import ConfigError
+from article_cleaner.transforms.config.loading import DEFAULT_CONFIG_PATH, REMOVAL_KINDS, compile_config, load_config
 
 
 @pytest.fixture()
