@@ -15,9 +15,10 @@ from apache_beam.testing.test_pipeline import TestPipeline as BeamTestPipeline
 from apache_beam.testing.util import assert_that, equal_to
 
 from article_cleaner.pipelines.clean_articles import run
-from article_cleaner.transforms.clean import ARTICLES, REJECTS, CleanArticles
+from article_cleaner.transforms.clean import CleanArticles
+from article_cleaner.transforms.config.loading import DEFAULT_CONFIG_PATH
+from article_cleaner.transforms.outcomes import ARTICLES, DOCUMENTS, INTERNAL_ERROR, REJECTS
 from article_cleaner.transforms.records import InputDocument
-from article_cleaner.transforms.rules import DEFAULT_CONFIG_PATH
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 HOSTILE_DIR = REPO_ROOT / "tests" / "data" / "hostile"
@@ -205,8 +206,8 @@ def test_documents_go_straight_from_their_reader_to_cleaning_without_a_shuffle(s
     from apache_beam.pipeline import PipelineVisitor
 
     from article_cleaner.pipelines.clean_articles import CleanArticlesOptions, build_pipeline
-    from article_cleaner.transforms.field_mapping import parse_field_map
-    from article_cleaner.transforms.rules import load_config
+    from article_cleaner.transforms.config.loading import load_config
+    from article_cleaner.transforms.io.field_mapping import parse_field_map
 
     corpus = str(REPO_ROOT / "tests" / "data" / "corpus" / "*.jsonl")
     options = PipelineOptions(["--input", corpus, "--output", str(tmp_path), "--spread_documents", spread])
@@ -230,7 +231,7 @@ def test_documents_go_straight_from_their_reader_to_cleaning_without_a_shuffle(s
 
 
 def test_slices_of_a_file_spread_over_the_workers_give_the_documents_of_reading_it_whole(tmp_path):
-    from article_cleaner.transforms.sources import DOCUMENTS, ReadDocuments, ReadSettings
+    from article_cleaner.transforms.io.sources import ReadDocuments, ReadSettings
 
     corpus = str(REPO_ROOT / "tests" / "data" / "corpus" / "*.jsonl")
     with BeamTestPipeline(runner="FnApiRunner") as pipeline:
@@ -239,3 +240,55 @@ def test_slices_of_a_file_spread_over_the_workers_give_the_documents_of_reading_
         documents = (whole[DOCUMENTS], sliced[DOCUMENTS]) | beam.Flatten() | beam.combiners.Count.PerElement()
         # each of the 42 documents read once each way, under the same name
         assert_that(documents | beam.Map(lambda item: item[1]), equal_to([2] * 42))
+
+
+def test_a_bug_in_cleaning_one_document_sends_it_to_rejects_as_internal_error_and_the_rest_go_on(config, monkeypatch):
+    from article_cleaner.transforms import clean
+
+    real_clean = clean.clean_document_in_time
+
+    def fails_on_one(document, *args):
+        if document.id == "b":
+            raise KeyError("a bug in one rule")
+        return real_clean(document, *args)
+
+    monkeypatch.setattr(clean, "clean_document_in_time", fails_on_one)
+    documents = [InputDocument(source="a", id="a", text=ARTICLE), InputDocument(source="b", id="b", text=ARTICLE)]
+    with BeamTestPipeline(runner="FnApiRunner") as pipeline:
+        outputs = pipeline | beam.Create(documents) | CleanArticles(config)
+        assert_that(outputs[ARTICLES] | "ArticleIds" >> beam.Map(lambda a: a.id), equal_to(["a"]))
+        assert_that(
+            outputs[REJECTS]
+            | "RejectReasons"
+            >> beam.Map(lambda r: (r.source, r.reason, r.detail.splitlines()[0], ARTICLE[:40] in r.input_prefix)),
+            equal_to([("b", INTERNAL_ERROR, "KeyError: 'a bug in one rule'", True)]),
+            label="rejects",
+        )
+
+
+def test_a_run_that_loses_a_document_publishes_nothing_and_exits_1(tmp_path, monkeypatch, capsys):
+    from article_cleaner.transforms import clean
+
+    real_process = clean.CleanDocumentFn.process
+
+    def loses_one(self, document):
+        if document.source != "lost.txt":  # a step that drops a document without a record: a bug
+            yield from real_process(self, document)
+
+    monkeypatch.setattr(clean.CleanDocumentFn, "process", loses_one)
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    (inputs / "storm.txt").write_text(ARTICLE, encoding="utf-8")
+    (inputs / "lost.txt").write_text(ARTICLE.replace("harbour", "port"), encoding="utf-8")
+    output = tmp_path / "out"
+
+    assert run(["--input", str(inputs / "*.txt"), "--output", str(output)]) == 1
+
+    captured = capsys.readouterr()
+    assert "inputs are unaccounted for; nothing was published" in captured.err
+    assert "ACCOUNTING MISMATCH" in captured.out
+    assert not output.exists()
+    (staging,) = tmp_path.glob("._staging-out-*")  # kept for inspection, with the report that shows the gap
+    report = json.loads((staging / "_report.json").read_text(encoding="utf-8"))
+    assert (report["inputs"], report["written"], report["balanced"]) == (2, 1, False)
+    assert not (staging / "_SUCCESS").exists()
