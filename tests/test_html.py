@@ -555,3 +555,81 @@ def test_a_long_unclosed_credit_is_split_in_linear_time(rules, credit):
         "Crowds at the gate",
         "Jane Doe/AP",
     )
+
+
+HERO_ABOVE_THE_ARTICLE_PAGE = """<html><body><div class="story">
+<section class="story-hero"><h1>Ferry service resumes</h1>
+<div class="hero-media"><img src="f.jpg" alt="">
+<figcaption class="hero-caption">The first ferry leaves Port Wren on Monday. Ana Ruiz / Reuters</figcaption></div>
+</section>
+<article class="story-body"><div class="story-text">
+<p>The island ferry resumed service on Monday after a three-week suspension caused by engine repairs.</p>
+<p>The operator said the timetable would return to normal by the weekend, with extra crossings in the evening.</p>
+<p>Residents had relied on a smaller boat that could carry only foot passengers and a handful of bicycles.</p>
+</div></article></div></body></html>"""
+
+
+def test_a_lone_figcaption_of_the_lead_image_above_the_article_element_is_a_caption(rules):
+    page = parse_html(HERO_ABOVE_THE_ARTICLE_PAGE, rules)
+    assert page.captions == (Caption("The first ferry leaves Port Wren on Monday.", "Ana Ruiz / Reuters"),)
+    assert [block.text[:11] for block in page.blocks] == ["The island ", "The operato", "Residents h"]
+    assert not any("first ferry" in removal.text for removal in page.removals)
+
+
+@pytest.mark.parametrize(
+    "holder",
+    [
+        # a figure that opens a lightbox, wrapped in a button (dropped with its content otherwise)
+        '<button class="zoom"><figure><img src="m.jpg" alt="">'
+        "<figcaption>The mesh layer of the tamper protection, seen under a microscope</figcaption></figure></button>",
+        # a figcaption inside a <picture>, as some templates write it
+        '<picture><source srcset="m.webp"><img src="m.jpg" alt="">'
+        '<figcaption class="imgFCap">The mesh layer of the tamper protection, seen under a microscope</figcaption>'
+        "</picture>",
+    ],
+)
+def test_a_figcaption_inside_an_element_skipped_with_its_content_is_still_a_caption(rules, holder):
+    page = parse_html(council_article(COUNCIL_OPENING, holder, COUNCIL_CLOSING), rules)
+    assert page.captions == (Caption("The mesh layer of the tamper protection, seen under a microscope"),)
+    assert [block.text[:11] for block in page.blocks] == ["The council", "Members agr"]
+
+
+CHAMBER_CAPTION = "<figcaption>Councillors in the chamber before the vote on Monday</figcaption>"
+
+
+@pytest.mark.parametrize(
+    ("box", "is_caption"),
+    [
+        (
+            f'<div class="article-widget article-image"><figure><img src="c.jpg" alt="">{CHAMBER_CAPTION}</figure></div>',
+            True,
+        ),
+        (f'<aside class="inline-figure"><figure><img src="c.jpg" alt="">{CHAMBER_CAPTION}</figure></aside>', True),
+        # a gallery slide whose link opens the image itself
+        (
+            '<figure class="slide-popup-gallery"><a href="https://cdn.example/2024/11/chamber.image_.JPG?w=1200">'
+            f'<img src="c.jpg" alt=""></a>{CHAMBER_CAPTION}</figure>',
+            True,
+        ),
+        # a teaser: the figure links to another story
+        (
+            f'<aside class="more-stories"><a href="/news/chamber"><figure><img src="l.jpg" alt="">{CHAMBER_CAPTION}'
+            "</figure></a></aside>",
+            False,
+        ),
+        # a box holding more than its figure
+        (
+            f'<div class="sidebar-widget"><figure><img src="l.jpg" alt="">{CHAMBER_CAPTION}</figure>'
+            "<p>Most read this week in the city section</p></div>",
+            False,
+        ),
+    ],
+)
+def test_a_figure_in_a_box_a_removal_rule_names_is_a_caption_only_when_the_box_holds_nothing_else_and_links_nowhere(
+    rules, box, is_caption
+):
+    page = parse_html(council_article(COUNCIL_OPENING, box, COUNCIL_CLOSING), rules)
+    chamber = Caption("Councillors in the chamber before the vote on Monday")
+    assert page.captions == ((chamber,) if is_caption else ())
+    assert any("Councillors" in removal.text for removal in page.removals) is not is_caption
+    assert [block.text[:11] for block in page.blocks] == ["The council", "Members agr"]
