@@ -213,6 +213,14 @@ def test_a_caption_repeated_as_alt_text_and_caption_element_is_kept_once(rules):
         ),
         ("The house on the hill (Image credit: Future plc)", ("The house on the hill", "Future plc")),
         ("Image 1: A simple AI workflow", ("Image 1: A simple AI workflow", None)),  # a numbered figure, no credit
+        # A label without a colon: before an agency, or a name with a slash; "de" before a name.
+        ("Le président à l'Élysée. Photo AFP", ("Le président à l'Élysée.", "AFP")),
+        ("Die Börse in Frankfurt. Quelle dpa-AFX", ("Die Börse in Frankfurt.", "dpa-AFX")),
+        ("Photographer Kiyoshi Ota/Bloomberg", ("", "Kiyoshi Ota/Bloomberg")),
+        ("Der Kanzler in Berlin. Foto Michael Kappeler/dpa", ("Der Kanzler in Berlin.", "Michael Kappeler/dpa")),
+        ("El presidente en Madrid. Foto de Juan Pérez", ("El presidente en Madrid.", "Juan Pérez")),
+        ("Photo Booth at the county fair", ("Photo Booth at the county fair", None)),  # a label before a bare name
+        ("Photo de famille des dirigeants du G7", ("Photo de famille des dirigeants du G7", None)),
         ("The photo booth at the fair drew long lines", ("The photo booth at the fair drew long lines", None)),
     ],
 )
