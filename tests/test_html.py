@@ -221,6 +221,17 @@ def test_a_caption_repeated_as_alt_text_and_caption_element_is_kept_once(rules):
         ("El presidente en Madrid. Foto de Juan Pérez", ("El presidente en Madrid.", "Juan Pérez")),
         ("Photo Booth at the county fair", ("Photo Booth at the county fair", None)),  # a label before a bare name
         ("Photo de famille des dirigeants du G7", ("Photo de famille des dirigeants du G7", None)),
+        # An agency in square brackets; a name and a pipe before an agency, but not a description.
+        (
+            "US troops remain in Afghanistan, 18 years after the invasion [File: Reuters]",
+            ("US troops remain in Afghanistan, 18 years after the invasion", "File: Reuters"),
+        ),
+        ("Studio Light and Shade | Getty Images", ("", "Studio Light and Shade | Getty Images")),
+        (
+            "A compost heap in autumn. Thomas Lehtinen | Getty Images",
+            ("A compost heap in autumn.", "Thomas Lehtinen | Getty Images"),
+        ),
+        ("Protesters gather in Paris | Reuters", ("Protesters gather in Paris | Reuters", None)),
         ("The photo booth at the fair drew long lines", ("The photo booth at the fair drew long lines", None)),
     ],
 )
