@@ -56,6 +56,11 @@ BOILERPLATE = [
     ("photo_credit", "Photo by Jane Doe on Unsplash"),
     ("photo_credit", "Foto di Mario Rossi"),
     ("photo_credit", "Image courtesy of NASA"),
+    ("photo_credit", "Quelle dpa-AFX"),
+    ("photo_credit", "(Foto: dpa)"),
+    ("photo_credit", "Image 3 of 10 © Reuters"),
+    ("photo_credit", "Photo credit Jane Doe"),
+    ("photo_credit", "Foto de Juan Pérez"),
     ("donation_prompt", "Unterstützen Sie unabhängigen Journalismus – jetzt spenden!"),
     ("donation_prompt", "Soutenez le journalisme indépendant : faire un don"),
     ("copyright", "© 2024 Süddeutsche Zeitung GmbH. Alle Rechte vorbehalten."),
@@ -99,6 +104,8 @@ ARTICLE_PARAGRAPHS = [
     "Die Bürger spenden seit Jahren für das Tierheim, sagte die Leiterin bei der Eröffnung des neuen Gebäudes.",
     "Photos by the dozen were taken at the fair, and the organisers said they would publish them all next week.",
     "Bild der Woche: Der Hafen im Nebel, aufgenommen am frühen Morgen von einer Leserin aus Kiel.",
+    "Photo de famille des dirigeants du G7 à Biarritz, la première depuis deux ans, avant le dîner officiel.",
+    "Foto del día: el puerto de Valencia bajo la niebla, tomada por una lectora desde su balcón al amanecer.",
 ]
 
 

@@ -26,6 +26,21 @@ def test_every_character_ignorecase_equates_with_an_ascii_character_has_its_scre
             assert screen_form(other) == character.lower(), (character, other)
 
 
+def test_every_character_ignorecase_equates_with_a_case_exception_has_an_ascii_screen_form():
+    # With the test above: a non-ASCII character of a pattern other than these four matches only
+    # characters whose screen form is "?", so "?" may stand for it in a literal.
+    for character in "\u0130\u0131\u017f\u212a":
+        for other in re.compile(re.escape(character), re.IGNORECASE).findall(ALL_CHARACTERS):
+            assert screen_form(other).isascii() and screen_form(other) != "?", (character, other)
+
+
+def test_a_rule_in_another_script_is_screened_by_the_shape_of_its_words():
+    literals = required_literals(re.compile(r"\b(?:all rights reserved|все права защищены)\b", re.IGNORECASE))
+    assert literals == ("??? ????? ????????", "all rights reserved")
+    assert screen_form("Все права защищены") == "??? ????? ????????"
+    assert required_literals(re.compile("\u017fale", re.IGNORECASE)) == ("ale",)  # ſ equates with s: no "?"
+
+
 def test_required_literals_come_from_every_branch_of_the_pattern():
     literals = required_literals(re.compile(r"\b(?:sign up|subscribe)\b.{0,80}\bnewsletters?\b", re.I))
     assert literals == ("newsletter",)
@@ -136,6 +151,12 @@ def test_the_screened_search_agrees_with_a_plain_loop_on_real_boilerplate_lines(
         "Photo: Jane Doe/Reuters",
         "Become a member",
         "Please enable JavaScript to view the comments",
+        # Rules of other languages and scripts, screened by the shape of their non-ASCII words.
+        "© 2024 Редакция. Все права защищены.",
+        "Подпишитесь на рассылку, чтобы получать главные новости дня",
+        "Wszelkie prawa zastrzeżone",
+        "© 2024 Haber Ajansı. Tüm hakları saklıdır.",
+        "Unterstützen Sie unabhängigen Journalismus – jetzt spenden!",
     ]
     for text in lines:
         expected = next(

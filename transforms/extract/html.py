@@ -87,7 +87,7 @@ def parse_html(html: str, rules: HtmlRules, url: str | None = None) -> ParsedPag
     walk = _ContentWalk(rules, rulings, headlines)
     for container in containers:
         walk.walk_container(container)
-    before, after, outside_chars = _outside_removals(body, containers, rules, rulings, walk.take_outside_figures)
+    before, after, outside_chars = _outside_removals(body, containers, rules, rulings, walk)
     blocks = walk.blocks
     if declared_body and _markup_lacks_the_article(blocks, declared_body, rules.content.declared_body):
         replaced = rules.content.declared_body
@@ -620,13 +620,14 @@ def _paragraph_points(text: str, length: int, content) -> float:
 
 
 def _outside_removals(
-    body: LexborNode, containers: list[LexborNode], rules: HtmlRules, rulings: PageRulings, take_figures
+    body: LexborNode, containers: list[LexborNode], rules: HtmlRules, rulings: PageRulings, walk: _ContentWalk
 ) -> tuple[list[Removal], list[Removal], int]:
     """Report what lies outside the containers, in coarse pieces: each sibling along the path to body.
 
     The article's own figures often sit beside its text container (a lead image above the body
-    div): inside the article, a figure no removal rule claims is taken as a caption (take_figures),
-    not reported. Returns the removals before and after the content, and the visible characters.
+    div): inside the article, a figure (or a lone figcaption) no removal rule claims, or claimed but
+    holding nothing else, is taken as a caption by the walk, not reported. Returns the removals
+    before and after the content, and the visible characters.
     """
     on_path = {container.mem_id for container in containers}
     node = containers[0]
@@ -636,6 +637,7 @@ def _outside_removals(
     if node is None:
         return [], [], 0
     content = rules.content
+    caption_tags = rules.captions.figure_tags | {"figcaption"}
     before_levels, after_levels = [], []
     characters = 0
     node = containers[0].parent if containers[0].mem_id != body.mem_id else None
@@ -648,7 +650,7 @@ def _outside_removals(
         for child in node.iter():
             if child.mem_id in on_path:
                 if side is before and last_before is not None and not in_article:
-                    _take_lead_figure(*last_before, before, rules, take_figures)
+                    _take_lead_figure(*last_before, before, rules, walk)
                 side = after
                 continue
             tag = child.tag
@@ -659,8 +661,9 @@ def _outside_removals(
                 continue
             characters += len(text)
             rule = rulings.of(tag, child.attributes)[1]
-            if rule is None and in_article and take_figures(child, tag):
-                if tag in rules.captions.figure_tags:
+            claimed = rule is not None and not walk.holds_only_figures(child)
+            if in_article and not claimed and walk.take_outside_figures(child, tag):
+                if tag in caption_tags:
                     continue
                 text = child.text(separator=" ", strip=True)  # what is left beside the figures
                 if not text:
@@ -678,17 +681,19 @@ def _outside_removals(
     return before_removals, after_removals, characters
 
 
-def _take_lead_figure(holder: LexborNode, tag: str, index: int, before: list[Removal], rules: HtmlRules, take_figures):
+def _take_lead_figure(
+    holder: LexborNode, tag: str, index: int, before: list[Removal], rules: HtmlRules, walk: _ContentWalk
+) -> None:
     """Above the article's own levels, the element just before the content's branch may hold the
     article's lead image (between the headline and the body): its figures become captions, and its
     report keeps only what is left beside them."""
-    figure_tags = rules.captions.figure_tags
-    if tag not in figure_tags and holder.css_first(", ".join(sorted(figure_tags | {"figcaption"}))) is None:
+    caption_tags = rules.captions.figure_tags | {"figcaption"}
+    if tag not in caption_tags and holder.css_first(", ".join(sorted(caption_tags))) is None:
         return
-    if not take_figures(holder, tag):
+    if not walk.take_outside_figures(holder, tag):
         return
     reported = before.pop(index)
-    left = "" if tag in figure_tags else holder.text(separator=" ", strip=True)
+    left = "" if tag in caption_tags else holder.text(separator=" ", strip=True)
     if left:
         before.insert(index, Removal(reported.kind, reported.rule, _excerpt(left, rules.removal_text_chars)))
 
@@ -730,12 +735,17 @@ class _ContentWalk:
         # one too, outside any figure) are taken as captions.
         self._caption_tags = rules.captions.figure_tags | {"figcaption"}
         self._skipped = (frozenset(rules.drop_tags) | rules.blocks.skip_tags | {"-comment"}) - self._caption_tags
+        self._caption_selector = ", ".join(sorted(self._caption_tags))
+        # The skipped elements of the container that hold a figcaption (a lightbox <button> around a
+        # figure, a <picture> holding its caption): their captions are taken, the rest stays skipped.
+        self._skipped_caption_holders: frozenset[int] = frozenset()
         # An element without attributes can only match a removal rule by its tag.
         self._tag_rules = {tag: rules.removal.rules[index] for tag, index in rules.removal.by_tag.items()}
 
     def walk_container(self, container: LexborNode) -> None:
         self._container = container
         self._guard_chars = None  # from the container's text, read only if a removal could need it
+        self._skipped_caption_holders = self._skipped_holders_of_captions(container)
         role = self.block_rules.roles.get(container.tag, "paragraph")
         self._walk(container, role)
         self._flush(role)
@@ -753,6 +763,7 @@ class _ContentWalk:
         roles = self.block_rules.roles
         block_tags = self.block_rules.block_tags
         skipped, caption_tags, tag_rules = self._skipped, self._caption_tags, self._tag_rules
+        caption_holders = self._skipped_caption_holders
         ruling_of = self.rulings.of
         # Inside code, class words name syntax ("comment", "meta", "tag"), never boilerplate.
         verbatim = role in self.block_rules.verbatim_roles
@@ -764,6 +775,8 @@ class _ContentWalk:
             if tag in skipped:
                 if tag == "img":
                     self._take_alt(child)
+                elif caption_holders and child.mem_id in caption_holders:
+                    self.take_outside_figures(child, tag)
                 continue
             attributes = child.attributes
             if verbatim:
@@ -840,13 +853,16 @@ class _ContentWalk:
         self.removals.append(Removal(block_rules.link_block_kind, block_rules.link_block_rule, removal_text))
 
     def _remove(self, node: LexborNode, rule) -> bool:
-        """Record and skip a matched element, unless it is a wrapper holding most of the article."""
+        """Record and skip a matched element, unless it is a wrapper holding most of the article, or
+        holds only the article's figures (taken as captions)."""
         text = node.text(separator=" ", strip=True)
         guard = self.rules.removal_guard
         if len(text) > guard.min_guarded_chars and len(text) > self._guard() and (node.tag not in rule.matcher.tags):
             return False
         if guard.spares(rule.kind, text):
             return False
+        if self.holds_only_figures(node, text) and self.take_outside_figures(node, node.tag):
+            return True
         if text:
             self.chars_seen += len(text)
             self._settle_linked_heading(kept=False)
@@ -917,19 +933,53 @@ class _ContentWalk:
         return None
 
     def take_outside_figures(self, node: LexborNode, tag: str) -> bool:
-        """Take the figures in or of an element beside the content as captions, then drop them from
-        it; False when it holds none (a figure of article text stays, reported with the rest)."""
-        figure_tags = self.rules.captions.figure_tags
-        figures = [node] if tag in figure_tags else node.css(", ".join(sorted(figure_tags)))
+        """Take the figures (and figcaptions outside any figure) in or of an element beside the content
+        as captions, then drop them from it; False when it holds none (a figure of article text stays,
+        reported with the rest)."""
+        figures = [node] if tag in self._caption_tags else node.css(self._caption_selector)
         taken = False
         for figure in figures:
             if figure is not node and self._own_figure(figure, node).mem_id != node.mem_id:
-                continue  # a figure in a figure goes with the outer one (and may be freed with it)
+                continue  # a figure (or figcaption) in a figure goes with the outer one
             if self._take_caption(figure, figure.tag, ()):
                 taken = True
                 if figure is not node:
                     figure.decompose()
         return taken
+
+    def holds_only_figures(self, node: LexborNode, text: str | None = None) -> bool:
+        """True when an element's words are all its figcaptions' and no figure links to another page:
+        the article's image in a box a removal rule names ("widget", "aside", "popup"), not a teaser.
+
+        text: the element's visible text, when the caller has read it.
+        """
+        if node.css_first("figcaption") is None:
+            return False
+        if text is None:
+            text = node.text(separator=" ", strip=True)
+        caption_words = sum(len(figcaption.text(separator=" ").split()) for figcaption in node.css("figcaption"))
+        if len(text.split()) > caption_words:
+            return False
+        suffixes = self.rules.captions.image_link_suffixes
+        for link in node.css("a[href]"):
+            target = (link.attributes.get("href") or "").split("#", 1)[0].split("?", 1)[0].lower()
+            if target and not target.endswith(suffixes):
+                return False
+        return True
+
+    def _skipped_holders_of_captions(self, container: LexborNode) -> frozenset[int]:
+        """The outermost skipped elements below the container that hold a figcaption."""
+        holders = set()
+        skipped, container_id = self._skipped, container.mem_id
+        for figcaption in container.css("figcaption"):
+            outermost, node = None, figcaption.parent
+            while node is not None and node.mem_id != container_id:
+                if node.tag in skipped:
+                    outermost = node
+                node = node.parent
+            if outermost is not None and node is not None:
+                holders.add(outermost.mem_id)
+        return frozenset(holders)
 
     def _take_alt(self, image: LexborNode) -> None:
         alt = image.attributes.get("alt") or ""

@@ -384,6 +384,9 @@ class CaptionRules:
     credit_words: WordMatcher
     min_alt_words: int
     max_caption_chars: int
+    # A link to a file of these (lower-case) endings opens the image itself (a lightbox), where a link
+    # to a page makes a figure a teaser of that page.
+    image_link_suffixes: tuple[str, ...]
     credits: CreditRules  # the top-level captions section: how a credit is split off a caption
 
 
@@ -812,7 +815,7 @@ def _blocks(section: Any, path: str) -> BlockRules:
 
 def _captions(section: Any, path: str, credits: CreditRules) -> CaptionRules:
     keys = {"figure_tags", "figure_text_tags", "caption_words", "credit_words", "min_alt_words", "max_caption_chars"}
-    _mapping(section, path, keys)
+    _mapping(section, path, keys | {"image_link_suffixes"})
     return CaptionRules(
         figure_tags=_tags(section["figure_tags"], f"{path}.figure_tags"),
         figure_text_selector=", ".join(sorted(_tags(section["figure_text_tags"], f"{path}.figure_text_tags"))) or None,
@@ -820,6 +823,9 @@ def _captions(section: Any, path: str, credits: CreditRules) -> CaptionRules:
         credit_words=_words(section["credit_words"], f"{path}.credit_words"),
         min_alt_words=_integer(section["min_alt_words"], f"{path}.min_alt_words", 0, 1000),
         max_caption_chars=_integer(section["max_caption_chars"], f"{path}.max_caption_chars", 1, 100_000),
+        image_link_suffixes=tuple(
+            suffix.lower() for suffix in _strings(section["image_link_suffixes"], f"{path}.image_link_suffixes")
+        ),
         credits=credits,
     )
 

@@ -23,6 +23,9 @@ from re import _parser as sre_parse
 # Under re.IGNORECASE an ASCII letter also matches these characters (checked against all of Unicode
 # in tests/test_pattern_prefilter.py).
 _CASE_EXCEPTIONS = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"})
+_CASE_EXCEPTION_CHARACTERS = "\u0130\u0131\u017f\u212a"
+# What screen_form makes of every other non-ASCII character.
+_NON_ASCII = "?"
 # More alternatives than this and a literal set stops being a cheap screen.
 _MAX_ALTERNATIVES = 24
 _SELECTIVE_LENGTH = 5
@@ -48,8 +51,9 @@ def screen_form(text: str) -> str:
 def required_literals(pattern: re.Pattern) -> tuple[str, ...] | None:
     """Lower-case literals of which every match of the pattern contains at least one, or None.
 
-    None when no such set can be read off (a pattern that can match without any literal). Only ASCII
-    literals are used: screen_form() makes their case-insensitive lookup exact.
+    None when no such set can be read off (a pattern that can match without any literal). Literals are
+    in screen_form(): ASCII in lower case, which makes their case-insensitive lookup exact, and "?"
+    for any other character (a screen by the shape of a word of another script).
     """
     try:
         parsed = sre_parse.parse(pattern.pattern, pattern.flags)
@@ -106,7 +110,11 @@ def _factors(run: list[frozenset[str]]) -> list[frozenset[str]]:
 def _node(op, value) -> tuple[frozenset[str] | None, list[frozenset[str]]]:
     if op is sre_constants.LITERAL:
         character = chr(value)
-        return (frozenset({character.lower()}), []) if character.isascii() else (None, [])
+        if character.isascii():
+            return frozenset({character.lower()}), []
+        # Any other character matches only non-ASCII ones, even under IGNORECASE: "?" in the screen
+        # form. A rule of another script ("все права защищены") is screened by its shape of letters.
+        return (None, []) if character in _CASE_EXCEPTION_CHARACTERS else (frozenset({_NON_ASCII}), [])
     if op is sre_constants.IN:
         characters = [chr(code) for kind, code in value if kind is sre_constants.LITERAL]
         if len(characters) == len(value) and all(character.isascii() for character in characters):
