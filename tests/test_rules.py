@@ -112,11 +112,12 @@ def test_limits_section_compiles_with_defaults_for_missing_keys(raw_config):
     assert (limits.max_attributes_per_element, limits.max_tag_bytes) == (256, 4 * 1024 * 1024)
 
 
-def test_typo_in_a_limit_is_named(raw_config):
+def test_typo_in_a_limit_is_named_with_the_closest_key(raw_config):
     raw_config["limits"]["max_document_byte"] = 10
     with pytest.raises(
         ConfigError,
-        match=r"limits\.max_document_byte: unknown key \(allowed: max_attributes_per_element, max_compression_ratio",
+        match=r"limits\.max_document_byte: unknown key \(did you mean 'max_document_bytes'\? "
+        r"allowed: max_attributes_per_element, max_compression_ratio",
     ):
         compile_config(raw_config)
 

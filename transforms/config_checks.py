@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Mapping
 
@@ -25,7 +26,9 @@ def require_list(value: object, path: str) -> list:
 def reject_unknown_keys(section: Mapping, allowed: set[str] | frozenset[str], path: str) -> None:
     unknown = sorted(str(key) for key in section if key not in allowed)
     if unknown:
-        raise ConfigError(f"{path}.{unknown[0]}: unknown key (allowed: {', '.join(sorted(allowed))})")
+        close = difflib.get_close_matches(unknown[0], sorted(allowed), n=1)
+        hint = f"did you mean {close[0]!r}? " if close else ""
+        raise ConfigError(f"{path}.{unknown[0]}: unknown key ({hint}allowed: {', '.join(sorted(allowed))})")
 
 
 def require_keys(section: Mapping, required: set[str], path: str) -> None:

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
+import copy as copy_module
 import hashlib
 import json
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
-
-import yaml
 
 from article_cleaner.transforms.captions import CaptionRules, compile_caption_rules, with_credit_vocabulary
 from article_cleaner.transforms.config_checks import (
@@ -23,16 +22,14 @@ from article_cleaner.transforms.config_checks import (
     require_string_list,
     require_type,
 )
+from article_cleaner.transforms.config_overlay import DEFAULT_CONFIG_PATH as DEFAULT_CONFIG_PATH
+from article_cleaner.transforms.config_overlay import effective_config
 from article_cleaner.transforms.content_region import ContentSelectionSettings, compile_content_selection
 from article_cleaner.transforms.html_rules import HtmlRules, compile_html_rules
 from article_cleaner.transforms.literal_screen import RequiredLiterals, ScreenedPatterns
 from article_cleaner.transforms.page_types import PageTypeSettings, compile_page_type_settings
 from article_cleaner.transforms.page_urls import NO_SAME_PAGE_URL_RULES, SamePageUrlRules
 from article_cleaner.transforms.site_boilerplate import SiteBoilerplateSettings
-
-# The bundled YAML is package data of article_cleaner.configs: read through importlib.resources, so an
-# editable install, a wheel on a worker and a zipped install all find the same file.
-DEFAULT_CONFIG_PATH = resources.files("article_cleaner.configs") / "default.yaml"
 
 REMOVAL_KINDS = (
     "photo_credit",
@@ -140,18 +137,92 @@ TOP_LEVEL_KEYS = frozenset(
 )
 
 
-def load_config(path: str | Path | None = None) -> CleanerConfig:
-    """Read and compile a config file (the bundled default when path is None)."""
-    config_path = Path(path) if path is not None else DEFAULT_CONFIG_PATH
+def load_config(path: str | Path | None = None, settings: Iterable[str] = ()) -> CleanerConfig:
+    """The bundled default with the file at path (if any) and `KEY.PATH=VALUE` settings laid over it, compiled."""
+    raw = effective_config(path, settings)
     try:
-        text = config_path.read_text(encoding="utf-8")
-    except OSError as error:
-        raise ConfigError(f"{config_path}: cannot read config: {error.strerror or error}") from None
+        return compile_config(raw)
+    except ConfigError as error:
+        raise ConfigError(_rule_ids_for_indexes(str(error), raw)) from None
+
+
+def config_problems(path: str | Path | None = None, settings: Iterable[str] = (), limit: int = 50) -> list[str]:
+    """Every problem of a config, one line each: after each, the bad key takes the default's value again
+    (or goes, when the default has none) and validation goes on."""
     try:
-        raw = yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        raise ConfigError(f"{config_path}: not valid YAML: {error}") from None
-    return compile_config(raw)
+        raw = effective_config(path, settings)
+    except ConfigError as error:
+        return [str(error)]
+    default = effective_config()
+    problems: list[str] = []
+    while len(problems) < limit:
+        try:
+            compile_config(raw)
+            return problems
+        except ConfigError as error:
+            message = str(error)
+            problem = _rule_ids_for_indexes(message, raw)
+            if problem in problems:
+                return problems  # reverting did not help: the rest follows from this one
+            problems.append(problem)
+            raw = _reverted(raw, default, _key_path(message))
+            if raw is None:
+                return problems
+    return problems
+
+
+def _key_path(message: str) -> list[str | int]:
+    """The keys and list indexes of the path a ConfigError message starts with ('config.' is the root)."""
+    head = message.split(": ", 1)[0].removeprefix("config.")
+    path: list[str | int] = []
+    for part in head.split("."):
+        name, *indexes = part.split("[")
+        if name:
+            path.append(name)
+        path.extend(int(index.rstrip("]")) for index in indexes if index.rstrip("]").isdigit())
+    return path
+
+
+def _reverted(raw: dict, default: dict, path: list[str | int]) -> dict | None:
+    """raw with the deepest node of path that it holds put back to the default's; inside a list, the
+    list's entry goes (a bad rule is dropped whole). None when raw holds none of path."""
+    reverted = copy_module.deepcopy(raw)
+    node, parent, last, default_node, entry = reverted, None, None, default, None
+    for step in path:
+        holds = (isinstance(node, dict) and step in node) or (
+            isinstance(node, list) and isinstance(step, int) and step < len(node)
+        )
+        if not holds:
+            break
+        if isinstance(node, list):
+            entry = (node, step)
+        parent, last, node = node, step, node[step]
+        default_node = default_node.get(step) if isinstance(default_node, dict) and isinstance(step, str) else None
+    if entry is not None:
+        del entry[0][entry[1]]
+    elif parent is None:
+        return None
+    elif default_node is not None:
+        parent[last] = default_node
+    else:
+        del parent[last]
+    return reverted
+
+
+def _rule_ids_for_indexes(message: str, raw: Mapping) -> str:
+    """'patterns.copyright[12].pattern: ...' as 'patterns.copyright[id=copyright.mine].pattern: ...': the
+    index is one of the merged list, which a user's file does not show."""
+    head, separator, rest = message.partition(": ")
+    path = _key_path(message)
+    node: object = raw
+    for step in path:
+        try:
+            node = node[step]
+        except (KeyError, IndexError, TypeError):
+            return message
+        if isinstance(step, int) and isinstance(node, Mapping) and isinstance(node.get("id"), str):
+            head = head.replace(f"[{step}]", f"[id={node['id']}]", 1)
+    return head + separator + rest
 
 
 def compile_config(raw: object) -> CleanerConfig:
