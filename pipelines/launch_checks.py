@@ -111,7 +111,7 @@ def _first_records(path: str) -> list[Mapping]:
             continue
         try:
             record = json.loads(line)
-        except ValueError:
+        except (ValueError, RecursionError):  # malformed or nested past Python's stack: the reader rejects it
             continue
         if isinstance(record, Mapping):
             records.append(record)

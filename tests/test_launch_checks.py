@@ -85,7 +85,7 @@ def test_one_record_with_the_field_among_the_first_is_enough(tmp_path):
 
 
 def test_malformed_empty_and_non_jsonl_files_are_left_to_the_readers(tmp_path):
-    (tmp_path / "broken.jsonl").write_text("{not json\n", encoding="utf-8")
+    (tmp_path / "broken.jsonl").write_text("{not json\n" + "[" * 100_000 + "\n", encoding="utf-8")
     (tmp_path / "empty.jsonl").write_text("", encoding="utf-8")
     (tmp_path / "page.txt").write_text("Ferry returns\n\nThe ferry ran again.", encoding="utf-8")
     files = [str(tmp_path / name) for name in ("broken.jsonl", "empty.jsonl", "page.txt")]
