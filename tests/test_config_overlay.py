@@ -50,6 +50,7 @@ patterns:
   copyright:
     - id: copyright.harbour_gazette
       pattern: '^harbour gazette, all text licensed'
+      max_chars: 120
     - id: copyright.notice
       pattern: '^copyright \\d{4} harbour gazette'
       max_chars: 90
@@ -68,8 +69,8 @@ patterns:
 def test_replace_tag_replaces_a_rule_list_or_mapping_whole(tmp_path):
     overlay = write(
         tmp_path,
-        "patterns:\n  copyright: !replace\n    - {id: copyright.only, pattern: '^only this'}\n"
-        "corpus:\n  same_page_urls: !replace {host_prefixes: [www]}\n",
+        "patterns:\n  copyright: !replace\n    - {id: copyright.only, pattern: '^only this', max_chars: 80}\n"
+        "corpus:\n  same_page_urls: !replace {host_prefixes: [www], query_parameters: [], variant_path_segments: []}\n",
     )
     config = load_config(overlay)
     assert rule_ids(config, "copyright") == ["copyright.only"]
@@ -89,7 +90,7 @@ def test_replace_tag_replaces_a_rule_list_or_mapping_whole(tmp_path):
         ("{pattern: '^mine'}", r"^patterns\.copyright\[0\]: a rule laid over the default's list needs an id"),
         # An error in an added rule names the rule by its id, not by its place in the merged list.
         (
-            "{id: copyright.mine, pattern: '(unclosed'}",
+            "{id: copyright.mine, pattern: '(unclosed', max_chars: 80}",
             r"^patterns\.copyright\[id=copyright\.mine\]\.pattern: invalid regular",
         ),
     ],
@@ -126,11 +127,17 @@ def test_a_bad_set_names_its_key_path(setting, message):
         load_config(settings=[setting])
 
 
+def test_a_rule_missing_a_key_is_named_by_its_id(tmp_path):
+    overlay = write(tmp_path, "patterns:\n  copyright:\n    - {id: copyright.mine, pattern: '^mine'}\n")
+    with pytest.raises(ConfigError, match=r"^patterns\.copyright\[id=copyright\.mine\]\.max_chars: required key"):
+        load_config(overlay)
+
+
 def test_config_problems_lists_every_problem_once(tmp_path):
     overlay = write(
         tmp_path,
         "language: {min_char: 3}\nlimits: {max_documnet_bytes: 5, time_budget_seconds: -1}\n"
-        "patterns:\n  copyright:\n    - {id: copyright.mine, pattern: '(unclosed'}\n",
+        "patterns:\n  copyright:\n    - {id: copyright.mine, pattern: '(unclosed', max_chars: 80}\n",
     )
     problems = config_problems(overlay)
     assert [problem.split(":")[0] for problem in problems] == [

@@ -9,10 +9,8 @@ from article_cleaner.transforms.citations import find_reference_list, strip_inli
 from article_cleaner.transforms.content_region import select_main_content
 from article_cleaner.transforms.literal_screen import ScreenForms
 from article_cleaner.transforms.records import BODY, CAPTION, REFERENCE, Block, Caption, LabelledBlock, labelled_blocks
+from article_cleaner.transforms.removal_kinds import DUPLICATE_CAPTION, REFERENCE_HEADING
 from article_cleaner.transforms.rules import CleanerConfig, PatternRule
-
-DUPLICATE_CAPTION = "duplicate_caption"
-REFERENCE_HEADING = "reference_heading"
 
 
 def match_pattern_rule(text: str, config: CleanerConfig) -> PatternRule | None:

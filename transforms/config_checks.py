@@ -62,6 +62,18 @@ def require_string_list(value: object, path: str) -> tuple[str, ...]:
     return tuple(items)
 
 
+def require_rule(entry: object, path: str, allowed: set[str], required: set[str], seen_ids: set[str]) -> Mapping:
+    """One entry of a rule list: a mapping of known keys, with an id no earlier rule has (added to seen_ids)."""
+    rule = require_mapping(entry, path)
+    reject_unknown_keys(rule, allowed, path)
+    require_keys(rule, required, path)
+    rule_id = require_type(rule["id"], str, f"{path}.id")
+    if rule_id in seen_ids:
+        raise ConfigError(f"{path}.id: duplicate rule id {rule_id!r}")
+    seen_ids.add(rule_id)
+    return rule
+
+
 def compile_pattern(value: object, path: str, flags: int = re.IGNORECASE) -> re.Pattern:
     source = require_type(value, str, path)
     try:

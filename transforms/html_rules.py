@@ -17,6 +17,7 @@ from article_cleaner.transforms.config_checks import (
     require_list,
     require_mapping,
 )
+from article_cleaner.transforms.removal_kinds import ELEMENT_KINDS, REMOVAL_KINDS
 
 # Class and id values are split into lower-case words at punctuation and camelCase humps, so that
 # "share" matches "article__share", "share-bar" and "shareBar" but not "shared" or "sharepoint".
@@ -26,21 +27,6 @@ _SEPARATORS = re.compile(r"[^a-z0-9]+")
 # Distinct (tag, attributes) whose rulings a worker remembers: a few MB, more than a site's markup.
 _REMEMBERED_RULINGS = 50_000
 
-REMOVAL_KINDS = (
-    "hidden",
-    "navigation",
-    "page_header",
-    "footer",
-    "sidebar",
-    "comment_widget",
-    "newsletter_prompt",
-    "social_share",
-    "related_links",
-    "cookie_notice",
-    "advertisement",
-    "popup",
-    "article_metadata",
-)
 BLOCK_ROLES = ("paragraph", "heading", "list_item", "quote", "preformatted", "table_cell")
 
 
@@ -601,10 +587,10 @@ def _matcher(entry: dict, path: str) -> ElementMatcher:
 
 
 def _removal_rules(section: Any, path: str) -> tuple[RemovalRule, ...]:
-    _mapping(section, path, set(), set(REMOVAL_KINDS))
+    _mapping(section, path, set(), set(ELEMENT_KINDS))
     rules, seen = [], set()
-    # Kinds apply in the order of REMOVAL_KINDS, so a hidden share bar is reported as hidden.
-    for kind in REMOVAL_KINDS:
+    # Kinds apply in the order of ELEMENT_KINDS, so a hidden share bar is reported as hidden.
+    for kind in ELEMENT_KINDS:
         for index, entry in enumerate(_list(section.get(kind, []), f"{path}.{kind}")):
             where = f"{path}.{kind}[{index}]"
             _mapping(entry, where, {"id"}, {"tags", "attributes", "words"})
@@ -698,7 +684,7 @@ def _content(section: Any, path: str) -> ContentSelection:
             section["min_inline_paragraph_chars"], f"{path}.min_inline_paragraph_chars", 1, 10**6
         ),
         inside_only_kinds=frozenset(
-            _choice(kind, f"{path}.inside_only_kinds[{index}]", REMOVAL_KINDS)
+            _choice(kind, f"{path}.inside_only_kinds[{index}]", ELEMENT_KINDS)
             for index, kind in enumerate(_list(section["inside_only_kinds"], f"{path}.inside_only_kinds"))
         ),
         min_paragraph_chars=_integer(section["min_paragraph_chars"], f"{path}.min_paragraph_chars", 0, 10_000),
@@ -722,7 +708,7 @@ def _content(section: Any, path: str) -> ContentSelection:
                 twins["min_share_of_prose"], f"{path}.twin_chunks.min_share_of_prose", 0.0, 1000.0
             ),
         ),
-        outside_kind=_string(outside["kind"], f"{path}.outside.kind"),
+        outside_kind=_choice(outside["kind"], f"{path}.outside.kind", REMOVAL_KINDS),
         outside_rule=_string(outside["rule"], f"{path}.outside.rule"),
         declared_body=DeclaredBody(
             min_chars=_integer(declared["min_chars"], f"{path}.declared_body.min_chars", 1, 10**7),
@@ -738,7 +724,7 @@ def _layout_words(section: dict, rules: tuple[RemovalRule, ...], content: Conten
     path = "html.content.layout_words"
     entry = _mapping(section["layout_words"], path, {"min_share_of_prose", "never_kinds"})
     never = {
-        _choice(kind, f"{path}.never_kinds[{index}]", REMOVAL_KINDS)
+        _choice(kind, f"{path}.never_kinds[{index}]", ELEMENT_KINDS)
         for index, kind in enumerate(_list(entry["never_kinds"], f"{path}.never_kinds"))
     }
     matchers = [rule.matcher.words for rule in rules if rule.matcher.words and rule.kind not in never]
@@ -785,7 +771,7 @@ def _blocks(section: Any, path: str) -> BlockRules:
         text_rules.append(
             TextRule(
                 _string(entry["id"], f"{where}.id"),
-                _choice(entry["kind"], f"{where}.kind", REMOVAL_KINDS),
+                _choice(entry["kind"], f"{where}.kind", ELEMENT_KINDS),
                 _regex(entry["pattern"], f"{where}.pattern"),
             )
         )
@@ -801,7 +787,7 @@ def _blocks(section: Any, path: str) -> BlockRules:
             for index, role in enumerate(_list(section["verbatim_roles"], f"{path}.verbatim_roles"))
         ),
         max_link_density=_number(section["max_link_density"], f"{path}.max_link_density", 0.0, 1.0),
-        link_block_kind=_choice(link_block["kind"], f"{path}.link_block.kind", REMOVAL_KINDS),
+        link_block_kind=_choice(link_block["kind"], f"{path}.link_block.kind", ELEMENT_KINDS),
         link_block_rule=_string(link_block["rule"], f"{path}.link_block.rule"),
         keep_linked_heading_before_text=keep_linked_heading,
         max_text_rule_chars=_integer(section["max_text_rule_chars"], f"{path}.max_text_rule_chars", 0, 100_000),
@@ -890,7 +876,7 @@ def compile_html_rules(section: dict, path: str = "html", *, credits: CreditRule
             ),
             min_guarded_chars=_integer(guard["min_guarded_chars"], f"{path}.removal_guard.min_guarded_chars", 0, 10**9),
             prose_kinds=frozenset(
-                _choice(kind, f"{path}.removal_guard.prose_kinds[{index}]", REMOVAL_KINDS)
+                _choice(kind, f"{path}.removal_guard.prose_kinds[{index}]", ELEMENT_KINDS)
                 for index, kind in enumerate(_list(guard["prose_kinds"], f"{path}.removal_guard.prose_kinds"))
             ),
             min_prose_chars=_integer(guard["min_prose_chars"], f"{path}.removal_guard.min_prose_chars", 1, 10**9),
@@ -899,7 +885,7 @@ def compile_html_rules(section: dict, path: str = "html", *, credits: CreditRule
             ),
             sentence_ends=_string(guard["sentence_ends"], f"{path}.removal_guard.sentence_ends"),
             prompt_kinds=frozenset(
-                _choice(kind, f"{path}.removal_guard.prompt_kinds[{index}]", REMOVAL_KINDS)
+                _choice(kind, f"{path}.removal_guard.prompt_kinds[{index}]", ELEMENT_KINDS)
                 for index, kind in enumerate(_list(guard["prompt_kinds"], f"{path}.removal_guard.prompt_kinds"))
             ),
             max_prompt_chars=_integer(guard["max_prompt_chars"], f"{path}.removal_guard.max_prompt_chars", 1, 10**9),
