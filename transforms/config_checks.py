@@ -62,6 +62,46 @@ def require_string_list(value: object, path: str) -> tuple[str, ...]:
     return tuple(items)
 
 
+def require_section(
+    section: object, path: str, required: set[str], optional: set[str] | frozenset[str] = frozenset()
+) -> Mapping:
+    """A mapping with every required key and no key beyond required and optional ones."""
+    mapping = require_mapping(section, path)
+    reject_unknown_keys(mapping, set(required) | set(optional), path)
+    require_keys(mapping, set(required), path)
+    return mapping
+
+
+def require_text(value: object, path: str) -> str:
+    """A non-empty string."""
+    if not isinstance(value, str) or not value:
+        raise ConfigError(f"{path}: expected a non-empty string, got {value!r}")
+    return value
+
+
+def require_texts(value: object, path: str) -> tuple[str, ...]:
+    """A list of non-empty strings."""
+    return tuple(require_text(item, f"{path}[{index}]") for index, item in enumerate(require_list(value, path)))
+
+
+def require_number_in(value: object, path: str, low: float, high: float) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value <= high:
+        raise ConfigError(f"{path}: expected a number in [{low}, {high}], got {value!r}")
+    return float(value)
+
+
+def require_integer_in(value: object, path: str, low: int, high: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise ConfigError(f"{path}: expected an integer in [{low}, {high}], got {value!r}")
+    return value
+
+
+def require_choice(value: object, path: str, allowed: tuple[str, ...]) -> str:
+    if value not in allowed:
+        raise ConfigError(f"{path}: unknown value {value!r} (allowed: {', '.join(allowed)})")
+    return value
+
+
 def require_rule(entry: object, path: str, allowed: set[str], required: set[str], seen_ids: set[str]) -> Mapping:
     """One entry of a rule list: a mapping of known keys, with an id no earlier rule has (added to seen_ids)."""
     rule = require_mapping(entry, path)
