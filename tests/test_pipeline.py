@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import apache_beam as beam
@@ -227,7 +230,9 @@ def test_documents_go_straight_from_their_reader_to_cleaning_without_a_shuffle(s
     visitor = Consumers()
     pipeline.visit(visitor)
     consumers = visitor.consumers[visitor.documents]
-    assert consumers and all(label.startswith("CleanArticles/") for label in consumers), consumers
+    # Besides cleaning, only the progress count reads them: a ParDo, fused with the reader.
+    cleaning = [label for label in consumers if label != "ProgressRead/ParDo(ReportProgress)"]
+    assert cleaning and all(label.startswith("CleanArticles/") for label in cleaning), consumers
 
 
 def test_slices_of_a_file_spread_over_the_workers_give_the_documents_of_reading_it_whole(tmp_path):
@@ -292,3 +297,102 @@ def test_a_run_that_loses_a_document_publishes_nothing_and_exits_1(tmp_path, mon
     report = json.loads((staging / "_report.json").read_text(encoding="utf-8"))
     assert (report["inputs"], report["written"], report["balanced"]) == (2, 1, False)
     assert not (staging / "_SUCCESS").exists()
+
+
+def mistakes(tmp_path):
+    """Each mistake of the command line, as the arguments that make it."""
+    (tmp_path / "pages").mkdir()
+    (tmp_path / "pages" / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    story = {"content": ARTICLE, "link": "https://coastal-times.example/storm"}
+    (tmp_path / "crawl.jsonl").write_text(json.dumps(story) + "\n", encoding="utf-8")
+    (tmp_path / "taken.txt").write_text("not an output folder", encoding="utf-8")
+    output = str(tmp_path / "out")
+    page = str(tmp_path / "pages" / "a.txt")
+    return {
+        "is a folder; name its files": ["--input", str(tmp_path / "pages"), "--output", output],
+        "no file matches --input": ["--input", str(tmp_path / "missing*.txt"), "--output", output],
+        "pass --field_map text=content": ["--input", str(tmp_path / "crawl.jsonl"), "--output", output],
+        "--field_map url=lnik: ": [
+            "--input",
+            str(tmp_path / "crawl.jsonl"),
+            "--output",
+            output,
+            "--field_map",
+            "text=content,url=lnik",
+        ],
+        "is a file, not a folder": ["--input", page, "--output", str(tmp_path / "taken.txt"), "--overwrite"],
+        "(did you mean --direct_num_workers?)": ["--input", page, "--output", output, "--direct_num_wrokers", "2"],
+        "invalid choice: 'bogus'": ["--input", page, "--output", output, "--direct_running_mode", "bogus"],
+        "(did you mean 'deduplicate'?": ["--input", page, "--output", output, "--set", "corpus.dedupliate=false"],
+    }
+
+
+@pytest.mark.parametrize(
+    "expected",
+    [
+        "is a folder; name its files",
+        "no file matches --input",
+        "pass --field_map text=content",
+        "--field_map url=lnik: ",
+        "is a file, not a folder",
+        "(did you mean --direct_num_workers?)",
+        "invalid choice: 'bogus'",
+        "(did you mean 'deduplicate'?",
+    ],
+)
+def test_each_command_line_mistake_is_one_line_and_exit_2_and_leaves_nothing_behind(expected, tmp_path, capsys):
+    arguments = mistakes(tmp_path)[expected]
+    before = sorted(path.name for path in tmp_path.iterdir())
+    assert run(arguments) == 2
+    error = capsys.readouterr().err
+    assert error.startswith("article-cleaner: ") and error.count("\n") == 1
+    assert expected in error
+    assert sorted(path.name for path in tmp_path.iterdir()) == before  # no output, no ._staging-* folder
+    assert (tmp_path / "taken.txt").read_text(encoding="utf-8") == "not an output folder"
+
+
+def test_set_changes_one_config_value_for_one_run(tmp_path):
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    for name in ("first.txt", "copy.txt"):
+        (inputs / name).write_text(ARTICLE, encoding="utf-8")
+    assert run(["--input", str(inputs / "*"), "--output", str(tmp_path / "dedup")]) == 0
+    assert (
+        run(["--input", str(inputs / "*"), "--output", str(tmp_path / "all"), "--set", "corpus.deduplicate=false"]) == 0
+    )
+    assert len(read_jsonl(tmp_path / "dedup", "articles-*")) == 1
+    assert len(read_jsonl(tmp_path / "all", "articles-*")) == 2
+
+
+def test_a_run_reports_progress_and_a_final_count_on_stderr(tmp_path, capsys):
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    lines = [
+        json.dumps(
+            {
+                "id": str(day),
+                "text": f"Storm closes harbour for day {day}\n\n"
+                f"A winter storm kept the harbour closed for day {day}, stranding {day + 12} fishing boats.\n\n"
+                f"Port officials said {day * 3 + 5} crews worked through night {day} to clear the channel.",
+            }
+        )
+        for day in range(40)
+    ]
+    (inputs / "days.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    arguments = ["--input", str(inputs / "*"), "--output", str(tmp_path / "out"), "--progress_seconds", "0.000001"]
+    assert run(arguments) == 0
+    error = capsys.readouterr().err
+    assert re.search(r"^progress: \d+ documents read \([\d,]+/s, process \d+\)$", error, re.MULTILINE)
+    assert re.search(r"^progress: \d+ articles written ", error, re.MULTILINE)
+    assert re.search(r"^progress: done in [\d,]+ s: 40 inputs, 40 articles written$", error, re.MULTILINE)
+    assert run([*arguments[:3], str(tmp_path / "quiet"), "--progress_seconds", "0"]) == 0
+    assert "progress:" not in capsys.readouterr().err
+
+
+def test_the_command_names_itself_in_its_usage_and_starts_without_beams_apitools_warning():
+    command = [sys.executable, "-m", "article_cleaner", "--help"]
+    finished = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
+    assert finished.returncode == 0
+    assert finished.stdout.startswith("usage: article-cleaner ")
+    assert "--set KEY.PATH=VALUE" in finished.stdout
+    assert "apitools" not in finished.stderr

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
+import copy as copy_module
 import hashlib
 import json
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
-
-import yaml
 
 from article_cleaner.transforms.config.checks import (
     ConfigError,
@@ -19,9 +18,12 @@ from article_cleaner.transforms.config.checks import (
     require_list,
     require_mapping,
     require_number,
+    require_rule,
     require_string_list,
     require_type,
 )
+from article_cleaner.transforms.config.overlay import DEFAULT_CONFIG_PATH as DEFAULT_CONFIG_PATH
+from article_cleaner.transforms.config.overlay import effective_config
 from article_cleaner.transforms.corpus.page_urls import NO_SAME_PAGE_URL_RULES, SamePageUrlRules
 from article_cleaner.transforms.corpus.site_boilerplate import SiteBoilerplateSettings
 from article_cleaner.transforms.extract.content_region import ContentSelectionSettings, compile_content_selection
@@ -29,23 +31,11 @@ from article_cleaner.transforms.extract.html_rules import HtmlRules, compile_htm
 from article_cleaner.transforms.label.captions import CaptionRules, compile_caption_rules, with_credit_vocabulary
 from article_cleaner.transforms.label.page_types import PageTypeSettings, compile_page_type_settings
 from article_cleaner.transforms.label.pattern_prefilter import RequiredLiterals, ScreenedPatterns
+from article_cleaner.transforms.records import BODY, CAPTION, REFERENCE, TITLE
+from article_cleaner.transforms.removal_kinds import PATTERN_KINDS, REMOVAL_KINDS
 
-# The bundled YAML is package data of article_cleaner.configs: read through importlib.resources, so an
-# editable install, a wheel on a worker and a zipped install all find the same file.
-DEFAULT_CONFIG_PATH = resources.files("article_cleaner.configs") / "default.yaml"
-
-REMOVAL_KINDS = (
-    "photo_credit",
-    "copyright",
-    "newsletter_prompt",
-    "donation_prompt",
-    "comment_widget",
-    "social_share",
-    "related_links",
-    "cookie_notice",
-    "advertisement",
-    "navigation",
-)
+# What an engine rule does to a block: remove it as a kind, or label it.
+ENGINE_RULE_KINDS = (*REMOVAL_KINDS, TITLE, BODY, CAPTION, REFERENCE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,11 +64,11 @@ class LanguageSettings:
     sample_chars: int  # the detector reads at most this many characters of the body
     seed: int  # langdetect's seed, for the texts it decides itself
     min_chars: int  # a shorter body has no language
-    max_trial_disagreement: float = 0.05  # above this estimated chance, langdetect itself decides
-    script_share: float = 0.9  # share of the non-Latin characters a single-language script must hold
-    sample_windows: int = 1  # the sample is this many stretches spread over what langdetect reads
-    short_sample_chars: int = 500  # read first; the full sample only when this one is unclear
-    short_sample_max_trial_disagreement: float = 0.01  # the short sample decides at or below this
+    max_trial_disagreement: float  # above this estimated chance, langdetect itself decides
+    script_share: float  # share of the non-Latin characters a single-language script must hold
+    sample_windows: int  # the sample is this many stretches spread over what langdetect reads
+    short_sample_chars: int  # read first; the full sample only when this one is unclear
+    short_sample_max_trial_disagreement: float  # the short sample decides at or below this
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,22 +126,97 @@ TOP_LEVEL_KEYS = frozenset(
         "corpus",
         "page_types",
         "limits",
+        "engine_rules",
     }
 )
 
 
-def load_config(path: str | Path | None = None) -> CleanerConfig:
-    """Read and compile a config file (the bundled default when path is None)."""
-    config_path = Path(path) if path is not None else DEFAULT_CONFIG_PATH
+def load_config(path: str | Path | None = None, settings: Iterable[str] = ()) -> CleanerConfig:
+    """The bundled default with the file at path (if any) and `KEY.PATH=VALUE` settings laid over it, compiled."""
+    raw = effective_config(path, settings)
     try:
-        text = config_path.read_text(encoding="utf-8")
-    except OSError as error:
-        raise ConfigError(f"{config_path}: cannot read config: {error.strerror or error}") from None
+        return compile_config(raw)
+    except ConfigError as error:
+        raise ConfigError(_rule_ids_for_indexes(str(error), raw)) from None
+
+
+def config_problems(path: str | Path | None = None, settings: Iterable[str] = (), limit: int = 50) -> list[str]:
+    """Every problem of a config, one line each: after each, the bad key takes the default's value again
+    (or goes, when the default has none) and validation goes on."""
     try:
-        raw = yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        raise ConfigError(f"{config_path}: not valid YAML: {error}") from None
-    return compile_config(raw)
+        raw = effective_config(path, settings)
+    except ConfigError as error:
+        return [str(error)]
+    default = effective_config()
+    problems: list[str] = []
+    while len(problems) < limit:
+        try:
+            compile_config(raw)
+            return problems
+        except ConfigError as error:
+            message = str(error)
+            problem = _rule_ids_for_indexes(message, raw)
+            if problem in problems:
+                return problems  # reverting did not help: the rest follows from this one
+            problems.append(problem)
+            raw = _reverted(raw, default, _key_path(message))
+            if raw is None:
+                return problems
+    return problems
+
+
+def _key_path(message: str) -> list[str | int]:
+    """The keys and list indexes of the path a ConfigError message starts with ('config.' is the root)."""
+    head = message.split(": ", 1)[0].removeprefix("config.")
+    path: list[str | int] = []
+    for part in head.split("."):
+        name, *indexes = part.split("[")
+        if name:
+            path.append(name)
+        path.extend(int(index.rstrip("]")) for index in indexes if index.rstrip("]").isdigit())
+    return path
+
+
+def _reverted(raw: dict, default: dict, path: list[str | int]) -> dict | None:
+    """raw with the deepest node of path that it holds put back to the default's; inside a list, the
+    list's entry goes (a bad rule is dropped whole). None when raw holds none of path."""
+    reverted = copy_module.deepcopy(raw)
+    node, parent, last, default_node, entry = reverted, None, None, default, None
+    for step in path:
+        holds = (isinstance(node, dict) and step in node) or (
+            isinstance(node, list) and isinstance(step, int) and step < len(node)
+        )
+        if not holds:
+            break
+        if isinstance(node, list):
+            entry = (node, step)
+        parent, last, node = node, step, node[step]
+        default_node = default_node.get(step) if isinstance(default_node, dict) and isinstance(step, str) else None
+    if entry is not None:
+        del entry[0][entry[1]]
+    elif parent is None:
+        return None
+    elif default_node is not None:
+        parent[last] = default_node
+    else:
+        del parent[last]
+    return reverted
+
+
+def _rule_ids_for_indexes(message: str, raw: Mapping) -> str:
+    """'patterns.copyright[12].pattern: ...' as 'patterns.copyright[id=copyright.mine].pattern: ...': the
+    index is one of the merged list, which a user's file does not show."""
+    head, separator, rest = message.partition(": ")
+    path = _key_path(message)
+    node: object = raw
+    for step in path:
+        try:
+            node = node[step]
+        except (KeyError, IndexError, TypeError):
+            break  # the path names a key the entry lacks
+        if isinstance(step, int) and isinstance(node, Mapping) and isinstance(node.get("id"), str):
+            head = head.replace(f"[{step}]", f"[id={node['id']}]", 1)
+    return head + separator + rest
 
 
 def compile_config(raw: object) -> CleanerConfig:
@@ -159,13 +224,17 @@ def compile_config(raw: object) -> CleanerConfig:
     root = require_mapping(raw, "config")
     reject_unknown_keys(root, TOP_LEVEL_KEYS, "config")
     require_keys(
-        root, {"patterns", "captions", "citations", "language", "content_selection", "html", "page_types"}, "config"
+        root,
+        {"patterns", "captions", "citations", "language", "content_selection", "html", "page_types", "engine_rules"},
+        "config",
     )
-    version = root.get("version", 1)
+    require_keys(root, {"version", "corpus", "limits"}, "config")
+    version = root["version"]
     if version != 1:
         raise ConfigError(f"config.version: unsupported version {version!r} (supported: 1)")
     captions = compile_caption_rules(root["captions"])
     pattern_rules = _compile_pattern_rules(root["patterns"], captions)
+    _check_engine_rules(root["engine_rules"], root, {rule.id for rule in pattern_rules})
     return CleanerConfig(
         pattern_rules=pattern_rules,
         pattern_search=ScreenedPatterns.build([(rule.pattern, rule.max_chars) for rule in pattern_rules]),
@@ -174,11 +243,37 @@ def compile_config(raw: object) -> CleanerConfig:
         language=_compile_language_settings(root["language"]),
         content_selection=_compile_content_selection(root["content_selection"], {rule.id for rule in pattern_rules}),
         html=compile_html_rules(root["html"], "html", credits=captions),
-        corpus=_compile_corpus_settings(root.get("corpus", {})),
-        fingerprint=hashlib.sha256(json.dumps(root, sort_keys=True, default=str).encode()).hexdigest()[:16],
+        corpus=_compile_corpus_settings(root["corpus"]),
+        fingerprint=_fingerprint(root),
         page_types=compile_page_type_settings(root["page_types"], "page_types"),
-        limits=compile_limits(root.get("limits", {})),
+        limits=compile_limits(root["limits"]),
     )
+
+
+def _fingerprint(root: Mapping) -> str:
+    """A hash of what decides the output: engine_rules only documents the code, so it is left out."""
+    deciding = {key: value for key, value in root.items() if key != "engine_rules"}
+    return hashlib.sha256(json.dumps(deciding, sort_keys=True, default=str).encode()).hexdigest()[:16]
+
+
+def _check_engine_rules(raw: object, root: Mapping, pattern_rule_ids: set[str]) -> None:
+    """engine_rules declares the ids of the rules the code applies by structure: each with a known
+    kind or label, and the settings it names must be a section of the config."""
+    entries = require_list(raw, "engine_rules")
+    seen = set(pattern_rule_ids)
+    for index, raw_entry in enumerate(entries):
+        path = f"engine_rules[{index}]"
+        entry = require_rule(raw_entry, path, {"id", "kind", "settings", "about"}, {"id", "kind", "about"}, seen)
+        kind = require_type(entry["kind"], str, f"{path}.kind")
+        if kind not in ENGINE_RULE_KINDS:
+            raise ConfigError(f"{path}.kind: unknown kind {kind!r} (kinds: {', '.join(ENGINE_RULE_KINDS)})")
+        require_type(entry["about"], str, f"{path}.about")
+        if "settings" in entry:
+            node: object = root
+            for key in require_type(entry["settings"], str, f"{path}.settings").split("."):
+                node = node.get(key) if isinstance(node, Mapping) else None
+            if node is None:
+                raise ConfigError(f"{path}.settings: no section {entry['settings']!r} in the config")
 
 
 def _compile_content_selection(raw: object, rule_ids: set[str]) -> ContentSelectionSettings:
@@ -193,29 +288,25 @@ def _compile_content_selection(raw: object, rule_ids: set[str]) -> ContentSelect
 def _compile_pattern_rules(raw: object, captions: CaptionRules) -> tuple[PatternRule, ...]:
     """The pattern rules, in kind order; {agencies} and {credit_label} stand for the captions section's lists."""
     section = require_mapping(raw, "patterns")
-    reject_unknown_keys(section, set(REMOVAL_KINDS), "patterns")
+    reject_unknown_keys(section, set(PATTERN_KINDS), "patterns")
+    require_keys(section, set(PATTERN_KINDS), "patterns")
     rules: list[PatternRule] = []
     seen_ids: set[str] = set()
-    for kind in REMOVAL_KINDS:  # fixed order: the first matching kind wins, deterministically
-        entries = require_list(section.get(kind, []), f"patterns.{kind}")
-        for index, entry in enumerate(entries):
+    for kind in PATTERN_KINDS:  # fixed order: the first matching kind wins, deterministically
+        entries = require_list(section[kind], f"patterns.{kind}")
+        for index, raw_entry in enumerate(entries):
             path = f"patterns.{kind}[{index}]"
-            entry = require_mapping(entry, path)
-            reject_unknown_keys(entry, {"id", "pattern", "max_chars", "description"}, path)
-            require_keys(entry, {"id", "pattern"}, path)
-            rule_id = require_type(entry["id"], str, f"{path}.id")
-            if rule_id in seen_ids:
-                raise ConfigError(f"{path}.id: duplicate rule id {rule_id!r}")
-            seen_ids.add(rule_id)
+            keys = {"id", "pattern", "max_chars"}
+            entry = require_rule(raw_entry, path, keys | {"description"}, keys, seen_ids)
             rules.append(
                 PatternRule(
-                    id=rule_id,
+                    id=entry["id"],
                     kind=kind,
                     pattern=compile_pattern(
                         with_credit_vocabulary(require_type(entry["pattern"], str, f"{path}.pattern"), captions),
                         f"{path}.pattern",
                     ),
-                    max_chars=int(require_number(entry.get("max_chars", 300), f"{path}.max_chars", minimum=1)),
+                    max_chars=int(require_number(entry["max_chars"], f"{path}.max_chars", minimum=1)),
                 )
             )
     return tuple(rules)
@@ -225,7 +316,7 @@ def _compile_citation_rules(raw: object) -> CitationRules:
     section = require_mapping(raw, "citations")
     allowed = {"inline_marker", "reference_item", "reference_heading", "max_item_chars"}
     reject_unknown_keys(section, allowed, "citations")
-    require_keys(section, allowed - {"max_item_chars"}, "citations")
+    require_keys(section, allowed, "citations")
     item = compile_pattern(section["reference_item"], "citations.reference_item")
     missing_groups = {"id", "text"} - set(item.groupindex)
     if missing_groups:
@@ -235,89 +326,79 @@ def _compile_citation_rules(raw: object) -> CitationRules:
         inline_marker=inline_marker,
         reference_item=item,
         reference_heading=compile_pattern(section["reference_heading"], "citations.reference_heading"),
-        max_item_chars=int(require_number(section.get("max_item_chars", 600), "citations.max_item_chars", minimum=1)),
+        max_item_chars=int(require_number(section["max_item_chars"], "citations.max_item_chars", minimum=1)),
         inline_marker_screen=RequiredLiterals.of(inline_marker),
     )
 
 
 def _compile_language_settings(raw: object) -> LanguageSettings:
     section = require_mapping(raw, "language")
-    reject_unknown_keys(
-        section,
-        {
-            "sample_chars",
-            "sample_windows",
-            "short_sample_chars",
-            "short_sample_max_trial_disagreement",
-            "seed",
-            "min_chars",
-            "max_trial_disagreement",
-            "script_share",
-        },
-        "language",
-    )
-    sample_chars = int(require_number(section.get("sample_chars", 10000), "language.sample_chars", minimum=1))
+    keys = set(LanguageSettings.__slots__)
+    reject_unknown_keys(section, keys, "language")
+    require_keys(section, keys, "language")
+    sample_chars = int(require_number(section["sample_chars"], "language.sample_chars", minimum=1))
     max_trial_disagreement = float(
-        require_number(
-            section.get("max_trial_disagreement", 0.05), "language.max_trial_disagreement", minimum=0, maximum=0.5
-        )
+        require_number(section["max_trial_disagreement"], "language.max_trial_disagreement", minimum=0, maximum=0.5)
     )
-    # Left out, the short sample is at most the full one, so sample_chars alone stays a valid setting.
-    short_sample_chars = section.get("short_sample_chars", min(500, sample_chars))
     return LanguageSettings(
         sample_chars=sample_chars,
         sample_windows=int(
-            require_number(section.get("sample_windows", 1), "language.sample_windows", minimum=1, maximum=100)
+            require_number(section["sample_windows"], "language.sample_windows", minimum=1, maximum=100)
         ),
         short_sample_chars=int(
-            require_number(short_sample_chars, "language.short_sample_chars", minimum=1, maximum=sample_chars)
+            require_number(
+                section["short_sample_chars"], "language.short_sample_chars", minimum=1, maximum=sample_chars
+            )
         ),
         short_sample_max_trial_disagreement=float(
             require_number(
-                section.get("short_sample_max_trial_disagreement", min(0.01, max_trial_disagreement)),
+                section["short_sample_max_trial_disagreement"],
                 "language.short_sample_max_trial_disagreement",
                 minimum=0,
                 maximum=max_trial_disagreement,
             )
         ),
-        seed=int(require_number(section.get("seed", 0), "language.seed", minimum=0)),
-        min_chars=int(require_number(section.get("min_chars", 20), "language.min_chars", minimum=0)),
+        seed=int(require_number(section["seed"], "language.seed", minimum=0)),
+        min_chars=int(require_number(section["min_chars"], "language.min_chars", minimum=0)),
         max_trial_disagreement=max_trial_disagreement,
-        script_share=float(
-            require_number(section.get("script_share", 0.9), "language.script_share", minimum=0.5, maximum=1)
-        ),
+        script_share=float(require_number(section["script_share"], "language.script_share", minimum=0.5, maximum=1)),
     )
 
 
 def compile_limits(raw: object) -> LimitsSettings:
-    """The limits section; every key is optional and falls back to LimitsSettings' default."""
+    """The limits section (the bundled YAML holds every key; LimitsSettings' defaults are for callers
+    of the readers without a config)."""
     section = require_mapping(raw, "limits")
-    reject_unknown_keys(section, set(LimitsSettings.__slots__), "limits")
+    keys = set(LimitsSettings.__slots__)
+    reject_unknown_keys(section, keys, "limits")
+    require_keys(section, keys, "limits")
     values = {}
     for name in LimitsSettings.__slots__:
-        default = getattr(DEFAULT_LIMITS, name)
+        number_type = type(getattr(DEFAULT_LIMITS, name))
         minimum = 0.001 if name == "time_budget_seconds" else 1
-        values[name] = type(default)(require_number(section.get(name, default), f"limits.{name}", minimum=minimum))
+        values[name] = number_type(require_number(section[name], f"limits.{name}", minimum=minimum))
     return LimitsSettings(**values)
 
 
 def _compile_corpus_settings(raw: object) -> CorpusSettings:
     section = require_mapping(raw, "corpus")
     reject_unknown_keys(section, {"site_boilerplate", "languages", "deduplicate", "same_page_urls"}, "corpus")
-    mining = require_mapping(section.get("site_boilerplate", {}), "corpus.site_boilerplate")
+    require_keys(section, {"site_boilerplate", "languages", "deduplicate", "same_page_urls"}, "corpus")
+    mining = require_mapping(section["site_boilerplate"], "corpus.site_boilerplate")
     path = "corpus.site_boilerplate"
     reject_unknown_keys(mining, {"enabled", "min_pages", "min_share", "max_chars"}, path)
-    languages = require_string_list(section.get("languages", []), "corpus.languages")
+    require_keys(mining, {"enabled", "min_pages", "min_share", "max_chars"}, path)
+    languages = require_string_list(section["languages"], "corpus.languages")
     return CorpusSettings(
         site_boilerplate=SiteBoilerplateSettings(
-            enabled=require_type(mining.get("enabled", True), bool, f"{path}.enabled"),
-            min_pages=int(require_number(mining.get("min_pages", 5), f"{path}.min_pages", minimum=2)),
-            min_share=float(require_number(mining.get("min_share", 0.2), f"{path}.min_share", minimum=0, maximum=1)),
-            max_chars=int(require_number(mining.get("max_chars", 1000), f"{path}.max_chars", minimum=1)),
+            enabled=require_type(mining["enabled"], bool, f"{path}.enabled"),
+            min_pages=int(require_number(mining["min_pages"], f"{path}.min_pages", minimum=2)),
+            min_share=float(require_number(mining["min_share"], f"{path}.min_share", minimum=0, maximum=1)),
+            max_chars=int(require_number(mining["max_chars"], f"{path}.max_chars", minimum=1)),
         ),
         languages=tuple(sorted(set(languages))),
-        deduplicate=require_type(section.get("deduplicate", True), bool, "corpus.deduplicate"),
-        same_page_urls=_compile_same_page_urls(section.get("same_page_urls", {})),
+        deduplicate=require_type(section["deduplicate"], bool, "corpus.deduplicate"),
+        same_page_urls=_compile_same_page_urls(section["same_page_urls"]),
     )
 
 
@@ -327,17 +408,19 @@ _PATH_SEGMENT = re.compile(r"[^/?#\s]+")
 
 
 def _compile_same_page_urls(raw: object) -> SamePageUrlRules:
-    """corpus.same_page_urls; a missing list ignores nothing of that kind."""
+    """corpus.same_page_urls: the parts of a URL that do not change which page it names."""
     path = "corpus.same_page_urls"
     section = require_mapping(raw, path)
-    reject_unknown_keys(section, {"host_prefixes", "query_parameters", "variant_path_segments"}, path)
+    keys = {"host_prefixes", "query_parameters", "variant_path_segments"}
+    reject_unknown_keys(section, keys, path)
+    require_keys(section, keys, path)
     lists = {}
     for key, shape, allowed in (
         ("host_prefixes", _HOST_LABEL, "a lower-case host label such as www"),
         ("query_parameters", _PARAMETER_NAME, "a parameter name, or a prefix ending in * such as utm_*"),
         ("variant_path_segments", _PATH_SEGMENT, "one path segment without / such as amp"),
     ):
-        items = require_string_list(section.get(key, []), f"{path}.{key}")
+        items = require_string_list(section[key], f"{path}.{key}")
         for index, item in enumerate(items):
             if not shape.fullmatch(item) or item != item.lower():
                 raise ConfigError(f"{path}.{key}[{index}]: {item!r} is not {allowed} (in lower case)")

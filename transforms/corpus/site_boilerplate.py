@@ -6,8 +6,8 @@ from dataclasses import dataclass, replace
 
 from article_cleaner.transforms.corpus.fingerprints import text_fingerprint
 from article_cleaner.transforms.records import Article, Removal
+from article_cleaner.transforms.removal_kinds import SITE_BOILERPLATE
 
-SITE_BOILERPLATE = "site_boilerplate"
 PARAGRAPH_SEPARATOR = "\n\n"
 
 

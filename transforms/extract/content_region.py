@@ -25,9 +25,7 @@ from article_cleaner.transforms.config.checks import (
     require_string_list,
     require_type,
 )
-
-NAVIGATION = "navigation"
-BOILERPLATE = "boilerplate"
+from article_cleaner.transforms.removal_kinds import BOILERPLATE, NAVIGATION
 
 SHORT_LINE_RUN = "structure.short_line_run"
 OUTSIDE_MAIN_REGION = "structure.outside_main_region"

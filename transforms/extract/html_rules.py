@@ -10,14 +10,18 @@ from typing import Any, NamedTuple
 from article_cleaner.transforms.config.checks import (
     ConfigError,
     compile_pattern,
-    reject_unknown_keys,
-    require_keys,
+    require_choice,
+    require_integer_in,
     require_list,
-    require_mapping,
+    require_number_in,
+    require_section,
+    require_text,
+    require_texts,
 )
 
 # The top-level captions section, named apart from this module's CaptionRules (figures and caption markup).
 from article_cleaner.transforms.label.captions import CaptionRules as CreditRules
+from article_cleaner.transforms.removal_kinds import ELEMENT_KINDS, REMOVAL_KINDS
 
 # Class and id values are split into lower-case words at punctuation and camelCase humps, so that
 # "share" matches "article__share", "share-bar" and "shareBar" but not "shared" or "sharepoint".
@@ -27,21 +31,6 @@ _SEPARATORS = re.compile(r"[^a-z0-9]+")
 # Distinct (tag, attributes) whose rulings a worker remembers: a few MB, more than a site's markup.
 _REMEMBERED_RULINGS = 50_000
 
-REMOVAL_KINDS = (
-    "hidden",
-    "navigation",
-    "page_header",
-    "footer",
-    "sidebar",
-    "comment_widget",
-    "newsletter_prompt",
-    "social_share",
-    "related_links",
-    "cookie_notice",
-    "advertisement",
-    "popup",
-    "article_metadata",
-)
 BLOCK_ROLES = ("paragraph", "heading", "list_item", "quote", "preformatted", "table_cell")
 
 
@@ -514,53 +503,14 @@ class ElementRulings:
 # --- validation -------------------------------------------------------------------------------
 
 
-def _mapping(section: Any, path: str, required: set[str], optional: set[str] = frozenset()) -> dict:
-    require_mapping(section, path)
-    reject_unknown_keys(section, set(required) | set(optional), path)
-    require_keys(section, set(required), path)
-    return section
-
-
-def _list(value: Any, path: str) -> list:
-    return require_list(value, path)
-
-
-def _string(value: Any, path: str) -> str:
-    if not isinstance(value, str) or not value:
-        raise ConfigError(f"{path}: expected a non-empty string, got {value!r}")
-    return value
-
-
-def _strings(value: Any, path: str) -> tuple[str, ...]:
-    return tuple(_string(item, f"{path}[{index}]") for index, item in enumerate(_list(value, path)))
-
-
-def _number(value: Any, path: str, low: float, high: float) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value <= high:
-        raise ConfigError(f"{path}: expected a number in [{low}, {high}], got {value!r}")
-    return float(value)
-
-
-def _integer(value: Any, path: str, low: int, high: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        raise ConfigError(f"{path}: expected an integer in [{low}, {high}], got {value!r}")
-    return value
-
-
-def _choice(value: Any, path: str, allowed: tuple[str, ...]) -> str:
-    if value not in allowed:
-        raise ConfigError(f"{path}: unknown value {value!r} (allowed: {', '.join(allowed)})")
-    return value
-
-
 def _regex(value: Any, path: str, allow_empty: bool = False) -> re.Pattern[str]:
     if not (allow_empty and value == ""):
-        _string(value, path)
+        require_text(value, path)
     return compile_pattern(value, path)
 
 
 def _selector(value: Any, path: str) -> str:
-    text = _string(value, path)
+    text = require_text(value, path)
     # Lexbor silently matches nothing for a selector it cannot parse; catch the common slips here.
     if text.count("(") != text.count(")") or text.count("[") != text.count("]") or text.count('"') % 2:
         raise ConfigError(f"{path}: unbalanced brackets or quotes in selector {text!r}")
@@ -568,7 +518,7 @@ def _selector(value: Any, path: str) -> str:
 
 
 def _tags(value: Any, path: str) -> frozenset[str]:
-    tags = _strings(value, path)
+    tags = require_texts(value, path)
     for index, tag in enumerate(tags):
         if not re.fullmatch(r"[a-z][a-z0-9-]*", tag):
             raise ConfigError(f"{path}[{index}]: {tag!r} is not a lower-case tag name")
@@ -577,7 +527,7 @@ def _tags(value: Any, path: str) -> frozenset[str]:
 
 def _words(value: Any, path: str) -> WordMatcher:
     words, prefixes = set(), []
-    for index, word in enumerate(_strings(value, path)):
+    for index, word in enumerate(require_texts(value, path)):
         if not re.fullmatch(r"[a-z0-9]+\*?", word):
             raise ConfigError(f"{path}[{index}]: a class word is lower-case letters/digits, optionally ending in '*'")
         if word.endswith("*"):
@@ -597,7 +547,7 @@ def _matcher(entry: dict, path: str) -> ElementMatcher:
     return ElementMatcher(
         tags=_tags(entry["tags"], f"{path}.tags") if "tags" in entry else frozenset(),
         attributes=tuple(
-            (_string(name, f"{path}.attributes"), _regex(pattern, f"{path}.attributes.{name}", allow_empty=True))
+            (require_text(name, f"{path}.attributes"), _regex(pattern, f"{path}.attributes.{name}", allow_empty=True))
             for name, pattern in attributes.items()
         ),
         words=_words(entry["words"], f"{path}.words") if "words" in entry else None,
@@ -605,14 +555,14 @@ def _matcher(entry: dict, path: str) -> ElementMatcher:
 
 
 def _removal_rules(section: Any, path: str) -> tuple[RemovalRule, ...]:
-    _mapping(section, path, set(), set(REMOVAL_KINDS))
+    require_section(section, path, set(), set(ELEMENT_KINDS))
     rules, seen = [], set()
-    # Kinds apply in the order of REMOVAL_KINDS, so a hidden share bar is reported as hidden.
-    for kind in REMOVAL_KINDS:
-        for index, entry in enumerate(_list(section.get(kind, []), f"{path}.{kind}")):
+    # Kinds apply in the order of ELEMENT_KINDS, so a hidden share bar is reported as hidden.
+    for kind in ELEMENT_KINDS:
+        for index, entry in enumerate(require_list(section.get(kind, []), f"{path}.{kind}")):
             where = f"{path}.{kind}[{index}]"
-            _mapping(entry, where, {"id"}, {"tags", "attributes", "words"})
-            rule_id = _string(entry["id"], f"{where}.id")
+            require_section(entry, where, {"id"}, {"tags", "attributes", "words"})
+            rule_id = require_text(entry["id"], f"{where}.id")
             if rule_id in seen:
                 raise ConfigError(f"{where}.id: duplicate rule id {rule_id!r}")
             seen.add(rule_id)
@@ -665,11 +615,11 @@ def _content(section: Any, path: str) -> ContentSelection:
         "outside",
         "declared_body",
     }
-    _mapping(section, path, keys)
+    require_section(section, path, keys)
     hints = []
-    for index, hint in enumerate(_list(section["hints"], f"{path}.hints")):
+    for index, hint in enumerate(require_list(section["hints"], f"{path}.hints")):
         where = f"{path}.hints[{index}]"
-        _mapping(hint, where, {"weight"}, {"tags", "attributes", "words", "boundary", "leave_at_gain"})
+        require_section(hint, where, {"weight"}, {"tags", "attributes", "words", "boundary", "leave_at_gain"})
         boundary = hint.get("boundary", False)
         if not isinstance(boundary, bool):
             raise ConfigError(f"{where}.boundary: expected true or false, got {boundary!r}")
@@ -677,20 +627,26 @@ def _content(section: Any, path: str) -> ContentSelection:
             raise ConfigError(f"{where}.leave_at_gain: only a boundary hint is left (set boundary: true)")
         leave_at_gain = math.inf
         if "leave_at_gain" in hint:
-            leave_at_gain = _number(hint["leave_at_gain"], f"{where}.leave_at_gain", 1.0, 1000.0)
+            leave_at_gain = require_number_in(hint["leave_at_gain"], f"{where}.leave_at_gain", 1.0, 1000.0)
         hints.append(
             ContentHint(
-                _matcher(hint, where), _number(hint["weight"], f"{where}.weight", 0.0, 100.0), boundary, leave_at_gain
+                _matcher(hint, where),
+                require_number_in(hint["weight"], f"{where}.weight", 0.0, 100.0),
+                boundary,
+                leave_at_gain,
             )
         )
     negative = _matcher(
-        _mapping(section["negative"], f"{path}.negative", set(), {"tags", "attributes", "words"}), f"{path}.negative"
+        require_section(section["negative"], f"{path}.negative", set(), {"tags", "attributes", "words"}),
+        f"{path}.negative",
     )
-    negative_weight = _number(section["negative_weight"], f"{path}.negative_weight", 0.0, 1.0)
-    outside = _mapping(section["outside"], f"{path}.outside", {"kind", "rule"})
-    declared = _mapping(section["declared_body"], f"{path}.declared_body", {"min_chars", "max_markup_share", "rule"})
+    negative_weight = require_number_in(section["negative_weight"], f"{path}.negative_weight", 0.0, 1.0)
+    outside = require_section(section["outside"], f"{path}.outside", {"kind", "rule"})
+    declared = require_section(
+        section["declared_body"], f"{path}.declared_body", {"min_chars", "max_markup_share", "rule"}
+    )
     inline_tags = _tags(section["inline_text_tags"], f"{path}.inline_text_tags")
-    twins = _mapping(section["twin_chunks"], f"{path}.twin_chunks", {"max_wrapper_levels", "min_share_of_prose"})
+    twins = require_section(section["twin_chunks"], f"{path}.twin_chunks", {"max_wrapper_levels", "min_share_of_prose"})
     return ContentSelection(
         # The inline tags are scanned with the paragraphs: one selector, one pass over the page.
         paragraph_selector=", ".join(
@@ -698,40 +654,46 @@ def _content(section: Any, path: str) -> ContentSelection:
         ),
         text_holder_tags=_tags(section["text_holder_tags"], f"{path}.text_holder_tags"),
         inline_text_tags=inline_tags,
-        min_inline_paragraph_chars=_integer(
+        min_inline_paragraph_chars=require_integer_in(
             section["min_inline_paragraph_chars"], f"{path}.min_inline_paragraph_chars", 1, 10**6
         ),
         inside_only_kinds=frozenset(
-            _choice(kind, f"{path}.inside_only_kinds[{index}]", REMOVAL_KINDS)
-            for index, kind in enumerate(_list(section["inside_only_kinds"], f"{path}.inside_only_kinds"))
+            require_choice(kind, f"{path}.inside_only_kinds[{index}]", ELEMENT_KINDS)
+            for index, kind in enumerate(require_list(section["inside_only_kinds"], f"{path}.inside_only_kinds"))
         ),
-        min_paragraph_chars=_integer(section["min_paragraph_chars"], f"{path}.min_paragraph_chars", 0, 10_000),
-        chars_per_point=_integer(section["chars_per_point"], f"{path}.chars_per_point", 1, 10_000),
-        max_comma_points=_integer(section["max_comma_points"], f"{path}.max_comma_points", 0, 10_000),
-        max_points_per_paragraph=_number(
+        min_paragraph_chars=require_integer_in(
+            section["min_paragraph_chars"], f"{path}.min_paragraph_chars", 0, 10_000
+        ),
+        chars_per_point=require_integer_in(section["chars_per_point"], f"{path}.chars_per_point", 1, 10_000),
+        max_comma_points=require_integer_in(section["max_comma_points"], f"{path}.max_comma_points", 0, 10_000),
+        max_points_per_paragraph=require_number_in(
             section["max_points_per_paragraph"], f"{path}.max_points_per_paragraph", 0.0, 1000.0
         ),
-        parent_share=_number(section["parent_share"], f"{path}.parent_share", 0.0, 1.0),
-        grandparent_share=_number(section["grandparent_share"], f"{path}.grandparent_share", 0.0, 1.0),
+        parent_share=require_number_in(section["parent_share"], f"{path}.parent_share", 0.0, 1.0),
+        grandparent_share=require_number_in(section["grandparent_share"], f"{path}.grandparent_share", 0.0, 1.0),
         hints=tuple(hints),
         negative=negative,
         negative_weight=negative_weight,
-        climb_min_gain=_number(section["climb_min_gain"], f"{path}.climb_min_gain", 0.0, 1000.0),
-        climb_into_article_min_gain=_number(
+        climb_min_gain=require_number_in(section["climb_min_gain"], f"{path}.climb_min_gain", 0.0, 1000.0),
+        climb_into_article_min_gain=require_number_in(
             section["climb_into_article_min_gain"], f"{path}.climb_into_article_min_gain", 0.0, 1000.0
         ),
         twin_chunks=TwinChunks(
-            max_wrapper_levels=_integer(twins["max_wrapper_levels"], f"{path}.twin_chunks.max_wrapper_levels", 0, 100),
-            min_share_of_prose=_number(
+            max_wrapper_levels=require_integer_in(
+                twins["max_wrapper_levels"], f"{path}.twin_chunks.max_wrapper_levels", 0, 100
+            ),
+            min_share_of_prose=require_number_in(
                 twins["min_share_of_prose"], f"{path}.twin_chunks.min_share_of_prose", 0.0, 1000.0
             ),
         ),
-        outside_kind=_string(outside["kind"], f"{path}.outside.kind"),
-        outside_rule=_string(outside["rule"], f"{path}.outside.rule"),
+        outside_kind=require_choice(outside["kind"], f"{path}.outside.kind", REMOVAL_KINDS),
+        outside_rule=require_text(outside["rule"], f"{path}.outside.rule"),
         declared_body=DeclaredBody(
-            min_chars=_integer(declared["min_chars"], f"{path}.declared_body.min_chars", 1, 10**7),
-            max_markup_share=_number(declared["max_markup_share"], f"{path}.declared_body.max_markup_share", 0.0, 1.0),
-            rule=_string(declared["rule"], f"{path}.declared_body.rule"),
+            min_chars=require_integer_in(declared["min_chars"], f"{path}.declared_body.min_chars", 1, 10**7),
+            max_markup_share=require_number_in(
+                declared["max_markup_share"], f"{path}.declared_body.max_markup_share", 0.0, 1.0
+            ),
+            rule=require_text(declared["rule"], f"{path}.declared_body.rule"),
         ),
         hint_index=HintIndex.build(tuple(hints), negative, negative_weight),
     )
@@ -740,10 +702,10 @@ def _content(section: Any, path: str) -> ContentSelection:
 def _layout_words(section: dict, rules: tuple[RemovalRule, ...], content: ContentSelection) -> LayoutWords:
     """The removal and negative words that may be a page's layout vocabulary (see LayoutWords)."""
     path = "html.content.layout_words"
-    entry = _mapping(section["layout_words"], path, {"min_share_of_prose", "never_kinds"})
+    entry = require_section(section["layout_words"], path, {"min_share_of_prose", "never_kinds"})
     never = {
-        _choice(kind, f"{path}.never_kinds[{index}]", REMOVAL_KINDS)
-        for index, kind in enumerate(_list(entry["never_kinds"], f"{path}.never_kinds"))
+        require_choice(kind, f"{path}.never_kinds[{index}]", ELEMENT_KINDS)
+        for index, kind in enumerate(require_list(entry["never_kinds"], f"{path}.never_kinds"))
     }
     matchers = [rule.matcher.words for rule in rules if rule.matcher.words and rule.kind not in never]
     excluded = [rule.matcher.words for rule in rules if rule.matcher.words and rule.kind in never]
@@ -751,7 +713,7 @@ def _layout_words(section: dict, rules: tuple[RemovalRule, ...], content: Conten
         matchers.append(content.negative.words)
     never_words = frozenset(word for matcher in excluded for word in matcher.words)
     return LayoutWords(
-        min_share_of_prose=_number(entry["min_share_of_prose"], f"{path}.min_share_of_prose", 0.0, 1.0),
+        min_share_of_prose=require_number_in(entry["min_share_of_prose"], f"{path}.min_share_of_prose", 0.0, 1.0),
         candidates=frozenset(word for matcher in matchers for word in matcher.words) - never_words,
         prefixes=tuple(sorted({prefix for matcher in matchers for prefix in matcher.prefixes})),
     )
@@ -768,13 +730,13 @@ def _blocks(section: Any, path: str) -> BlockRules:
         "max_text_rule_chars",
         "text_rules",
     }
-    _mapping(section, path, keys)
+    require_section(section, path, keys)
     roles = section["roles"]
     if not isinstance(roles, dict):
         raise ConfigError(f"{path}.roles: expected a mapping of tag -> role")
     for tag, role in roles.items():
-        _choice(role, f"{path}.roles.{tag}", BLOCK_ROLES)
-    link_block = _mapping(
+        require_choice(role, f"{path}.roles.{tag}", BLOCK_ROLES)
+    link_block = require_section(
         section["link_block"], f"{path}.link_block", {"kind", "rule", "keep_linked_heading_before_text"}
     )
     keep_linked_heading = link_block["keep_linked_heading_before_text"]
@@ -783,13 +745,13 @@ def _blocks(section: Any, path: str) -> BlockRules:
             f"{path}.link_block.keep_linked_heading_before_text: expected true or false, got {keep_linked_heading!r}"
         )
     text_rules = []
-    for index, entry in enumerate(_list(section["text_rules"], f"{path}.text_rules")):
+    for index, entry in enumerate(require_list(section["text_rules"], f"{path}.text_rules")):
         where = f"{path}.text_rules[{index}]"
-        _mapping(entry, where, {"id", "kind", "pattern"})
+        require_section(entry, where, {"id", "kind", "pattern"})
         text_rules.append(
             TextRule(
-                _string(entry["id"], f"{where}.id"),
-                _choice(entry["kind"], f"{where}.kind", REMOVAL_KINDS),
+                require_text(entry["id"], f"{where}.id"),
+                require_choice(entry["kind"], f"{where}.kind", ELEMENT_KINDS),
                 _regex(entry["pattern"], f"{where}.pattern"),
             )
         )
@@ -801,30 +763,40 @@ def _blocks(section: Any, path: str) -> BlockRules:
         end_in_markup=re.compile(rf"</(?:{ending})\s*>|<br\s*/?>", re.IGNORECASE),
         skip_tags=_tags(section["skip_tags"], f"{path}.skip_tags"),
         verbatim_roles=frozenset(
-            _choice(role, f"{path}.verbatim_roles[{index}]", BLOCK_ROLES)
-            for index, role in enumerate(_list(section["verbatim_roles"], f"{path}.verbatim_roles"))
+            require_choice(role, f"{path}.verbatim_roles[{index}]", BLOCK_ROLES)
+            for index, role in enumerate(require_list(section["verbatim_roles"], f"{path}.verbatim_roles"))
         ),
-        max_link_density=_number(section["max_link_density"], f"{path}.max_link_density", 0.0, 1.0),
-        link_block_kind=_choice(link_block["kind"], f"{path}.link_block.kind", REMOVAL_KINDS),
-        link_block_rule=_string(link_block["rule"], f"{path}.link_block.rule"),
+        max_link_density=require_number_in(section["max_link_density"], f"{path}.max_link_density", 0.0, 1.0),
+        link_block_kind=require_choice(link_block["kind"], f"{path}.link_block.kind", ELEMENT_KINDS),
+        link_block_rule=require_text(link_block["rule"], f"{path}.link_block.rule"),
         keep_linked_heading_before_text=keep_linked_heading,
-        max_text_rule_chars=_integer(section["max_text_rule_chars"], f"{path}.max_text_rule_chars", 0, 100_000),
+        max_text_rule_chars=require_integer_in(
+            section["max_text_rule_chars"], f"{path}.max_text_rule_chars", 0, 100_000
+        ),
         text_rules=tuple(text_rules),
     )
 
 
 def _captions(section: Any, path: str, credits: CreditRules) -> CaptionRules:
-    keys = {"figure_tags", "figure_text_tags", "caption_words", "credit_words", "min_alt_words", "max_caption_chars"}
-    _mapping(section, path, keys | {"image_link_suffixes"})
+    keys = {
+        "figure_tags",
+        "figure_text_tags",
+        "caption_words",
+        "credit_words",
+        "min_alt_words",
+        "max_caption_chars",
+        "image_link_suffixes",
+    }
+    require_section(section, path, keys)
     return CaptionRules(
         figure_tags=_tags(section["figure_tags"], f"{path}.figure_tags"),
         figure_text_selector=", ".join(sorted(_tags(section["figure_text_tags"], f"{path}.figure_text_tags"))) or None,
         caption_words=_words(section["caption_words"], f"{path}.caption_words"),
         credit_words=_words(section["credit_words"], f"{path}.credit_words"),
-        min_alt_words=_integer(section["min_alt_words"], f"{path}.min_alt_words", 0, 1000),
-        max_caption_chars=_integer(section["max_caption_chars"], f"{path}.max_caption_chars", 1, 100_000),
+        min_alt_words=require_integer_in(section["min_alt_words"], f"{path}.min_alt_words", 0, 1000),
+        max_caption_chars=require_integer_in(section["max_caption_chars"], f"{path}.max_caption_chars", 1, 100_000),
         image_link_suffixes=tuple(
-            suffix.lower() for suffix in _strings(section["image_link_suffixes"], f"{path}.image_link_suffixes")
+            suffix.lower() for suffix in require_texts(section["image_link_suffixes"], f"{path}.image_link_suffixes")
         ),
         credits=credits,
     )
@@ -848,11 +820,11 @@ def compile_html_rules(section: dict, path: str = "html", *, credits: CreditRule
         "captions",
         "title",
     }
-    _mapping(section, path, keys)
+    require_section(section, path, keys)
     rules = _removal_rules(section["removal"], f"{path}.removal")
     content = _content(section["content"], f"{path}.content")
     captions = _captions(section["captions"], f"{path}.captions", credits)
-    guard = _mapping(
+    guard = require_section(
         section["removal_guard"],
         f"{path}.removal_guard",
         {
@@ -866,7 +838,7 @@ def compile_html_rules(section: dict, path: str = "html", *, credits: CreditRule
             "max_prompt_chars",
         },
     )
-    title = _mapping(section["title"], f"{path}.title", {"separators", "max_suffix_words", "min_length_ratio"})
+    title = require_section(section["title"], f"{path}.title", {"separators", "max_suffix_words", "min_length_ratio"})
     word_matchers = [rule.matcher.words for rule in rules if rule.matcher.words]
     word_matchers += [hint.matcher.words for hint in content.hints if hint.matcher.words]
     word_matchers += [
@@ -892,32 +864,38 @@ def compile_html_rules(section: dict, path: str = "html", *, credits: CreditRule
             _REMEMBERED_RULINGS,
         ),
         removal_guard=RemovalGuard(
-            max_share_of_content=_number(
+            max_share_of_content=require_number_in(
                 guard["max_share_of_content"], f"{path}.removal_guard.max_share_of_content", 0.0, 1.0
             ),
-            min_guarded_chars=_integer(guard["min_guarded_chars"], f"{path}.removal_guard.min_guarded_chars", 0, 10**9),
-            prose_kinds=frozenset(
-                _choice(kind, f"{path}.removal_guard.prose_kinds[{index}]", REMOVAL_KINDS)
-                for index, kind in enumerate(_list(guard["prose_kinds"], f"{path}.removal_guard.prose_kinds"))
+            min_guarded_chars=require_integer_in(
+                guard["min_guarded_chars"], f"{path}.removal_guard.min_guarded_chars", 0, 10**9
             ),
-            min_prose_chars=_integer(guard["min_prose_chars"], f"{path}.removal_guard.min_prose_chars", 1, 10**9),
-            max_chars_per_sentence=_integer(
+            prose_kinds=frozenset(
+                require_choice(kind, f"{path}.removal_guard.prose_kinds[{index}]", ELEMENT_KINDS)
+                for index, kind in enumerate(require_list(guard["prose_kinds"], f"{path}.removal_guard.prose_kinds"))
+            ),
+            min_prose_chars=require_integer_in(
+                guard["min_prose_chars"], f"{path}.removal_guard.min_prose_chars", 1, 10**9
+            ),
+            max_chars_per_sentence=require_integer_in(
                 guard["max_chars_per_sentence"], f"{path}.removal_guard.max_chars_per_sentence", 1, 10**6
             ),
-            sentence_ends=_string(guard["sentence_ends"], f"{path}.removal_guard.sentence_ends"),
+            sentence_ends=require_text(guard["sentence_ends"], f"{path}.removal_guard.sentence_ends"),
             prompt_kinds=frozenset(
-                _choice(kind, f"{path}.removal_guard.prompt_kinds[{index}]", REMOVAL_KINDS)
-                for index, kind in enumerate(_list(guard["prompt_kinds"], f"{path}.removal_guard.prompt_kinds"))
+                require_choice(kind, f"{path}.removal_guard.prompt_kinds[{index}]", ELEMENT_KINDS)
+                for index, kind in enumerate(require_list(guard["prompt_kinds"], f"{path}.removal_guard.prompt_kinds"))
             ),
-            max_prompt_chars=_integer(guard["max_prompt_chars"], f"{path}.removal_guard.max_prompt_chars", 1, 10**9),
+            max_prompt_chars=require_integer_in(
+                guard["max_prompt_chars"], f"{path}.removal_guard.max_prompt_chars", 1, 10**9
+            ),
         ),
-        removal_text_chars=_integer(section["removal_text_chars"], f"{path}.removal_text_chars", 0, 100_000),
+        removal_text_chars=require_integer_in(section["removal_text_chars"], f"{path}.removal_text_chars", 0, 100_000),
         content=content,
         blocks=_blocks(section["blocks"], f"{path}.blocks"),
         captions=captions,
         title=TitleRules(
-            separators=_strings(title["separators"], f"{path}.title.separators"),
-            max_suffix_words=_integer(title["max_suffix_words"], f"{path}.title.max_suffix_words", 0, 100),
-            min_length_ratio=_number(title["min_length_ratio"], f"{path}.title.min_length_ratio", 0.0, 100.0),
+            separators=require_texts(title["separators"], f"{path}.title.separators"),
+            max_suffix_words=require_integer_in(title["max_suffix_words"], f"{path}.title.max_suffix_words", 0, 100),
+            min_length_ratio=require_number_in(title["min_length_ratio"], f"{path}.title.min_length_ratio", 0.0, 100.0),
         ),
     )

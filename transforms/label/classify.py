@@ -10,9 +10,7 @@ from article_cleaner.transforms.label.captions import is_repeated_caption, split
 from article_cleaner.transforms.label.citations import find_reference_list, strip_inline_markers_of_each
 from article_cleaner.transforms.label.pattern_prefilter import ScreenForms
 from article_cleaner.transforms.records import BODY, CAPTION, REFERENCE, Block, Caption, LabelledBlock, labelled_blocks
-
-DUPLICATE_CAPTION = "duplicate_caption"
-REFERENCE_HEADING = "reference_heading"
+from article_cleaner.transforms.removal_kinds import DUPLICATE_CAPTION, REFERENCE_HEADING
 
 
 def match_pattern_rule(text: str, config: CleanerConfig) -> PatternRule | None:
