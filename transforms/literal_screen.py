@@ -48,8 +48,8 @@ def screen_form(text: str) -> str:
 def required_literals(pattern: re.Pattern) -> tuple[str, ...] | None:
     """Lower-case literals of which every match of the pattern contains at least one, or None.
 
-    None when no such set can be read off (a pattern that can match without any literal). Only ASCII
-    literals are used: screen_form() makes their case-insensitive lookup exact.
+    None when no such set can be read off (a pattern that can match without any literal). Literals
+    are in screen form (screen_form()), which makes their case-insensitive lookup exact.
     """
     try:
         parsed = sre_parse.parse(pattern.pattern, pattern.flags)
@@ -104,13 +104,14 @@ def _factors(run: list[frozenset[str]]) -> list[frozenset[str]]:
 
 
 def _node(op, value) -> tuple[frozenset[str] | None, list[frozenset[str]]]:
+    # A character stands as its screen form: a non-ASCII one as "?", which every character matching
+    # it (under IGNORECASE too) also has, so "unterstützen" is screened by "unterst?tzen".
     if op is sre_constants.LITERAL:
-        character = chr(value)
-        return (frozenset({character.lower()}), []) if character.isascii() else (None, [])
+        return frozenset({screen_form(chr(value))}), []
     if op is sre_constants.IN:
         characters = [chr(code) for kind, code in value if kind is sre_constants.LITERAL]
-        if len(characters) == len(value) and all(character.isascii() for character in characters):
-            return frozenset(character.lower() for character in characters), []
+        if len(characters) == len(value):
+            return frozenset(map(screen_form, characters)), []
         return None, []
     if op is sre_constants.SUBPATTERN:
         return _sequence(list(value[-1]))
