@@ -2,8 +2,8 @@
 
     python benchmarks/throughput.py [--workers 2] [--mode multi_processing|in_memory] [--rounds N]
         [--skip-reference] [--skip-stages] [--keep DIR]
-    python benchmarks/throughput.py --repeated [--docs N] [--page-level] [--spread-documents auto|yes|no]
-    python benchmarks/throughput.py --memory-check
+    python benchmarks/throughput.py --repeated [--docs N] [--corpus-steps] [--spread-documents auto|yes|no]
+    python benchmarks/throughput.py --memory-check [--corpus-steps]
 
 By default (distinct pages, as a real crawl):
 1. The corpus: every page of the three sets under ../shared/benchmarks (article-extraction,
@@ -17,14 +17,17 @@ By default (distinct pages, as a real crawl):
    off), then langdetect on its text, over the same pages in a W-process pool (pool start-up and
    page loading before the clock starts); both ratios.
    With --rounds N, steps 2 and 3 alternate N times, and each figure is given as median (min-max).
+   Wall time on a shared machine depends on its load: the CPU time per document of both (the
+   command and its workers; the reference's pages in its pool) and its ratios are given too.
 4. In this process: the cost of each stage of clean_document per document, mean, p99 and max
    (benchmarks/stage_costs.py: the real function, its stages timed by wrapped clocks, not a profiler).
 
 --repeated instead cycles the article-extraction pages into --docs documents (default 5,000), each
-copy with its own id, for memory: copies of a page are its duplicates, so with the corpus steps on
-only one copy of each page is written; --page-level turns those steps off so every copy is cleaned
-and written. --memory-check runs that corpus (page-level) at 1,000 and 20,000 documents, each with
---spread_documents no and yes, and prints the four peaks of RSS (launcher and workers, summed).
+copy with its own id, for memory. Copies of a page are its duplicates, so the corpus steps are
+turned off there and every copy is cleaned and written (--corpus-steps keeps them on: one copy of
+each page is written, the rest go to duplicates-*). --memory-check runs that corpus at 1,000 and
+20,000 documents, each with --spread_documents no and yes, and prints the four peaks of RSS
+(launcher and workers, summed).
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ import json
 import multiprocessing
 import os
 import platform
+import resource
 import shutil
 import statistics
 import subprocess
@@ -128,6 +132,7 @@ class PipelineRun:
     peak_rss: int
     summary: str
     spread: str
+    cpu_seconds: float  # of the command and its worker processes: steadier than wall time on a shared machine
 
     @property
     def docs_per_second(self) -> float:
@@ -166,6 +171,7 @@ def run_pipeline(
         spread,
     ]
     peak = 0
+    cpu_before = children_cpu_seconds()
     started = time.perf_counter()
     process = subprocess.Popen(command, cwd=REPO_ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     finished = threading.Event()
@@ -179,6 +185,7 @@ def run_pipeline(
     while not finished.wait(SAMPLE_SECONDS):
         peak = max(peak, tree_rss_bytes(process.pid))
     seconds = time.perf_counter() - started
+    cpu_seconds = children_cpu_seconds() - cpu_before
     if process.returncode != 0:
         raise RuntimeError(f"pipeline exited {process.returncode}:\n{streams['err'][-3000:]}")
     report = json.loads((output / "_report.json").read_text(encoding="utf-8"))
@@ -190,7 +197,13 @@ def run_pipeline(
         f"balanced {str(report['balanced']).lower()}"
     )
     shutil.rmtree(output, ignore_errors=True)
-    return PipelineRun(documents, seconds, peak, summary, spread)
+    return PipelineRun(documents, seconds, peak, summary, spread, cpu_seconds)
+
+
+def children_cpu_seconds() -> float:
+    """User and system CPU of this process's finished children and their descendants."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 # The reference, in pool workers: each worker holds the pages, the task is a page's index.
@@ -205,29 +218,38 @@ def _load_reference_pages(pages: list[str]) -> None:
     langdetect.detect_langs("warm up the profiles before timing")
 
 
-def _reference_document(index: int) -> str | None:
+def _reference_document(index: int) -> tuple[str | None, float]:
+    """(language, CPU seconds spent) of one page."""
     import langdetect
     import trafilatura
     from langdetect.lang_detect_exception import LangDetectException
 
+    started = time.process_time()
     text = trafilatura.extract(_reference_pages[index], fast=True, include_comments=False) or ""
     try:
-        return langdetect.detect_langs(text)[0].lang if text else None
+        language = langdetect.detect_langs(text)[0].lang if text else None
     except LangDetectException:
-        return None
+        language = None
+    return language, time.process_time() - started
 
 
-def run_reference(pages: list[Page], workers: int) -> float:
+@dataclass
+class ReferenceRun:
+    docs_per_second: float
+    cpu_seconds: float  # summed over the pages, in the pool's processes
+
+
+def run_reference(pages: list[Page], workers: int) -> ReferenceRun:
     """docs/s of trafilatura + langdetect over the pages in a pool of workers (pool start-up and
-    page loading before the clock starts)."""
+    page loading before the clock starts), and the CPU time its pages took."""
     context = multiprocessing.get_context("fork")
     htmls = [html for _, _, html in pages]
     with context.Pool(workers, initializer=_load_reference_pages, initargs=(htmls,)) as pool:
         pool.map(_reference_document, [0] * workers)  # every worker has loaded its pages
         started = time.perf_counter()
-        pool.map(_reference_document, range(len(htmls)), chunksize=4)
+        results = pool.map(_reference_document, range(len(htmls)), chunksize=4)
         seconds = time.perf_counter() - started
-    return len(htmls) / seconds
+    return ReferenceRun(len(htmls) / seconds, sum(cpu for _, cpu in results))
 
 
 def text_mode_speed(bench: Path, passes: int = 5) -> tuple[float, int]:
@@ -296,30 +318,42 @@ def distinct_run(args, scratch: Path) -> None:
         f"({sum(len(html) for _, _, html in pages) / MIB:.0f} MiB of HTML); default config, corpus steps on"
     )
     whole, start_up, steady, reference, summaries = [], [], [], [], set()
+    cpu_whole, cpu_steady, cpu_reference = [], [], []  # ms of CPU per document
     for round_number in range(args.rounds):
         run = run_pipeline(corpus, scratch / "out", len(pages), args.mode, args.workers, None)
         fixed = run_pipeline(tiny, scratch / "out-tiny", 1, args.mode, args.workers, None)
         whole.append(run.docs_per_second)
         start_up.append(fixed.seconds)
         steady.append(len(pages) / max(run.seconds - fixed.seconds, 1e-9))
+        cpu_whole.append(run.cpu_seconds / len(pages) * 1e3)
+        cpu_steady.append((run.cpu_seconds - fixed.cpu_seconds) / len(pages) * 1e3)
         summaries.add(run.summary)
         line = (
             f"round {round_number + 1}: whole run {run.seconds:.1f} s = {run.docs_per_second:.1f} docs/s, "
             f"start-up {fixed.seconds:.2f} s, steady state {steady[-1]:.1f} docs/s, "
-            f"peak RSS {run.peak_rss / MIB:.0f} MiB"
+            f"CPU {run.cpu_seconds:.0f} s (start-up {fixed.cpu_seconds:.1f} s), peak RSS {run.peak_rss / MIB:.0f} MiB"
         )
         if not args.skip_reference:
-            reference.append(run_reference(pages, args.workers))
-            line += f"; reference {reference[-1]:.1f} docs/s"
+            measured = run_reference(pages, args.workers)
+            reference.append(measured.docs_per_second)
+            cpu_reference.append(measured.cpu_seconds / len(pages) * 1e3)
+            line += f"; reference {measured.docs_per_second:.1f} docs/s, CPU {measured.cpu_seconds:.0f} s"
         print(line, flush=True)
     print(f"outcome: {' | '.join(sorted(summaries))}")
     print(f"article-cleaner, whole run:    {spread_of(whole, ' docs/s')}")
     print(f"fixed start-up (one tiny file): {spread_of(start_up, ' s', 2)}")
     print(f"steady state:                  {spread_of(steady, ' docs/s')}")
+    print(f"CPU per document, whole run / steady state: {spread_of(cpu_whole, ' ms')} / {spread_of(cpu_steady, ' ms')}")
     if reference:
         print(f"reference, trafilatura fast + langdetect, {args.workers} processes: {spread_of(reference, ' docs/s')}")
         print(f"ratio, whole run:    {spread_of([w / r for w, r in zip(whole, reference, strict=True)], 'x', 2)}")
         print(f"ratio, steady state: {spread_of([s / r for s, r in zip(steady, reference, strict=True)], 'x', 2)}")
+        # CPU per document does not depend on what else runs on the machine as much as wall time does.
+        print(f"reference CPU per document: {spread_of(cpu_reference, ' ms')}")
+        cpu_ratios = [r / w for w, r in zip(cpu_whole, cpu_reference, strict=True)]
+        print(f"ratio of CPU per document, whole run:    {spread_of(cpu_ratios, 'x', 2)}")
+        cpu_ratios = [r / s for s, r in zip(cpu_steady, cpu_reference, strict=True)]
+        print(f"ratio of CPU per document, steady state: {spread_of(cpu_ratios, 'x', 2)}")
     if not args.skip_stages:
         summary, totals = measure([(page_id, html, url) for page_id, url, html in pages])
         print_summary(summary, totals, f"clean_document per stage, one process, {len(pages)} distinct pages:")
@@ -329,7 +363,7 @@ def repeated_run(pages: list[Page], scratch: Path, args, spreads: tuple[str, ...
     """One run per --spread_documents choice over the repeated corpus."""
     corpus = scratch / f"corpus-{len(pages)}"
     write_corpus(pages, corpus)
-    config = page_level_config(scratch / "page-level.yaml") if args.page_level else None
+    config = None if args.corpus_steps else page_level_config(scratch / "page-level.yaml")
     try:
         return [
             run_pipeline(
@@ -359,9 +393,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--docs", type=int, default=5000, help="documents of the repeated corpus (default 5000)")
     parser.add_argument(
-        "--page-level",
+        "--corpus-steps",
         action="store_true",
-        help="repeated corpus: corpus steps off, so every copy is cleaned and written",
+        help="repeated corpus: keep site boilerplate mining and dedup on (they filter almost every copy)",
     )
     parser.add_argument(
         "--spread-documents",
@@ -373,7 +407,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--memory-check",
         action="store_true",
-        help="peak RSS at 1,000 and 20,000 repeated documents (page-level), with and without --spread_documents",
+        help="peak RSS at 1,000 and 20,000 repeated documents, with and without --spread_documents",
     )
     args = parser.parse_args(argv)
 
@@ -382,7 +416,6 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as scratch_name:
         scratch = Path(scratch_name)
         if args.memory_check:
-            args.page_level = True
             for documents in (1000, 20000):
                 for run in repeated_run(repeated_pages(documents), scratch, args, ("no", "yes")):
                     print(
@@ -397,12 +430,12 @@ def main(argv: list[str] | None = None) -> int:
         pages = repeated_pages(args.docs)
         (run,) = repeated_run(pages, scratch, args, (args.spread_documents,))
         print(
-            f"article-cleaner, repeated corpus{' (page level)' if args.page_level else ''}: {args.docs} docs in "
+            f"article-cleaner, repeated corpus{'' if args.corpus_steps else ' (page level)'}: {args.docs} docs in "
             f"{run.seconds:.1f} s = {run.docs_per_second:.1f} docs/s; "
             f"peak RSS {run.peak_rss / MIB:.0f} MiB ({run.summary})"
         )
         if not args.skip_reference:
-            reference = run_reference(pages, args.workers)
+            reference = run_reference(pages, args.workers).docs_per_second
             print(f"reference, trafilatura + langdetect ({args.workers} processes): {reference:.1f} docs/s")
             print(f"ratio: {run.docs_per_second / reference:.1f}x")
     speed, count = text_mode_speed(SHARED / "benchmarks" / "article-extraction")
