@@ -17,6 +17,28 @@ from article_cleaner.transforms.label.pattern_prefilter import (
 )
 
 CONFIG = load_config()
+
+
+def first_rule_by_plain_loop(text: str) -> int | None:
+    """The position of the first pattern rule (in config order) matching the text, trying each in turn."""
+    return next(
+        (
+            index
+            for index, rule in enumerate(CONFIG.pattern_rules)
+            if len(text) <= rule.max_chars and rule.pattern.search(text)
+        ),
+        None,
+    )
+
+
+def assert_screened_search_finds_a_rule_as_the_plain_loop_does(lines: list[str]) -> None:
+    for text in lines:
+        expected = first_rule_by_plain_loop(text)
+        found = CONFIG.pattern_search.search(text)
+        assert (found[0] if found else None) == expected, text
+        assert expected is not None, text
+
+
 ALL_CHARACTERS = "".join(chr(code) for code in range(sys.maxunicode + 1) if not 0xD800 <= code < 0xE000)
 
 
@@ -103,14 +125,7 @@ def test_screened_patterns_pick_the_first_pattern_in_order_within_its_length():
     )
 )
 def test_the_screened_search_finds_what_a_plain_loop_over_the_rules_finds(text):
-    expected = next(
-        (
-            index
-            for index, rule in enumerate(CONFIG.pattern_rules)
-            if len(text) <= rule.max_chars and rule.pattern.search(text)
-        ),
-        None,
-    )
+    expected = first_rule_by_plain_loop(text)
     found = CONFIG.pattern_search.search(text)
     assert (found[0] if found else None) == expected
 
@@ -158,18 +173,35 @@ def test_the_screened_search_agrees_with_a_plain_loop_on_real_boilerplate_lines(
         "© 2024 Haber Ajansı. Tüm hakları saklıdır.",
         "Unterstützen Sie unabhängigen Journalismus – jetzt spenden!",
     ]
-    for text in lines:
-        expected = next(
-            (
-                i
-                for i, rule in enumerate(CONFIG.pattern_rules)
-                if len(text) <= rule.max_chars and rule.pattern.search(text)
-            ),
-            None,
-        )
-        found = CONFIG.pattern_search.search(text)
-        assert (found[0] if found else None) == expected, text
-        assert expected is not None, text
+    assert_screened_search_finds_a_rule_as_the_plain_loop_does(lines)
+
+
+def test_non_ascii_characters_screen_as_question_marks_so_translated_rules_get_selective_screens():
+    rule = re.compile(r"\bunterstützen sie\b|\bподдержите нас\b|\btüm hakları saklıdır\b", re.IGNORECASE)
+    # "ı" matches ASCII "I" under IGNORECASE (a case exception): the Turkish literal stops before it.
+    assert required_literals(rule) == ("?????????? ???", "t?m haklar", "unterst?tzen sie")
+    for text in ("UNTERSTÜTZEN SIE uns", "Поддержите НАС сегодня", "TÜM HAKLARI SAKLIDIR.", "Tüm hakları saklıdır"):
+        assert rule.search(text), text
+        assert ScreenedPatterns.build([(rule, 200)]).search(text) is not None, text
+    assert ScreenedPatterns.build([(rule, 200)]).search("Support our journalism") is None
+
+
+def test_the_screened_search_agrees_with_a_plain_loop_on_translated_boilerplate_lines():
+    lines = [
+        "Jetzt spenden",
+        "Unterstützen Sie unseren Journalismus",
+        "Soutenez notre journalisme",
+        "Faça uma doação",
+        "Tous droits réservés",
+        "TODOS LOS DERECHOS RESERVADOS",
+        "Все права защищены",
+        "Tüm hakları saklıdır",
+        "Wszelkie prawa zastrzeżone",
+        "Newsletter abonnieren: jeden Morgen die wichtigsten Nachrichten",
+        "Подпишитесь на рассылку",
+        "Boletín: suscríbete",
+    ]
+    assert_screened_search_finds_a_rule_as_the_plain_loop_does(lines)
 
 
 @settings(max_examples=300, deadline=None)
