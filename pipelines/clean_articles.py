@@ -41,7 +41,11 @@ from article_cleaner.transforms.explain import explain_within_limits, format_exp
 from article_cleaner.transforms.field_mapping import FieldMapError, parse_field_map
 from article_cleaner.transforms.records import InputDocument, Rejected
 from article_cleaner.transforms.rules import load_config
-from article_cleaner.transforms.run_report import SummarizeCorpus, write_markdown_report
+from article_cleaner.transforms.run_report import (
+    SummarizeCorpus,
+    WriteNearDuplicateClusters,
+    write_markdown_report,
+)
 from article_cleaner.transforms.run_summary import summarize_metrics
 from article_cleaner.transforms.runners import LOCAL_RUNNERS
 from article_cleaner.transforms.sinks import OUTPUT_COMPRESSIONS, OUTPUT_FORMATS, WriteOutputs, write_report
@@ -124,6 +128,7 @@ def build_pipeline(pipeline: beam.Pipeline, options: CleanArticlesOptions, confi
     compression = "gzip" if options.compress else options.output_compression
     outputs | "WriteOutputs" >> WriteOutputs(output_dir, options.output_format, compression)
     (corpus["articles"], corpus["mined"]) | "SummarizeCorpus" >> SummarizeCorpus(output_dir)
+    corpus["near_duplicate_clusters"] | "WriteNearDuplicateClusters" >> WriteNearDuplicateClusters(output_dir)
 
 
 def matched_inputs(patterns: list[str]) -> tuple[list[str], list[str]]:
