@@ -19,6 +19,7 @@ from article_cleaner.transforms.near_duplicates import (
     NearDuplicateSettings,
     bucket_pairs,
     estimated_similarity,
+    has_words,
     resolve_clusters,
     shingle_hashes,
 )
@@ -85,6 +86,7 @@ def test_signatures_are_the_same_after_pickling_to_a_worker(hasher):
 def test_an_empty_body_has_a_signature_that_matches_no_real_body(hasher):
     empty = hasher.signature("")
     assert estimated_similarity(empty, hasher.signature(WIRE_STORY)) == 0.0
+    assert not has_words(empty) and not has_words(hasher.signature("— … ·")) and has_words(hasher.signature("a"))
 
 
 def test_copies_at_high_similarity_almost_always_share_a_band():

@@ -1,20 +1,23 @@
 """The near-duplicate step in Beam: LSH band buckets grouped by Beam's shuffle, candidate pairs kept
 when their estimated similarity reaches the threshold, clusters resolved, one article kept of each.
 
-No article crosses a shuffle (transforms/spill.py): each waits in a spill file while its sketch (ids,
-length, MinHash signature) and its band hashes are grouped, then the files are read back once.
+No article crosses a shuffle, nor a signature (transforms/spill.py): each article waits in a spill
+file with its MinHash signature while only its band hashes are grouped (packed, 24 bytes a band);
+the files holding candidate pairs are read for their signatures, and every file is read back once
+with its decisions.
 """
 
 from __future__ import annotations
 
 import hashlib
 import heapq
+import uuid
 from collections import Counter
 from dataclasses import dataclass, replace
-from functools import partial
 
 import apache_beam as beam
 import numpy as np
+from apache_beam.io.filesystems import FileSystems
 from apache_beam.transforms.window import GlobalWindows
 
 from article_cleaner.transforms.counters import counter
@@ -25,12 +28,14 @@ from article_cleaner.transforms.near_duplicates import (
     bucket_pairs,
     bucket_sizes,
     estimated_similarity,
+    has_words,
     resolve_clusters,
 )
 from article_cleaner.transforms.records import NEAR_DUPLICATE, Article, Duplicate
 from article_cleaner.transforms.spill import (
+    ARTICLES_PER_SPILL_FILE,
     DeleteSpillFolder,
-    SpillArticles,
+    SpillFileWriter,
     SpillPosition,
     new_spill_folder,
     read_spill_file,
@@ -39,10 +44,18 @@ from article_cleaner.transforms.spill import (
 
 DUPLICATES = "duplicates"
 CLUSTERS = "clusters"
+FILES = "files"
+PACKS = "packs"
 FILES_READ = "files_read"
-# One band's buckets are grouped in shards of about this many articles: a worker holds one shard
-# (16 bytes an article) however large the corpus, and a small corpus is a few shuffled elements.
+# A band's buckets are grouped in shards of about this many articles (from the corpus's article
+# count): a worker holds one shard of one band (24 bytes an article), and a small corpus is a few
+# shuffled elements however its bundles are cut.
 ARTICLES_PER_BAND_SHARD = 50_000
+# The band hashes of this many articles of a bundle travel as one byte string.
+ARTICLES_PER_PACK = 10_000
+# An article's place: its spill file's key (a hash of the path) and its index in the file.
+_INDEX_BITS = 16
+assert ARTICLES_PER_SPILL_FILE < 2**_INDEX_BITS
 # A bucket this full is counted (near_duplicates.giant_buckets): a template or a wire story filling
 # one band; it still costs one candidate pair per member (see bucket_pairs).
 GIANT_BUCKET_MEMBERS = 1_000
@@ -59,7 +72,7 @@ class ArticleSketch:
     url: str | None
     body_chars: int
     signature: bytes  # the MinHash values as uint32; empty once the pair is judged
-    position: SpillPosition | None = None  # set once the article is spilled
+    position: SpillPosition
 
     @property
     def node(self) -> str:
@@ -94,20 +107,9 @@ def _member_of(article_id: str, source: str) -> int:
     return int.from_bytes(digest, "little") >> 1
 
 
-def _sketch(article: Article, hasher: MinHasher) -> ArticleSketch:
-    return ArticleSketch(
-        member=_member_of(article.id, article.source),
-        id=article.id,
-        source=article.source,
-        url=article.url,
-        body_chars=len(article.body),
-        signature=hasher.signature(article.body).astype(np.uint32).tobytes(),
-    )
-
-
-def _placed_sketch(spilled) -> ArticleSketch:
-    position, sketch = spilled
-    return replace(sketch, position=position)
+def _file_key(path: str) -> int:
+    # 47 bits: with the index, a place stays below 2**63, an integer every Beam coder carries.
+    return int.from_bytes(hashlib.blake2b(path.encode("utf-8"), digest_size=6).digest(), "little") >> 1
 
 
 def _signature(sketch: ArticleSketch) -> np.ndarray:
@@ -118,68 +120,139 @@ def shards_per_band(articles: int) -> int:
     return max(1, -(-articles // ARTICLES_PER_BAND_SHARD))
 
 
-class _PackBandEntries(beam.DoFn):
-    """Sketches -> ((band, shard), packed (band hash, member) uint64 pairs), once per band shard at the
-    end of each bundle: a bundle of n articles shuffles bands x shards byte strings, not n x bands
-    elements (the local runners hold every shuffled element, decoded, in the launcher)."""
+class _SpillAndPackBands(beam.DoFn):
+    """Article -> (article, its signature as uint32 bytes) in a spill file of the bundle; the band
+    hashes, name and place of up to ARTICLES_PER_PACK articles as one uint64 array (main: a row
+    an article, its bands then its member and place); (file key, path) of each spill file (files).
 
-    def __init__(self, hasher: MinHasher):
+    Nothing is shuffled per article: the local runners hold every shuffled element, decoded, in the
+    launcher, and 24 elements an article (one per band) would cost hundreds of MiB at 100,000
+    articles. A body without words has no bands: it is nobody's near-duplicate.
+    """
+
+    def __init__(self, folder: str, hasher: MinHasher):
+        self._folder = folder
         self._hasher = hasher
 
     def start_bundle(self):
-        self._hashes: list[np.ndarray] = []
-        self._members: list[int] = []
-        self._shards = 1
+        self._writer: SpillFileWriter | None = None
+        self._files: list[tuple[int, str]] = []
+        self._rows: list[np.ndarray] = []
 
-    def process(self, sketch: ArticleSketch, articles: int):
-        self._shards = shards_per_band(articles)
-        self._hashes.append(self._hasher.band_hashes(_signature(sketch)))
-        self._members.append(sketch.member)
+    def process(self, article: Article):
+        if self._writer is None or self._writer.articles >= ARTICLES_PER_SPILL_FILE:
+            self._close()
+            self._writer = SpillFileWriter(FileSystems.join(self._folder, uuid.uuid4().hex))
+            self._files.append((_file_key(self._writer.path), self._writer.path))
+        signature = self._hasher.signature(article.body)
+        position = self._writer.write((article, signature.astype(np.uint32).tobytes()))
+        if has_words(signature):
+            place = (self._files[-1][0] << _INDEX_BITS) | position.index
+            tail = np.array([_member_of(article.id, article.source), place], dtype=np.uint64)
+            self._rows.append(np.concatenate((self._hasher.band_hashes(signature), tail)))
+        if len(self._rows) >= ARTICLES_PER_PACK:
+            yield self._pack()
 
     def finish_bundle(self):
-        if not self._members:
-            return
-        hashes = np.stack(self._hashes)
-        members = np.array(self._members, dtype=np.uint64)
-        shards = np.uint64(self._shards)
-        for band in range(hashes.shape[1]):
-            column = hashes[:, band]
-            shard_of = column % shards
-            order = np.argsort(shard_of, kind="stable")
-            boundaries = np.flatnonzero(np.diff(shard_of[order])) + 1
-            for chosen in np.split(order, boundaries):
-                packed = np.column_stack((column[chosen], members[chosen])).tobytes()
-                yield GlobalWindows.windowed_value(((band, int(shard_of[chosen[0]])), packed))
+        self._close()
+        for file in self._files:
+            yield beam.pvalue.TaggedOutput(FILES, GlobalWindows.windowed_value(file))
+        if self._rows:
+            yield GlobalWindows.windowed_value(self._pack())
+
+    def _pack(self) -> bytes:
+        packed = np.stack(self._rows).tobytes()
+        self._rows = []
+        return packed
+
+    def _close(self) -> None:
+        if self._writer is not None:
+            self._writer.close()
+            self._writer = None
+
+
+def _articles_in_pack(pack: bytes, bands: int) -> int:
+    return len(pack) // (8 * (bands + 2))
+
+
+def _band_shards(pack: bytes, articles: int, bands: int):
+    """A pack of rows -> ((band, shard), packed (band hash, member, place) uint64 triples) per band shard."""
+    rows = np.frombuffer(pack, dtype=np.uint64).reshape(-1, bands + 2)
+    members, places = rows[:, bands], rows[:, bands + 1]
+    shards = np.uint64(shards_per_band(articles))
+    for band in range(bands):
+        column = rows[:, band]
+        shard_of = column % shards
+        order = np.argsort(shard_of, kind="stable")
+        for chosen in np.split(order, np.flatnonzero(np.diff(shard_of[order])) + 1):
+            packed = np.column_stack((column[chosen], members[chosen], places[chosen])).tobytes()
+            yield (band, int(shard_of[chosen[0]])), packed
 
 
 def _candidate_pairs(band_shard):
-    """One band shard's packed entries -> (anchor, member) of each bucket with two or more members."""
+    """One band shard's packed entries -> (anchor, its place, member, its place) for each other
+    member of each bucket (its anchor: its smallest member)."""
     _, packs = band_shard
-    entries = np.concatenate([np.frombuffer(pack, dtype=np.uint64) for pack in packs]).reshape(-1, 2)
-    giant = int(np.count_nonzero(bucket_sizes(entries[:, 0]) >= GIANT_BUCKET_MEMBERS))
+    entries = np.concatenate([np.frombuffer(pack, dtype=np.uint64) for pack in packs]).reshape(-1, 3)
+    hashes, members, places = entries[:, 0], entries[:, 1], entries[:, 2]
+    giant = int(np.count_nonzero(bucket_sizes(hashes) >= GIANT_BUCKET_MEMBERS))
     if giant:
         counter("near_duplicates.giant_buckets").inc(giant)
-    yield from (tuple(pair) for pair in bucket_pairs(entries[:, 0], entries[:, 1]).tolist())
+    pairs = bucket_pairs(hashes, members)
+    if not len(pairs):
+        return
+    by_member = np.argsort(members, kind="stable")
+    anchor_places = places[by_member[np.searchsorted(members[by_member], pairs[:, 0])]]
+    member_places = places[by_member[np.searchsorted(members[by_member], pairs[:, 1])]]
+    yield from zip(
+        pairs[:, 0].tolist(), anchor_places.tolist(), pairs[:, 1].tolist(), member_places.tolist(), strict=True
+    )
 
 
 def _pair_ends(pair):
-    yield pair[0], pair
-    yield pair[1], pair
+    """(anchor, its place, member, its place) -> (file key, (index, pair)) for each of the two."""
+    for place in (pair[1], pair[3]):
+        yield place >> _INDEX_BITS, (place & (2**_INDEX_BITS - 1), pair)
 
 
-def _sketch_per_pair(member_group):
-    """(member, its sketch and its candidate pairs) -> (pair, sketch) for each pair."""
-    _, grouped = member_group
-    sketch = next(iter(grouped["sketch"]), None)
-    if sketch is None:  # a pair names only members that were sketched
-        return
-    for pair in grouped["pairs"]:
-        yield pair, sketch
+class _SketchesOfFile(beam.DoFn):
+    """(file key, its path and the (index, pair) of its articles in candidate pairs) -> (pair, the
+    article's ArticleSketch) for each; a file without candidate pairs is not read."""
+
+    def process(self, file_group):
+        _, grouped = file_group
+        pairs_at: dict[int, list] = {}
+        for index, pair in grouped["ends"]:
+            pairs_at.setdefault(index, []).append(pair)
+        if not pairs_at:
+            return
+        path = next(iter(grouped["path"]))
+        last = max(pairs_at)
+        for index, (article, signature) in enumerate(read_spill_file(path)):
+            for pair in pairs_at.get(index, ()):
+                yield pair, _sketch(article, signature, SpillPosition(path, index))
+            if index == last:
+                break
+
+
+def _sketch(article: Article, signature: bytes, position: SpillPosition) -> ArticleSketch:
+    return ArticleSketch(
+        member=_member_of(article.id, article.source),
+        id=article.id,
+        source=article.source,
+        url=article.url,
+        body_chars=len(article.body),
+        signature=signature,
+        position=position,
+    )
 
 
 def _similar_pair(pair_sketches, threshold: float):
     """(pair, its two sketches) -> SimilarPair when their estimated similarity reaches threshold."""
     _, sketches = pair_sketches
+    sketches = list(sketches)
+    if len(sketches) != 2:  # two articles whose ids and sources hash alike: too rare to judge
+        return
     first, second = sorted(sketches, key=lambda sketch: sketch.member)
     similarity = estimated_similarity(_signature(first), _signature(second))
     if similarity >= threshold:
@@ -231,7 +304,7 @@ class _DropNearDuplicatesFromFile(beam.DoFn):
     def process(self, file_decisions):
         path, decisions = file_decisions
         duplicate_at = dict(decision for decision in decisions if decision is not None)
-        for index, article in enumerate(read_spill_file(path)):
+        for index, (article, _) in enumerate(read_spill_file(path)):
             duplicate = duplicate_at.get(index)
             if duplicate is None:
                 yield article
@@ -246,11 +319,12 @@ class DropNearDuplicates(beam.PTransform):
     """Articles -> one article of each cluster of near-duplicates (main), a Duplicate record (kind
     near) for each other member (tag "duplicates") and the largest clusters (tag "clusters").
 
-    Each article waits in a spill file under spill_root while its MinHash signature is cut into band
+    Each article waits in a spill file under spill_root with its MinHash signature, cut into band
     hashes; bodies agreeing on a band's hash share its bucket, grouped by Beam's shuffle in shards
-    of a band (ARTICLES_PER_BAND_SHARD). Each bucket gives candidate pairs (its members with its
-    anchor), kept when their estimated Jaccard similarity reaches the threshold; the connected
-    components of the kept pairs are the clusters, each keeping its longest body, then smallest id.
+    of a band (ARTICLES_PER_BAND_SHARD). Each bucket gives candidate pairs (its members with its anchor);
+    the files holding them are read for the two signatures, and a pair is kept when its estimated
+    Jaccard similarity reaches the threshold. The connected components of the kept pairs are the
+    clusters, each keeping its longest body, then smallest id.
     """
 
     def __init__(self, settings: NearDuplicateSettings, spill_root: str | None = None):
@@ -260,26 +334,27 @@ class DropNearDuplicates(beam.PTransform):
 
     def expand(self, articles):
         settings = self._settings
-        hasher = MinHasher(settings)
         folder = new_spill_folder(self._spill_root or spill_root_of(articles.pipeline), "near-duplicates")
-        sketches = (
-            articles
-            | "SpillArticles" >> beam.ParDo(SpillArticles(folder, partial(_sketch, hasher=hasher)))
-            | "PlacedSketch" >> beam.Map(_placed_sketch)
+        spilled = articles | "SpillAndPackBands" >> beam.ParDo(
+            _SpillAndPackBands(folder, MinHasher(settings))
+        ).with_outputs(FILES, main="packs")
+        article_count = (
+            spilled.packs
+            | "ArticlesInPack" >> beam.Map(_articles_in_pack, settings.bands)
+            | "CountArticles" >> beam.CombineGlobally(sum)
         )
-        article_count = sketches | "CountArticles" >> beam.combiners.Count.Globally()
-        pairs = (
-            sketches
-            | "PackBandEntries" >> beam.ParDo(_PackBandEntries(hasher), beam.pvalue.AsSingleton(article_count))
+        pair_ends = (
+            spilled.packs
+            | "BandShards" >> beam.FlatMap(_band_shards, beam.pvalue.AsSingleton(article_count), settings.bands)
             | "GroupBandShards" >> beam.GroupByKey()
             | "CandidatePairs" >> beam.FlatMap(_candidate_pairs)
             | "DistinctPairs" >> beam.Distinct()
             | "PairEnds" >> beam.FlatMap(_pair_ends)
         )
         similar = (
-            {"sketch": sketches | "KeyByMember" >> beam.Map(lambda sketch: (sketch.member, sketch)), "pairs": pairs}
-            | "JoinSketches" >> beam.CoGroupByKey()
-            | "SketchPerPair" >> beam.FlatMap(_sketch_per_pair)
+            {"path": spilled[FILES], "ends": pair_ends}
+            | "JoinPairsToFiles" >> beam.CoGroupByKey()
+            | "SketchesOfFiles" >> beam.ParDo(_SketchesOfFile())
             | "GroupPairs" >> beam.GroupByKey()
             | "SimilarPairs" >> beam.FlatMap(_similar_pair, settings.threshold)
         )
@@ -289,13 +364,8 @@ class DropNearDuplicates(beam.PTransform):
             | "GroupAllPairs" >> beam.GroupByKey()
             | "ResolveClusters" >> beam.ParDo(_ResolveClusters()).with_outputs(CLUSTERS, main="decisions")
         )
-        every_file = (
-            sketches
-            | "FileOfArticle" >> beam.Map(lambda sketch: sketch.position.path)
-            | "DistinctFiles" >> beam.Distinct()
-        )
         read = (
-            (every_file | "FileAlone" >> beam.Map(lambda path: (path, None)), resolved.decisions)
+            (spilled[FILES] | "FileAlone" >> beam.Map(lambda file: (file[1], None)), resolved.decisions)
             | "FilesAndDecisions" >> beam.Flatten()
             | "GroupByFile" >> beam.GroupByKey()
             | "DropNearDuplicates"

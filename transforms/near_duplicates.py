@@ -174,6 +174,11 @@ def _word_hashes(text: str) -> np.ndarray:
     return hashes
 
 
+def has_words(signature: np.ndarray) -> bool:
+    """Whether the signature is of a body with words (one without is nobody's near-duplicate)."""
+    return bool(signature[0] != _UNSEEN)
+
+
 def estimated_similarity(first: np.ndarray, second: np.ndarray) -> float:
     """The share of permutations on which two signatures agree: an estimate of their Jaccard similarity."""
     return float(np.count_nonzero(first == second)) / len(first)
