@@ -125,6 +125,28 @@ def tree_rss_bytes(root: int) -> int:
     return total
 
 
+def run_sampling_rss(command: list[str]) -> tuple[float, int]:
+    """(wall seconds, peak RSS of the process tree) of a command run from the repository, sampled
+    every SAMPLE_SECONDS; raises RuntimeError with its stderr when it fails."""
+    peak = 0
+    started = time.perf_counter()
+    process = subprocess.Popen(command, cwd=REPO_ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    finished = threading.Event()
+    streams: dict[str, str] = {}
+
+    def drain():
+        streams["out"], streams["err"] = process.communicate()
+        finished.set()
+
+    threading.Thread(target=drain, daemon=True).start()
+    while not finished.wait(SAMPLE_SECONDS):
+        peak = max(peak, tree_rss_bytes(process.pid))
+    seconds = time.perf_counter() - started
+    if process.returncode != 0:
+        raise RuntimeError(f"{command[:4]} exited {process.returncode}:\n{streams['err'][-3000:]}")
+    return seconds, peak
+
+
 @dataclass
 class PipelineRun:
     documents: int
@@ -150,10 +172,11 @@ def page_level_config(destination: Path) -> Path:
     return destination
 
 
-def run_pipeline(
-    corpus: Path, output: Path, documents: int, mode: str, workers: int, config: Path | None, spread: str = "auto"
-) -> PipelineRun:
-    command = [
+def pipeline_command(
+    corpus: Path, output: Path, mode: str, workers: int, config: Path | None, spread: str = "auto"
+) -> list[str]:
+    """The command line that runs the pipeline over the JSON lines under corpus."""
+    return [
         sys.executable,
         "-m",
         "article_cleaner",
@@ -170,24 +193,14 @@ def run_pipeline(
         "--spread_documents",
         spread,
     ]
-    peak = 0
+
+
+def run_pipeline(
+    corpus: Path, output: Path, documents: int, mode: str, workers: int, config: Path | None, spread: str = "auto"
+) -> PipelineRun:
     cpu_before = children_cpu_seconds()
-    started = time.perf_counter()
-    process = subprocess.Popen(command, cwd=REPO_ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    finished = threading.Event()
-    streams: dict[str, str] = {}
-
-    def drain():
-        streams["out"], streams["err"] = process.communicate()
-        finished.set()
-
-    threading.Thread(target=drain, daemon=True).start()
-    while not finished.wait(SAMPLE_SECONDS):
-        peak = max(peak, tree_rss_bytes(process.pid))
-    seconds = time.perf_counter() - started
+    seconds, peak = run_sampling_rss(pipeline_command(corpus, output, mode, workers, config, spread))
     cpu_seconds = children_cpu_seconds() - cpu_before
-    if process.returncode != 0:
-        raise RuntimeError(f"pipeline exited {process.returncode}:\n{streams['err'][-3000:]}")
     report = json.loads((output / "_report.json").read_text(encoding="utf-8"))
     if report["inputs"] != documents or not report["balanced"]:
         raise RuntimeError(f"pipeline read {report['inputs']} of {documents} inputs, balanced {report['balanced']}")

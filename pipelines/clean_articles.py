@@ -55,7 +55,11 @@ from article_cleaner.transforms.outcomes import ARTICLES, DOCUMENTS, DUPLICATES,
 from article_cleaner.transforms.records import InputDocument, Rejected
 from article_cleaner.transforms.report.accounting import summarize_metrics
 from article_cleaner.transforms.report.explain import explain_within_limits, format_explanation
-from article_cleaner.transforms.report.markdown_report import SummarizeCorpus, write_markdown_report
+from article_cleaner.transforms.report.markdown_report import (
+    SummarizeCorpus,
+    WriteNearDuplicateClusters,
+    write_markdown_report,
+)
 from article_cleaner.transforms.report.progress import CountProgress
 
 # The in-process runner: Beam's default DirectRunner first tries Prism, which downloads a binary.
@@ -158,6 +162,7 @@ def build_pipeline(pipeline: beam.Pipeline, options: CleanArticlesOptions, confi
     compression = "gzip" if options.compress else options.output_compression
     outputs | "WriteOutputs" >> WriteOutputs(output_dir, options.output_format, compression)
     (corpus[ARTICLES], corpus["mined"]) | "SummarizeCorpus" >> SummarizeCorpus(output_dir)
+    corpus["near_duplicate_clusters"] | "WriteNearDuplicateClusters" >> WriteNearDuplicateClusters(output_dir)
 
 
 def matched_inputs(patterns: list[str]) -> tuple[list[str], list[str]]:

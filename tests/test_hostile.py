@@ -72,7 +72,8 @@ EXPECTED = {
     "noscript-nesting.html.gz": "too_deeply_nested",
     "deep-json-ld.html.gz": "written",
     "share-row.html.gz": "written",
-    "long-credit.html.gz": "written",
+    # Its body is the template of the two pages above with another heading: a near-duplicate of them.
+    "long-credit.html.gz": "duplicate",
 }
 
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import pickle
 import random
+import re
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -15,7 +17,9 @@ from article_cleaner.transforms.corpus.near_duplicates import (
     MinHasher,
     NearDuplicate,
     NearDuplicateSettings,
+    bucket_pairs,
     estimated_similarity,
+    has_words,
     resolve_clusters,
     shingle_hashes,
 )
@@ -82,6 +86,7 @@ def test_signatures_are_the_same_after_pickling_to_a_worker(hasher):
 def test_an_empty_body_has_a_signature_that_matches_no_real_body(hasher):
     empty = hasher.signature("")
     assert estimated_similarity(empty, hasher.signature(WIRE_STORY)) == 0.0
+    assert not has_words(empty) and not has_words(hasher.signature("— … ·")) and has_words(hasher.signature("a"))
 
 
 def test_copies_at_high_similarity_almost_always_share_a_band():
@@ -109,3 +114,40 @@ def test_the_clusters_do_not_depend_on_the_order_of_the_pairs(edges, shuffler: r
     shuffled = pairs[:]
     shuffler.shuffle(shuffled)
     assert resolve_clusters(members, pairs) == resolve_clusters(members, shuffled)
+
+
+def test_band_hashes_agree_exactly_where_band_keys_do(hasher):
+    reprint = "LONDON (Wire) - " + WIRE_STORY
+    first, second = hasher.signature(WIRE_STORY), hasher.signature(reprint)
+    same_keys = [a == b for a, b in zip(hasher.band_keys(first), hasher.band_keys(second), strict=True)]
+    assert (hasher.band_hashes(first) == hasher.band_hashes(second)).tolist() == same_keys
+    assert any(same_keys) and not all(same_keys)
+
+
+def test_a_bucket_pairs_each_member_with_its_smallest_and_singletons_pair_with_none():
+    hashes = np.array([7, 3, 7, 9, 7, 3], dtype=np.uint64)
+    members = np.array([50, 12, 40, 99, 45, 11], dtype=np.uint64)
+    pairs = sorted(map(tuple, bucket_pairs(hashes, members).tolist()))
+    assert pairs == [(11, 12), (40, 45), (40, 50)]
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 5), st.integers(0, 10**6)), unique_by=lambda entry: entry[1], max_size=40))
+def test_bucket_pairs_connect_exactly_the_members_of_each_bucket_in_linear_count(entries):
+    hashes = np.array([bucket for bucket, _ in entries], dtype=np.uint64)
+    members = np.array([member for _, member in entries], dtype=np.uint64)
+    pairs = bucket_pairs(hashes, members).tolist()
+    bucket_of = {member: bucket for bucket, member in entries}
+    assert len(pairs) == len(entries) - len(set(bucket_of.values()))
+    assert all(bucket_of[first] == bucket_of[second] and first < second for first, second in pairs)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=300), st.text(max_size=300))
+def test_words_are_the_regex_words_and_equal_words_hash_equal(first, second):
+    first_words, second_words = re.findall(r"\w+", first.casefold()), re.findall(r"\w+", second.casefold())
+    first_hashes, second_hashes = shingle_hashes(first, 1), shingle_hashes(second, 1)
+    assert len(first_hashes) == len(first_words)
+    for index, word in enumerate(first_words):
+        for other_index, other_word in enumerate(second_words):
+            assert (first_hashes[index] == second_hashes[other_index]) == (word == other_word)

@@ -61,7 +61,16 @@ def test_cli_writes_articles_and_accounts_for_every_bad_input(tmp_path, capsys):
     assert sorted(a["source"] for a in articles) == ["latin1.txt", "storm.txt"]
     storm_id = next(a["id"] for a in articles if a["source"] == "storm.txt")
     assert storm_id < "story-1"
-    assert duplicates == [{"id": "story-1", "source": "batch.jsonl:1", "url": None, "duplicate_of": storm_id}]
+    assert duplicates == [
+        {
+            "id": "story-1",
+            "source": "batch.jsonl:1",
+            "url": None,
+            "duplicate_of": storm_id,
+            "kind": "exact",
+            "similarity": None,
+        }
+    ]
     assert sorted((r["source"], r["reason"]) for r in rejects) == [
         ("batch.jsonl:2", "malformed_json"),
         ("batch.jsonl:3", "invalid_field"),
@@ -170,6 +179,7 @@ def test_cli_publishes_one_shard_per_output_even_an_empty_one_and_no_temporary_f
     assert run(["--input", str(tmp_path / "storm.txt"), "--output", str(output)]) == 0
     assert sorted(path.name for path in output.iterdir()) == [
         "_SUCCESS",
+        "_near_duplicate_clusters.json",
         "_report.json",
         "_top_site_boilerplate.json",
         "_top_sites.json",

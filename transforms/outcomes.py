@@ -46,7 +46,9 @@ ONLY_SITE_BOILERPLATE = "only_site_boilerplate"
 # Counters. A name with a trailing dot is a family: the prefix plus a reason, kind, type or language.
 INPUTS = "inputs"
 ARTICLES_CLEANED = "articles_cleaned"
-DUPLICATES_FOUND = "duplicates"
+DUPLICATES_FOUND = "duplicates"  # exact and near
+NEAR_DUPLICATES_FOUND = "near_duplicates"
+GIANT_BUCKETS = "near_duplicates.giant_buckets"  # LSH buckets too large to pair in full
 WRITTEN = "written."
 REJECTED = "rejected."
 FILTERED_AS = "filtered."

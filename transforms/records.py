@@ -268,17 +268,32 @@ class Article:
         }
 
 
+# Duplicate.kind
+EXACT_DUPLICATE = "exact"
+NEAR_DUPLICATE = "near"
+
+
 @dataclass(frozen=True, slots=True)
 class Duplicate:
-    """An article whose normalized body equals a kept article's."""
+    """An article that a kept one stands for: a copy of its page or body (kind exact), or a body
+    that shares most of its word shingles (kind near, with the estimated Jaccard similarity)."""
 
     id: str
     source: str
     url: str | None
     duplicate_of: str
+    kind: str = EXACT_DUPLICATE
+    similarity: float | None = None  # near: the estimated similarity that joined it to its cluster
 
     def to_json_dict(self) -> dict:
-        return {"id": self.id, "source": self.source, "url": self.url, "duplicate_of": self.duplicate_of}
+        return {
+            "id": self.id,
+            "source": self.source,
+            "url": self.url,
+            "duplicate_of": self.duplicate_of,
+            "kind": self.kind,
+            "similarity": self.similarity,
+        }
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,6 +24,7 @@ from article_cleaner.transforms.config.checks import (
 )
 from article_cleaner.transforms.config.overlay import DEFAULT_CONFIG_PATH as DEFAULT_CONFIG_PATH
 from article_cleaner.transforms.config.overlay import effective_config
+from article_cleaner.transforms.corpus.near_duplicates import NO_NEAR_DUPLICATES, NearDuplicateSettings
 from article_cleaner.transforms.corpus.page_urls import NO_SAME_PAGE_URL_RULES, SamePageUrlRules
 from article_cleaner.transforms.corpus.site_boilerplate import SiteBoilerplateSettings
 from article_cleaner.transforms.extract.content_region import ContentSelectionSettings, compile_content_selection
@@ -89,12 +90,13 @@ DEFAULT_LIMITS = LimitsSettings()
 
 @dataclass(frozen=True, slots=True)
 class CorpusSettings:
-    """The cross-document steps: site boilerplate mining, language filter, exact dedup."""
+    """The cross-document steps: site boilerplate mining, language filter, exact and near dedup."""
 
     site_boilerplate: SiteBoilerplateSettings
     languages: tuple[str, ...]  # empty: every language is kept
     deduplicate: bool
     same_page_urls: SamePageUrlRules = NO_SAME_PAGE_URL_RULES  # when two URLs name one page's copies
+    near_duplicates: NearDuplicateSettings = NO_NEAR_DUPLICATES  # runs only with deduplicate
 
 
 @dataclass(frozen=True, slots=True)
@@ -382,8 +384,9 @@ def compile_limits(raw: object) -> LimitsSettings:
 
 def _compile_corpus_settings(raw: object) -> CorpusSettings:
     section = require_mapping(raw, "corpus")
-    reject_unknown_keys(section, {"site_boilerplate", "languages", "deduplicate", "same_page_urls"}, "corpus")
-    require_keys(section, {"site_boilerplate", "languages", "deduplicate", "same_page_urls"}, "corpus")
+    keys = {"site_boilerplate", "languages", "deduplicate", "same_page_urls", "near_duplicates"}
+    reject_unknown_keys(section, keys, "corpus")
+    require_keys(section, keys, "corpus")
     mining = require_mapping(section["site_boilerplate"], "corpus.site_boilerplate")
     path = "corpus.site_boilerplate"
     reject_unknown_keys(mining, {"enabled", "min_pages", "min_share", "max_chars"}, path)
@@ -399,6 +402,35 @@ def _compile_corpus_settings(raw: object) -> CorpusSettings:
         languages=tuple(sorted(set(languages))),
         deduplicate=require_type(section["deduplicate"], bool, "corpus.deduplicate"),
         same_page_urls=_compile_same_page_urls(section["same_page_urls"]),
+        near_duplicates=_compile_near_duplicates(section["near_duplicates"]),
+    )
+
+
+def _compile_near_duplicates(raw: object) -> NearDuplicateSettings:
+    """corpus.near_duplicates: every key is required (the defaults are the bundled YAML's)."""
+    path = "corpus.near_duplicates"
+    section = require_mapping(raw, path)
+    keys = set(NearDuplicateSettings.__slots__)
+    reject_unknown_keys(section, keys, path)
+    require_keys(section, keys, path)
+    integers = {}
+    for name, minimum, maximum in (
+        ("shingle_words", 1, 64),
+        ("permutations", 1, 1024),
+        ("bands", 1, 1024),
+        ("seed", 0, 2**63 - 1),
+    ):
+        require_type(section[name], int, f"{path}.{name}")
+        integers[name] = int(require_number(section[name], f"{path}.{name}", minimum=minimum, maximum=maximum))
+    if integers["permutations"] % integers["bands"]:
+        raise ConfigError(
+            f"{path}.bands: must divide permutations ({integers['permutations']}) into bands of equal rows, "
+            f"got {integers['bands']}"
+        )
+    return NearDuplicateSettings(
+        enabled=require_type(section["enabled"], bool, f"{path}.enabled"),
+        threshold=float(require_number(section["threshold"], f"{path}.threshold", minimum=0.01, maximum=1)),
+        **integers,
     )
 
 

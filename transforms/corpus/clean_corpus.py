@@ -1,4 +1,5 @@
-"""Cross-document steps in Beam: per-site boilerplate mining, the language filter, exact dedup.
+"""Cross-document steps in Beam: per-site boilerplate mining, the language filter, exact dedup (and
+near-duplicates after it, from transforms/drop_near_duplicates.py).
 
 No article crosses a shuffle: a step that needs the whole corpus sets its articles aside in spill
 files (transforms/corpus/spill.py), decides over small records, then reads each file back once.
@@ -13,6 +14,7 @@ import apache_beam as beam
 
 from article_cleaner.transforms.config.loading import CorpusSettings
 from article_cleaner.transforms.corpus.copies import body_key, split_kept_copy, url_key
+from article_cleaner.transforms.corpus.drop_near_duplicates import DropNearDuplicates
 from article_cleaner.transforms.corpus.page_urls import SamePageUrlRules
 from article_cleaner.transforms.corpus.site_boilerplate import (
     SITE_BOILERPLATE,
@@ -361,18 +363,18 @@ class DropDuplicates(beam.PTransform):
 
 class CleanCorpus(beam.PTransform):
     """The corpus-level steps after page cleaning, each as the config enables it: copies of a page
-    resolved (dedup), site boilerplate mining, the language filter, and dedup again of the bodies
-    that mining made equal.
+    resolved (dedup), site boilerplate mining, the language filter, dedup again of the bodies
+    that mining made equal, and near-duplicates (with dedup on; transforms/drop_near_duplicates.py).
 
     Copies go first so that they cannot vote for each other: a page crawled five times would
     otherwise put each of its paragraphs on five pages of its site, and mining would remove the
     whole article from every copy.
 
-    Returns {"articles", "filtered", "duplicates", "mined"} PCollections. Mining and dedup spill
-    articles to temporary files under spill_root (default: --temp_location, else the system's
-    temporary folder on a runner whose workers share this machine; on any other runner it must be
-    a folder every worker reads, such as the output's, and without one the steps refuse to build)
-    and delete them once read back.
+    Returns {"articles", "filtered", "duplicates", "mined", "near_duplicate_clusters"} PCollections.
+    Mining and both dedups spill articles to temporary files under spill_root (default:
+    --temp_location, else the system's temporary folder on a runner whose workers share this
+    machine; on any other runner it must be a folder every worker reads, such as the output's, and
+    without one the steps refuse to build) and delete them once read back.
     """
 
     def __init__(self, settings: CorpusSettings, spill_root: str | None = None):
@@ -415,9 +417,21 @@ class CleanCorpus(beam.PTransform):
             deduplicated = articles | "DropMinedDuplicates" >> DropDuplicates(self._spill_root)
             articles = deduplicated[ARTICLES]
             duplicate_parts.append(deduplicated[DUPLICATES])
+        if settings.deduplicate and settings.near_duplicates.enabled:
+            near = articles | "DropNearDuplicates" >> DropNearDuplicates(settings.near_duplicates, self._spill_root)
+            articles, clusters = near[ARTICLES], near["clusters"]
+            duplicate_parts.append(near[DUPLICATES])
+        else:
+            clusters = pipeline | "NoNearDuplicateClusters" >> beam.Create([])
         filtered = _all_of(pipeline, filtered_parts, "Filtered")
         duplicates = _all_of(pipeline, duplicate_parts, "Duplicates")
-        return {ARTICLES: articles, FILTERED: filtered, DUPLICATES: duplicates, "mined": mined}
+        return {
+            ARTICLES: articles,
+            FILTERED: filtered,
+            DUPLICATES: duplicates,
+            "mined": mined,
+            "near_duplicate_clusters": clusters,
+        }
 
 
 def _all_of(pipeline, parts: list, name: str):

@@ -1,21 +1,23 @@
 """Near-duplicate bodies: MinHash signatures of word shingles, LSH band keys, and the clusters they form.
 
-Pure and deterministic: the permutations come from a seeded generator and words are hashed with
-CRC-32, so a signature is the same on every machine, runner and rerun. Unsigned 64-bit arithmetic
-wraps around by design (numpy does not warn for arrays).
+Pure and deterministic: the permutations come from a seeded generator and words are hashed by fixed
+arithmetic on their code points, so a signature is the same on every machine, runner and rerun.
+Unsigned 64-bit arithmetic wraps around by design (numpy does not warn for arrays).
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
-import zlib
+import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
 
 _WORD = re.compile(r"\w+")
+_WORD_BASE = np.uint64(0x100000001B3)  # odd, so its powers never vanish modulo 2**64
 # Odd 64-bit multipliers for combining the word hashes of a shingle (position-dependent, fixed).
 _SHINGLE_MULTIPLIERS = np.array(
     [
@@ -33,7 +35,7 @@ _SHINGLE_MULTIPLIERS = np.array(
 _SHIFT = np.uint64(32)
 _UNSEEN = np.uint64(2**32)  # above every hash value: a permutation no shingle reached
 # Shingles hashed against the permutations at once: bounds the temporary matrix of a very long body.
-_CHUNK_SHINGLES = 4096
+_CHUNK_SHINGLES = 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,12 +56,18 @@ class NearDuplicateSettings:
         return 1.0 - (1.0 - similarity**self.rows_per_band) ** self.bands
 
 
+# For a corpus whose config has no corpus.near_duplicates section (and for library callers).
+NO_NEAR_DUPLICATES = NearDuplicateSettings(
+    enabled=False, threshold=0.8, shingle_words=5, permutations=192, bands=24, seed=0
+)
+
+
 class MinHasher:
     """Signatures and band keys of bodies under one set of settings (compile once per worker).
 
-    A shingle's hash combines the CRC-32 of its words (vectorised, no string per shingle); each
-    permutation is a multiply-shift hash of it (odd 64-bit multiplier, top 32 bits), a universal
-    family that needs no division.
+    A shingle's hash combines the hashes of its words (vectorised, no string per word or shingle);
+    each permutation is a multiply-add-shift hash of it (odd 64-bit multiplier, top 32 bits), a
+    universal family that needs no division.
     """
 
     __slots__ = ("settings", "_multipliers", "_increments")
@@ -77,33 +85,49 @@ class MinHasher:
     def signature(self, text: str) -> np.ndarray:
         """The minimum of each permutation over the body's shingles (one value below 2**32 each)."""
         hashes = shingle_hashes(text, self.settings.shingle_words)
-        signature = np.full(self.settings.permutations, _UNSEEN, dtype=np.uint64)
+        if not len(hashes):
+            return np.full(self.settings.permutations, _UNSEEN, dtype=np.uint64)
+        lowest = np.full(self.settings.permutations, np.iinfo(np.uint64).max, dtype=np.uint64)
         for start in range(0, len(hashes), _CHUNK_SHINGLES):
-            chunk = hashes[None, start : start + _CHUNK_SHINGLES]
-            permuted = ((self._multipliers * chunk + self._increments) >> _SHIFT).min(axis=1)
-            np.minimum(signature, permuted, out=signature)
-        return signature
+            permuted = self._multipliers * hashes[None, start : start + _CHUNK_SHINGLES]
+            permuted += self._increments
+            np.minimum(lowest, permuted.min(axis=1), out=lowest)
+        # The top 32 bits of the least value are the least top 32 bits: shift 192 values, not all.
+        return lowest >> _SHIFT
+
+    def band_hashes(self, signature: np.ndarray) -> np.ndarray:
+        """One 64-bit hash per band (uint64, band order): equal exactly when band_keys are; the compact
+        form a band bucket is grouped by."""
+        rows = self.settings.rows_per_band
+        return np.array(
+            [
+                int.from_bytes(_band_digest(signature[band * rows : (band + 1) * rows]), "little")
+                for band in range(self.settings.bands)
+            ],
+            dtype=np.uint64,
+        )
 
     def band_keys(self, signature: np.ndarray) -> list[str]:
         """One key per band: bodies whose signatures agree on all of a band's rows share its key."""
         rows = self.settings.rows_per_band
         return [
-            f"{band}:{hashlib.blake2b(signature[band * rows : (band + 1) * rows].tobytes(), digest_size=8).hexdigest()}"
+            f"{band}:{_band_digest(signature[band * rows : (band + 1) * rows]).hex()}"
             for band in range(self.settings.bands)
         ]
+
+
+def _band_digest(rows: np.ndarray) -> bytes:
+    return hashlib.blake2b(rows.tobytes(), digest_size=8).digest()
 
 
 def shingle_hashes(text: str, shingle_words: int) -> np.ndarray:
     """One 64-bit hash per run of shingle_words casefolded words (uint64, in text order, repeats
     kept: a minimum does not care); a shorter body is one shingle; no words, no shingles."""
-    words = _WORD.findall(text.casefold())
-    if not words:
-        return np.empty(0, dtype=np.uint64)
-    word_hashes = np.fromiter(
-        (zlib.crc32(word.encode("utf-8", "surrogatepass")) for word in words), dtype=np.uint64, count=len(words)
-    )
-    width = min(shingle_words, len(words))
-    count = len(words) - width + 1
+    word_hashes = _word_hashes(text)
+    if not len(word_hashes):
+        return word_hashes
+    width = min(shingle_words, len(word_hashes))
+    count = len(word_hashes) - width + 1
     combined = np.zeros(count, dtype=np.uint64)
     for position in range(width):
         multiplier = _SHINGLE_MULTIPLIERS[position % len(_SHINGLE_MULTIPLIERS)]
@@ -111,9 +135,78 @@ def shingle_hashes(text: str, shingle_words: int) -> np.ndarray:
     return combined
 
 
+@functools.cache
+def _word_characters() -> np.ndarray:
+    """Whether each code point is a word character for the re module (\\w): a read-only table of
+    1.1 MB built once per process (0.1 s), so that a body is split into words without the regex
+    engine, which costs more than the hashing itself."""
+    every_character = "".join(map(chr, range(sys.maxunicode + 1)))
+    table = np.zeros(sys.maxunicode + 1, dtype=bool)
+    for match in _WORD.finditer(every_character):
+        table[match.start() : match.end()] = True
+    table.flags.writeable = False
+    return table
+
+
+def _word_hashes(text: str) -> np.ndarray:
+    """One 64-bit hash per word (a run of \\w characters, casefolded), in text order.
+
+    All in numpy over the text's code points, no Python step per word: each word is a polynomial
+    in its code points (base _WORD_BASE, modulo 2**64), summed per word with add.reduceat, then
+    mixed (the MurmurHash3 finalizer) so that similar words get unrelated hashes.
+    """
+    codes = np.frombuffer(text.casefold().encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    is_word = _word_characters()[codes]
+    if not is_word.any():
+        return np.empty(0, dtype=np.uint64)
+    starts_word = is_word & ~np.r_[False, is_word[:-1]]
+    word_of = np.cumsum(starts_word)[is_word] - 1  # per word character, its word's number
+    starts = np.flatnonzero(starts_word)
+    offsets = np.flatnonzero(is_word) - starts[word_of]  # per word character, its place in its word
+    powers = np.cumprod(np.full(int(offsets.max()) + 1, _WORD_BASE, dtype=np.uint64))
+    terms = (codes[is_word].astype(np.uint64) + np.uint64(1)) * powers[offsets]
+    hashes = np.add.reduceat(terms, np.flatnonzero(np.r_[True, word_of[1:] != word_of[:-1]]))
+    hashes ^= hashes >> np.uint64(33)
+    hashes *= np.uint64(0xFF51AFD7ED558CCD)
+    hashes ^= hashes >> np.uint64(33)
+    hashes *= np.uint64(0xC4CEB9FE1A85EC53)
+    hashes ^= hashes >> np.uint64(33)
+    return hashes
+
+
+def has_words(signature: np.ndarray) -> bool:
+    """Whether the signature is of a body with words (one without is nobody's near-duplicate)."""
+    return bool(signature[0] != _UNSEEN)
+
+
 def estimated_similarity(first: np.ndarray, second: np.ndarray) -> float:
     """The share of permutations on which two signatures agree: an estimate of their Jaccard similarity."""
     return float(np.count_nonzero(first == second)) / len(first)
+
+
+def bucket_pairs(band_hashes: np.ndarray, members: np.ndarray) -> np.ndarray:
+    """The candidate pairs of one band's buckets: (anchor, member) for every other member of a
+    bucket (the members sharing a band hash), the anchor being its smallest member.
+
+    band_hashes and members are parallel uint64 arrays; returns an (n, 2) uint64 array. A star, not
+    every pair: a bucket of k members gives k - 1 pairs, so a bucket that a template or a wire story
+    fills with thousands of bodies costs linear time, and a cluster stays connected through its
+    anchor (members that miss it meet in another band, where the buckets differ).
+    """
+    if len(members) < 2:
+        return np.empty((0, 2), dtype=np.uint64)
+    order = np.lexsort((members, band_hashes))
+    hashes, sorted_members = band_hashes[order], members[order]
+    starts = np.r_[True, hashes[1:] != hashes[:-1]]
+    anchors = sorted_members[np.flatnonzero(starts)]
+    anchor_of = anchors[np.cumsum(starts) - 1]
+    others = ~starts
+    return np.column_stack((anchor_of[others], sorted_members[others]))
+
+
+def bucket_sizes(band_hashes: np.ndarray) -> np.ndarray:
+    """How many members each bucket of one band holds (in the order of their hashes)."""
+    return np.unique(band_hashes, return_counts=True)[1]
 
 
 @dataclass(frozen=True, slots=True)

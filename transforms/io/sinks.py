@@ -76,6 +76,8 @@ DUPLICATE_SCHEMA = pa.schema(
         pa.field("source", pa.string(), nullable=False),
         ("url", pa.string()),
         pa.field("duplicate_of", pa.string(), nullable=False),
+        pa.field("kind", pa.string(), nullable=False),
+        ("similarity", pa.float64()),
     ]
 )
 SITE_BOILERPLATE_SCHEMA = pa.schema(

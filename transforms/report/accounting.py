@@ -12,6 +12,7 @@ from article_cleaner.transforms.outcomes import (
     FILTERED_AS,
     INPUTS,
     LANGUAGE,
+    NEAR_DUPLICATES_FOUND,
     PAGE_TYPE,
     REJECTED,
     REMOVED,
@@ -29,6 +30,7 @@ class RunSummary:
     removed: dict[str, int]
     filtered: dict[str, int] = field(default_factory=dict)
     duplicates: int = 0
+    near_duplicates: int = 0  # of the duplicates, those found by their similarity (kind near)
     warc_records_skipped: dict[str, int] = field(default_factory=dict)  # not inputs (README, WARC)
     languages: dict[str, int] = field(default_factory=dict)  # articles written per language
     page_types: dict[str, int] = field(default_factory=dict)  # cleaned pages per type, written or filtered
@@ -48,6 +50,8 @@ class RunSummary:
         lines.append(f"{'filtered':<32}{sum(self.filtered.values()):>10}")
         lines += [f"  {reason:<30}{count:>10}" for reason, count in sorted(self.filtered.items())]
         lines.append(f"{'duplicates':<32}{self.duplicates:>10}")
+        if self.near_duplicates:
+            lines.append(f"  {'near':<30}{self.near_duplicates:>10}")
         if self.page_types:
             lines.append(f"{'pages per type':<32}{sum(self.page_types.values()):>10}")
             lines += [f"  {name:<30}{count:>10}" for name, count in sorted(self.page_types.items())]
@@ -70,6 +74,7 @@ class RunSummary:
             "filtered": dict(sorted(self.filtered.items())),
             "filtered_total": sum(self.filtered.values()),
             "duplicates": self.duplicates,
+            "near_duplicates": self.near_duplicates,
             "balanced": self.is_balanced(),
             "removed": dict(sorted(self.removed.items())),
             "warc_records_skipped": dict(sorted(self.warc_records_skipped.items())),
@@ -92,6 +97,7 @@ def summary_from_counters(counters: dict[str, int]) -> RunSummary:
         removed=with_prefix(REMOVED),
         filtered=with_prefix(FILTERED_AS),
         duplicates=counters.get(DUPLICATES_FOUND, 0),
+        near_duplicates=counters.get(NEAR_DUPLICATES_FOUND, 0),
         warc_records_skipped=with_prefix(WARC_RECORDS_SKIPPED),
         languages=with_prefix(LANGUAGE),
         page_types=with_prefix(PAGE_TYPE),

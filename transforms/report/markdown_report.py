@@ -16,6 +16,7 @@ from article_cleaner.transforms.report.counters import counter
 
 TOP_SITES_FILE = "_top_sites.json"
 TOP_MINED_FILE = "_top_site_boilerplate.json"
+NEAR_DUPLICATE_CLUSTERS_FILE = "_near_duplicate_clusters.json"
 TOP_SITES = 50
 TOP_MINED = 500
 MINED_LINES_PER_SITE = 5
@@ -113,6 +114,33 @@ class SummarizeCorpus(beam.PTransform):
         )
 
 
+class _WriteClusters(beam.DoFn):
+    def __init__(self, output_dir: str):
+        self._output_dir = output_dir
+
+    def process(self, unused_trigger, clusters):
+        ranked = sorted((cluster.to_json_dict() for cluster in clusters), key=lambda c: (-c["articles"], c["id"]))
+        path = FileSystems.join(self._output_dir, NEAR_DUPLICATE_CLUSTERS_FILE)
+        _write_json(path, ranked)
+        yield path
+
+
+class WriteNearDuplicateClusters(beam.PTransform):
+    """The largest clusters of near-duplicates (a few, chosen where the clusters are resolved) ->
+    one JSON file under the output directory, largest first (an empty list when there are none)."""
+
+    def __init__(self, output_dir: str):
+        super().__init__()
+        self._output_dir = output_dir
+
+    def expand(self, clusters):
+        return (
+            clusters.pipeline
+            | "Once" >> beam.Create([None])
+            | "WriteClusters" >> beam.ParDo(_WriteClusters(self._output_dir), beam.pvalue.AsList(clusters))
+        )
+
+
 def read_json_file(output_dir: str, name: str, default):
     path = FileSystems.join(output_dir, name)
     if not FileSystems.exists(path):
@@ -129,8 +157,9 @@ def _table(header: tuple[str, str], rows: list[tuple[str, object]]) -> list[str]
     return [*lines, ""]
 
 
-def report_markdown(report: dict, top_sites: list[dict], mined: list[dict]) -> str:
-    """report.md: accounting, removals per kind, languages, sites, mined boilerplate, rejects."""
+def report_markdown(report: dict, top_sites: list[dict], mined: list[dict], clusters: list[dict] = ()) -> str:
+    """report.md: accounting, removals per kind, languages, sites, mined boilerplate, near-duplicate
+    clusters, rejects."""
     status = "balanced" if report["balanced"] else "NOT BALANCED: some inputs are unaccounted for"
     lines = [
         "# article-cleaner run report",
@@ -147,6 +176,7 @@ def report_markdown(report: dict, top_sites: list[dict], mined: list[dict]) -> s
                 ("rejected", report["rejected_total"]),
                 ("filtered", report["filtered_total"]),
                 ("duplicates", report["duplicates"]),
+                ("of them near-duplicates", report.get("near_duplicates", 0)),
             ],
         ),
         "## Removed blocks per kind",
@@ -179,6 +209,18 @@ def report_markdown(report: dict, top_sites: list[dict], mined: list[dict]) -> s
             text = paragraph["text"] if len(paragraph["text"]) <= 200 else paragraph["text"][:199] + "…"
             lines.append(f"- {paragraph['pages']}/{paragraph['site_pages']} pages: {text}")
         lines.append("")
+    lines += ["## Largest clusters of near-duplicates", ""]
+    if clusters:
+        lines += [
+            "Each cluster is written once, as the article named here; the others are in duplicates-* (kind near).",
+            "",
+            "| kept article | url | articles |",
+            "|---|---|---:|",
+            *(f"| {cluster['id']} | {cluster['url'] or ''} | {cluster['articles']} |" for cluster in clusters),
+            "",
+        ]
+    else:
+        lines += ["(none)", ""]
     lines += ["## Rejects per reason", "", *_table(("reason", "inputs"), sorted(report["rejected"].items()))]
     lines += ["## Filtered per reason", "", *_table(("reason", "inputs"), sorted(report["filtered"].items()))]
     return "\n".join(lines).rstrip() + "\n"
@@ -187,7 +229,8 @@ def report_markdown(report: dict, top_sites: list[dict], mined: list[dict]) -> s
 def write_markdown_report(output_dir: str, report: dict) -> str:
     top_sites = read_json_file(output_dir, TOP_SITES_FILE, [])
     mined = read_json_file(output_dir, TOP_MINED_FILE, [])
+    clusters = read_json_file(output_dir, NEAR_DUPLICATE_CLUSTERS_FILE, [])
     path = FileSystems.join(output_dir, "report.md")
     with FileSystems.create(path) as handle:
-        handle.write(report_markdown(report, top_sites, mined).encode("utf-8"))
+        handle.write(report_markdown(report, top_sites, mined, clusters).encode("utf-8"))
     return path
