@@ -196,6 +196,15 @@ def test_a_page_declaring_a_product_in_microdata_is_a_product(config):
     assert _type_of(config, html, "https://shop.example.com/trail-runner-2") == "product"
 
 
+def test_shop_markup_counts_whole_class_words_only(config):
+    html = _page(
+        "",
+        '<div class="cartoon-strip"><span id="priceless-moments">x</span><span class="price-tag">9.00</span></div>'
+        '<div class="mini-cart">0 items</div>',
+    )
+    assert parse_html(html, config.html).markup.commerce_elements == 2
+
+
 def test_prose_concentration_is_the_share_of_prose_in_the_element_holding_most(config):
     one_run = parse_html(_page("", f"<article>{_article_paragraphs(6)}</article>"), config.html)
     assert one_run.markup.prose_concentration == 1.0
@@ -206,13 +215,20 @@ def test_prose_concentration_is_the_share_of_prose_in_the_element_holding_most(c
     assert parse_html(_page("", "<ul><li>Home</li></ul>"), config.html).markup.prose_concentration is None
 
 
-def test_url_signals_read_a_headline_slug_and_a_year_in_the_path():
+def test_url_signals_read_the_path_depth_a_headline_slug_and_a_year():
     signals = url_signals("https://news.example.com/2026/11/03/council-votes-to-extend-the-harbour-wall?x=1")
-    assert signals["url_slug_words"] == 7
-    assert signals["url_year"] == 1
+    assert (signals["url_segments"], signals["url_slug_words"], signals["url_year"]) == (4, 7, 1)
     shop = url_signals("https://shop.example.com/collections/trail-shoes/2026-sale")
-    assert (shop["url_slug_words"], shop["url_year"]) == (2, 0)
-    assert url_signals(None) == {"url_words": frozenset(), "url_slug_words": 0, "url_year": 0}
+    assert (shop["url_segments"], shop["url_slug_words"], shop["url_year"]) == (3, 2, 0)
+    home = url_signals("https://shop.example.com/")
+    assert (home["url_segments"], home["url_slug_words"]) == (0, 0)
+    # Without a URL nothing is known of its shape: no rule on it fires, for or against a type.
+    assert url_signals(None) == {
+        "url_words": frozenset(),
+        "url_segments": None,
+        "url_slug_words": None,
+        "url_year": None,
+    }
 
 
 def test_a_news_article_is_an_article_and_a_text_without_evidence_is_too(config):
@@ -240,13 +256,15 @@ def test_a_signal_unknown_in_text_mode_never_fires(config):
     assert decision.evidence == ()
 
 
-def test_url_words_are_the_lowercased_words_of_the_path_without_numbers():
+def test_url_words_are_the_lowercased_words_of_the_path_and_the_subdomain_without_numbers():
     assert url_words("https://x.org/Forum/threads/boiler-pressure.123/?page=2") == {
         "forum",
         "threads",
         "boiler",
         "pressure",
     }
+    assert url_words("https://docs.example.org/en/latest/") == {"docs", "en", "latest"}
+    assert url_words("https://www.example.co.uk/") == url_words("https://example.org/") == frozenset()
     assert url_words(None) == frozenset()
     assert url_words("http://[bad") == frozenset()
 

@@ -16,7 +16,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from article_cleaner.transforms.captions import bare_credit, split_credit
 from article_cleaner.transforms.guards import json_nests_deeper_than
-from article_cleaner.transforms.html_rules import BlockRules, ElementRulings, HtmlRules, TwinChunks
+from article_cleaner.transforms.html_rules import BlockRules, ElementRulings, HtmlRules, TwinChunks, class_words
 from article_cleaner.transforms.records import Block, Caption, PageMarkup, ParsedPage, Removal
 
 _ISO_DATETIME = re.compile(
@@ -75,17 +75,20 @@ def parse_html(html: str, rules: HtmlRules, url: str | None = None) -> ParsedPag
         else:
             paragraphs.append((node, tag))
     metadata, first_heading, declared_body, declared_types, meta_names = _read_metadata(metadata_nodes, rules, url)
-    declared_types |= _microdata_types(tree)
+    microdata_types, commerce_elements = _typed_markup(tree, rules)
+    declared_types |= microdata_types
     body = tree.body
     if body is None:
         return ParsedPage(
-            blocks=(), markup=_page_markup(declared_types, meta_names, metadata_nodes, paragraphs), **metadata
+            blocks=(),
+            markup=_page_markup(declared_types, meta_names, metadata_nodes, paragraphs, commerce_elements),
+            **metadata,
         )
     # Script and style hold raw text, never elements: stripping them frees none of the scanned nodes,
     # and every later text() call gets cheaper and cleaner.
     tree.strip_tags(["script", "style"])
     containers, blocks_in, rulings, concentration = _select_containers(body, paragraphs, rules)
-    markup = _page_markup(declared_types, meta_names, metadata_nodes, paragraphs, concentration)
+    markup = _page_markup(declared_types, meta_names, metadata_nodes, paragraphs, commerce_elements, concentration)
     headlines = {text.lower() for text in (metadata["title"], first_heading) if text}
     walk = _ContentWalk(rules, rulings, headlines)
     for container in containers:
@@ -112,6 +115,7 @@ def _page_markup(
     meta_names: frozenset[str],
     metadata_nodes: list,
     paragraphs: list,
+    commerce_elements: int,
     prose_concentration: float | None = None,
 ) -> PageMarkup:
     """The page's declarations and its counts of a few telling tags, from the nodes the scan returned."""
@@ -123,6 +127,7 @@ def _page_markup(
         declared_types=declared_types,
         meta_names=meta_names,
         element_counts=counts,
+        commerce_elements=commerce_elements,
         prose_concentration=prose_concentration,
     )
 
@@ -130,15 +135,23 @@ def _page_markup(
 # --- metadata ---------------------------------------------------------------------------------
 
 
-def _microdata_types(tree: LexborHTMLParser) -> frozenset[str]:
-    """The types a page declares in microdata: the last part of each itemtype URL, lowercased
-    ('https://schema.org/Product' -> product). Few elements carry one: a C-side scan of its own."""
+def _typed_markup(tree: LexborHTMLParser, rules: HtmlRules) -> tuple[frozenset[str], int]:
+    """The types a page declares in microdata (the last part of each itemtype URL, lowercased:
+    'https://schema.org/Product' -> product) and how many of its elements carry a shop's class word
+    (price, cart). Few elements match the prefilter: one C-side scan of its own."""
     types = set()
-    for node in tree.css("[itemtype]"):
-        for value in (node.attributes.get("itemtype") or "").split():
-            types.add(value.rstrip("/").rpartition("/")[2].rpartition("#")[2].lower())
+    commerce = 0
+    commerce_words = rules.commerce_words
+    for node in tree.css(rules.markup_selector):
+        attributes = node.attributes
+        declared = attributes.get("itemtype")
+        if declared:
+            for value in declared.split():
+                types.add(value.rstrip("/").rpartition("/")[2].rpartition("#")[2].lower())
+        # The prefilter matches substrings ("cartoon"): only a whole class/id word counts.
+        commerce += commerce_words.matches(class_words(attributes.get("class") or ""))
     types.discard("")
-    return frozenset(types)
+    return frozenset(types), commerce
 
 
 def _read_metadata(

@@ -46,6 +46,7 @@ MARKUP_SIGNALS = frozenset(
         "h1_elements",
         "paragraphs_per_div",
         "prose_concentration",
+        "commerce_elements",
         "removal_kinds",
     }
 )
@@ -71,7 +72,7 @@ TEXT_SIGNALS = frozenset(
         "you_rate",
     }
 )
-URL_SIGNALS = frozenset({"url_words", "url_slug_words", "url_year"})
+URL_SIGNALS = frozenset({"url_words", "url_segments", "url_slug_words", "url_year"})
 SIGNALS = MARKUP_SIGNALS | TEXT_SIGNALS | URL_SIGNALS
 _URL_WORD_SEPARATORS = re.compile(r"[^\w]+|_")
 _SLUG_SEPARATORS = re.compile(r"[-_+]|%20")
@@ -159,29 +160,39 @@ class PageTypeDecision:
 
 
 def url_signals(url: str | None) -> dict[str, object]:
-    """What a URL's path says: its words, the most words one segment is made of (a headline slug,
-    '/2024/05/council-votes-to-extend-the-harbour-wall' -> 8) and whether it holds a year."""
+    """What a URL's path says: its words, how many segments it has (0: a site's home page), the
+    most words one segment is made of (a headline slug, '/2024/05/council-votes-to-extend-the-harbour-wall'
+    -> 8) and whether it holds a year. Without a URL only the (empty) words are known."""
     try:
-        path = urlsplit(url).path if url else ""
+        path = urlsplit(url).path if url else None
     except ValueError:
-        path = ""
+        path = None
+    if path is None:
+        return dict.fromkeys(URL_SIGNALS) | {"url_words": frozenset()}
     segments = [segment for segment in path.split("/") if segment]
     return {
         "url_words": url_words(url),
+        "url_segments": len(segments),
         "url_slug_words": max((len(_SLUG_SEPARATORS.split(segment)) for segment in segments), default=0),
         "url_year": int(_URL_YEAR.search(path) is not None),
     }
 
 
 def url_words(url: str | None) -> frozenset[str]:
-    """The lowercased words of a URL's path ('/forum/t/123-my-thread' -> forum, t, my, thread)."""
+    """The lowercased words of a URL's path, and its host's subdomain: sites put their forum, docs or
+    shop on one ('https://forum.example.org/t/123-my-thread' -> forum, t, my, thread)."""
     if not url:
         return frozenset()
     try:
-        path = urlsplit(url).path
+        parts = urlsplit(url)
+        host = parts.hostname or ""
     except ValueError:
         return frozenset()
-    return frozenset(word for word in _URL_WORD_SEPARATORS.split(path.lower()) if word and not word.isdigit())
+    words = {word for word in _URL_WORD_SEPARATORS.split(parts.path.lower()) if word and not word.isdigit()}
+    labels = host.split(".")
+    if len(labels) >= 3 and labels[0] != "www":  # example.org has none; www. is no word
+        words.add(labels[0])
+    return frozenset(words)
 
 
 def page_signals(
@@ -205,6 +216,7 @@ def page_signals(
             h1_elements=counts.get("h1", 0),
             paragraphs_per_div=_paragraphs_per_div(counts.get("p", 0), counts.get("div", 0)),
             prose_concentration=markup.prose_concentration,
+            commerce_elements=markup.commerce_elements,
             removal_kinds=frozenset(removal.kind for removal in page.removals),
         )
     signals.update(url_signals(page.url or url))

@@ -71,6 +71,7 @@ class PageMarkup:
     declared_types: frozenset[str] = frozenset()
     meta_names: frozenset[str] = frozenset()
     element_counts: tuple[tuple[str, int], ...] = ()  # (tag, count), sorted by tag
+    commerce_elements: int = 0  # elements with a shop's class/id word (html.commerce_words: price, cart)
     # The share of the page's paragraph points in the one element holding most (None without prose).
     prose_concentration: float | None = None
 
