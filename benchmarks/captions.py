@@ -23,10 +23,10 @@ from pathlib import Path
 
 from selectolax.lexbor import LexborHTMLParser
 
-from article_cleaner.transforms.assemble import body_paragraphs, collect_captions, collect_removals
-from article_cleaner.transforms.cleaning import label_blocks, parse_document
+from article_cleaner.transforms.clean_document import label_blocks, parse_document
+from article_cleaner.transforms.config.loading import load_config
+from article_cleaner.transforms.label.assemble import body_paragraphs, collect_captions, collect_removals
 from article_cleaner.transforms.records import Caption, InputDocument, Removal
-from article_cleaner.transforms.rules import load_config
 
 from benchmark_sets import chosen_sets, load_pages
 

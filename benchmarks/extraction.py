@@ -27,10 +27,10 @@ from pathlib import Path
 
 from selectolax.lexbor import LexborHTMLParser
 
-from article_cleaner.transforms.assemble import body_paragraphs, collect_captions, collect_removals
-from article_cleaner.transforms.cleaning import extract_body, label_blocks, parse_document
+from article_cleaner.transforms.clean_document import extract_body, label_blocks, parse_document
+from article_cleaner.transforms.config.loading import CleanerConfig, load_config
+from article_cleaner.transforms.label.assemble import body_paragraphs, collect_captions, collect_removals
 from article_cleaner.transforms.records import InputDocument
-from article_cleaner.transforms.rules import CleanerConfig, load_config
 
 from benchmark_sets import EVAL, chosen_sets, load_pages, load_scorer, load_truth
 from lost_text import lost_text

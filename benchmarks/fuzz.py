@@ -23,11 +23,11 @@ import time
 import traceback
 from pathlib import Path
 
-from article_cleaner.transforms.cleaning import clean_document_in_time
-from article_cleaner.transforms.language import LanguageDetector
+from article_cleaner.transforms.clean_document import clean_document_in_time
+from article_cleaner.transforms.config.loading import load_config
+from article_cleaner.transforms.label.language import LanguageDetector
+from article_cleaner.transforms.limits.watchdog import Watchdog
 from article_cleaner.transforms.records import Filtered, InputDocument, Rejected
-from article_cleaner.transforms.rules import load_config
-from article_cleaner.transforms.watchdog import Watchdog
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 

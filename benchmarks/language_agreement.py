@@ -28,11 +28,11 @@ from pathlib import Path
 from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
 from langdetect.lang_detect_exception import LangDetectException
 
-from article_cleaner.transforms.cleaning import extract_body
-from article_cleaner.transforms.decoding import Undecodable, decode_text
-from article_cleaner.transforms.language import LanguageDetector
+from article_cleaner.transforms.clean_document import extract_body
+from article_cleaner.transforms.config.loading import load_config
+from article_cleaner.transforms.io.decoding import Undecodable, decode_text
+from article_cleaner.transforms.label.language import LanguageDetector
 from article_cleaner.transforms.records import InputDocument
-from article_cleaner.transforms.rules import load_config
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SHARED = REPO_ROOT.parent / "shared"

@@ -22,11 +22,12 @@ import sys
 from collections import Counter, defaultdict
 from pathlib import Path
 
-from article_cleaner.transforms.cleaning import UNWANTED_PAGE_TYPE, clean_document
-from article_cleaner.transforms.language import LanguageDetector
-from article_cleaner.transforms.page_types import ARTICLE, PAGE_TYPES
+from article_cleaner.transforms.clean_document import clean_document
+from article_cleaner.transforms.config.loading import load_config
+from article_cleaner.transforms.label.language import LanguageDetector
+from article_cleaner.transforms.label.page_types import ARTICLE, PAGE_TYPES
+from article_cleaner.transforms.outcomes import UNWANTED_PAGE_TYPE
 from article_cleaner.transforms.records import Article, Filtered, InputDocument
-from article_cleaner.transforms.rules import load_config
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 

@@ -1,38 +1,43 @@
-"""Whole-pipeline throughput and memory on the HTML benchmark corpus, against trafilatura + langdetect.
+"""Whole-pipeline throughput on distinct pages, against trafilatura + langdetect; memory on repeats.
 
-    python benchmarks/throughput.py [--docs N] [--workers 2] [--mode multi_processing|in_memory]
-        [--spread-documents auto|yes|no] [--skip-reference] [--keep DIR] [--memory-check] [--bench DIR]
-        [--corpus-steps]
+    python benchmarks/throughput.py [--workers 2] [--mode multi_processing|in_memory] [--rounds N]
+        [--skip-reference] [--skip-stages] [--keep DIR]
+    python benchmarks/throughput.py --repeated [--docs N] [--corpus-steps] [--spread-documents auto|yes|no]
+    python benchmarks/throughput.py --memory-check [--corpus-steps]
 
-1. A corpus of N documents (default 5,000): the benchmark's pages repeated, each copy with its
-   own id, as JSON lines {id, html} in 8 files (written before any timing).
-2. The whole pipeline through the real command line in a subprocess (`python -m
-   article_cleaner ... --direct_running_mode MODE --direct_num_workers W`): docs/s over
-   the command's wall time (start-up included) and the peak RSS of its process tree (launcher and
-   worker subprocesses, summed, sampled from /proc every 50 ms).
-3. In the same run, the reference: trafilatura (fast=True, comments off) then langdetect on its
-   text, over the same documents, in a W-process multiprocessing pool; and the ratio.
-4. In this one process: the cost per stage of the pure functions (parse, classify, assemble,
-   language, serialize) over the benchmark pages, and text mode (parse_text + classify + assemble,
-   language excluded) over the naive-text versions of the pages, in docs/s on one core.
+By default (distinct pages, as a real crawl):
+1. The corpus: every page of the three sets under ../shared/benchmarks (article-extraction,
+   wcxb-dev, wcxb-dev-other: 1,515 pages, a crawl holds non-article pages too), each once, as JSON
+   lines {id, url, html} in 8 files (written before any timing).
+2. The whole pipeline through the real command line in a subprocess (`python -m article_cleaner
+   ... --direct_running_mode MODE --direct_num_workers W`) with the default config (corpus steps
+   on): docs/s over the command's wall time, start-up included; the fixed start-up, the wall time
+   of the same command on one tiny file; and the steady state, docs/s with that start-up taken out.
+3. In the same run, the reference a user would otherwise run: trafilatura (fast=True, comments
+   off), then langdetect on its text, over the same pages in a W-process pool (pool start-up and
+   page loading before the clock starts); both ratios.
+   With --rounds N, steps 2 and 3 alternate N times, and each figure is given as median (min-max).
+   Wall time on a shared machine depends on its load: the CPU time per document of both (the
+   command and its workers; the reference's pages in its pool) and its ratios are given too.
+4. In this process: the cost of each stage of clean_document per document, mean, p99 and max
+   (benchmarks/stage_costs.py: the real function, its stages timed by wrapped clocks, not a profiler).
 
---memory-check instead runs the pipeline at 1,000 and 20,000 documents, each with
---spread_documents no and yes (slices of the 8 files spread over the workers), and prints the four
-peaks.
-
-The corpus steps (copies, site boilerplate mining, dedup) are off by default: the copies of a page
-are its duplicates, so with them on (--corpus-steps) one copy of each of the 181 pages is written
-and the rest go to duplicates-*, and the writers see almost nothing.
+--repeated instead cycles the article-extraction pages into --docs documents (default 5,000), each
+copy with its own id, for memory. Copies of a page are its duplicates, so the corpus steps are
+turned off there and every copy is cleaned and written (--corpus-steps keeps them on: one copy of
+each page is written, the rest go to duplicates-*). --memory-check runs that corpus at 1,000 and
+20,000 documents, each with --spread_documents no and yes, and prints the four peaks of RSS
+(launcher and workers, summed).
 """
 
 from __future__ import annotations
 
 import argparse
-import gzip
 import json
 import multiprocessing
 import os
 import platform
+import resource
 import shutil
 import statistics
 import subprocess
@@ -44,6 +49,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
+from stage_costs import ALL_SETS, benchmark_pages, measure, print_summary
 
 from benchmark_sets import load_eval_module
 
@@ -53,25 +59,44 @@ SHARED = REPO_ROOT.parent / "shared"
 CORPUS_FILES = 8
 SAMPLE_SECONDS = 0.05
 MIB = 1024 * 1024
+TINY_DOCUMENT = {
+    "id": "start-up",
+    "url": "https://example.org/news/start-up",
+    "html": "<html><head><title>Start-up</title></head><body><article><h1>Start-up</h1>"
+    "<p>A single short article, so that the run measures what every run pays before its first page.</p>"
+    "</article></body></html>",
+}
+
+# (id, url, html): one page of the corpus.
+Page = tuple[str, str | None, str]
 
 
-def load_pages(bench: Path) -> dict[str, str]:
-    return {
-        path.name.removesuffix(".html.gz"): gzip.decompress(path.read_bytes()).decode("utf-8", "replace")
-        for path in sorted((bench / "html").glob("*.html.gz"))
-    }
+def distinct_pages() -> list[Page]:
+    """Every page of the three shared sets, once."""
+    return [(page_id, url, html) for page_id, html, url in benchmark_pages(ALL_SETS)]
 
 
-def write_corpus(pages: dict[str, str], documents: int, folder: Path) -> list[Path]:
-    """documents JSON lines cycling through the pages, ids page-copy, spread over CORPUS_FILES files."""
+def repeated_pages(documents: int) -> list[Page]:
+    """documents pages cycling through the article-extraction pages, each copy with its own id."""
+    pages = distinct_pages_of(("article-extraction",))
+    return [
+        (f"{pages[number % len(pages)][0]}-{number // len(pages)}", *pages[number % len(pages)][1:])
+        for number in range(documents)
+    ]
+
+
+def distinct_pages_of(names: tuple[str, ...]) -> list[Page]:
+    return [(page_id, url, html) for page_id, html, url in benchmark_pages(names)]
+
+
+def write_corpus(pages: list[Page], folder: Path, files: int = CORPUS_FILES) -> list[Path]:
+    """The pages as JSON lines {id, url, html}, page after page spread over `files` files."""
     folder.mkdir(parents=True, exist_ok=True)
-    paths = [folder / f"corpus-{index:02d}.jsonl" for index in range(CORPUS_FILES)]
+    paths = [folder / f"corpus-{index:02d}.jsonl" for index in range(files)]
     outputs = [path.open("w", encoding="utf-8") for path in paths]
-    names = list(pages)
-    for number in range(documents):
-        name = names[number % len(names)]
-        record = {"id": f"{name[:16]}-{number // len(names)}", "html": pages[name]}
-        outputs[number % CORPUS_FILES].write(json.dumps(record, ensure_ascii=False) + "\n")
+    for number, (page_id, url, html) in enumerate(pages):
+        record = {"id": page_id, "url": url, "html": html}
+        outputs[number % files].write(json.dumps(record, ensure_ascii=False) + "\n")
     for output in outputs:
         output.close()
     return paths
@@ -107,6 +132,7 @@ class PipelineRun:
     peak_rss: int
     summary: str
     spread: str
+    cpu_seconds: float  # of the command and its worker processes: steadier than wall time on a shared machine
 
     @property
     def docs_per_second(self) -> float:
@@ -116,7 +142,7 @@ class PipelineRun:
 def page_level_config(destination: Path) -> Path:
     """The bundled config with the corpus steps off: copies of one page are duplicates and, on one
     site, each other's boilerplate, so with them on almost nothing reaches the writers."""
-    from article_cleaner.transforms.rules import DEFAULT_CONFIG_PATH
+    from article_cleaner.transforms.config.loading import DEFAULT_CONFIG_PATH
 
     raw = yaml.safe_load(DEFAULT_CONFIG_PATH.read_text(encoding="utf-8"))
     raw["corpus"] = {"site_boilerplate": {"enabled": False}, "deduplicate": False, "languages": []}
@@ -145,6 +171,7 @@ def run_pipeline(
         spread,
     ]
     peak = 0
+    cpu_before = children_cpu_seconds()
     started = time.perf_counter()
     process = subprocess.Popen(command, cwd=REPO_ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     finished = threading.Event()
@@ -158,6 +185,7 @@ def run_pipeline(
     while not finished.wait(SAMPLE_SECONDS):
         peak = max(peak, tree_rss_bytes(process.pid))
     seconds = time.perf_counter() - started
+    cpu_seconds = children_cpu_seconds() - cpu_before
     if process.returncode != 0:
         raise RuntimeError(f"pipeline exited {process.returncode}:\n{streams['err'][-3000:]}")
     report = json.loads((output / "_report.json").read_text(encoding="utf-8"))
@@ -168,85 +196,60 @@ def run_pipeline(
         f"filtered {report['filtered_total']} {report['filtered']}, duplicates {report['duplicates']}, "
         f"balanced {str(report['balanced']).lower()}"
     )
-    return PipelineRun(documents, seconds, peak, summary, spread)
+    shutil.rmtree(output, ignore_errors=True)
+    return PipelineRun(documents, seconds, peak, summary, spread, cpu_seconds)
 
 
-# The reference, in pool workers: each worker holds the pages, the task is a page name.
-_reference_pages: dict[str, str] = {}
+def children_cpu_seconds() -> float:
+    """User and system CPU of this process's finished children and their descendants."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
-def _load_reference_pages(bench: str) -> None:
+# The reference, in pool workers: each worker holds the pages, the task is a page's index.
+_reference_pages: list[str] = []
+
+
+def _load_reference_pages(pages: list[str]) -> None:
     import langdetect
     import trafilatura  # noqa: F401  (imported before timing)
 
-    _reference_pages.update(load_pages(Path(bench)))
+    _reference_pages[:] = pages
     langdetect.detect_langs("warm up the profiles before timing")
 
 
-def _reference_document(name: str) -> str | None:
+def _reference_document(index: int) -> tuple[str | None, float]:
+    """(language, CPU seconds spent) of one page."""
     import langdetect
     import trafilatura
     from langdetect.lang_detect_exception import LangDetectException
 
-    text = trafilatura.extract(_reference_pages[name], fast=True, include_comments=False) or ""
+    started = time.process_time()
+    text = trafilatura.extract(_reference_pages[index], fast=True, include_comments=False) or ""
     try:
-        return langdetect.detect_langs(text)[0].lang if text else None
+        language = langdetect.detect_langs(text)[0].lang if text else None
     except LangDetectException:
-        return None
+        language = None
+    return language, time.process_time() - started
 
 
-def run_reference(bench: Path, names: list[str], documents: int, workers: int) -> float:
-    """docs/s of trafilatura + langdetect over the same documents in a pool of workers (pool
-    start-up and page loading before the clock starts)."""
-    tasks = [names[number % len(names)] for number in range(documents)]
+@dataclass
+class ReferenceRun:
+    docs_per_second: float
+    cpu_seconds: float  # summed over the pages, in the pool's processes
+
+
+def run_reference(pages: list[Page], workers: int) -> ReferenceRun:
+    """docs/s of trafilatura + langdetect over the pages in a pool of workers (pool start-up and
+    page loading before the clock starts), and the CPU time its pages took."""
     context = multiprocessing.get_context("fork")
-    with context.Pool(workers, initializer=_load_reference_pages, initargs=(str(bench),)) as pool:
-        pool.map(_reference_document, tasks[:workers])  # every worker has loaded its pages
+    htmls = [html for _, _, html in pages]
+    with context.Pool(workers, initializer=_load_reference_pages, initargs=(htmls,)) as pool:
+        pool.map(_reference_document, [0] * workers)  # every worker has loaded its pages
         started = time.perf_counter()
-        pool.map(_reference_document, tasks, chunksize=16)
+        results = pool.map(_reference_document, range(len(htmls)), chunksize=4)
         seconds = time.perf_counter() - started
-    return documents / seconds
-
-
-def stage_costs(pages: dict[str, str]) -> dict[str, float]:
-    """Mean ms per page for each pure stage of HTML mode, in this process (best of 3 passes)."""
-    from article_cleaner.transforms.assemble import assemble_article, body_paragraphs
-    from article_cleaner.transforms.classify import classify_blocks
-    from article_cleaner.transforms.html import parse_html
-    from article_cleaner.transforms.language import LanguageDetector
-    from article_cleaner.transforms.rules import load_config
-    from article_cleaner.transforms.sinks import to_json_line
-
-    config = load_config()
-    detector = LanguageDetector(config.language)
-    best = {stage: float("inf") for stage in ("parse", "classify", "assemble", "language", "serialize")}
-    for _ in range(3):
-        spent = dict.fromkeys(best, 0.0)
-        for name, html in pages.items():
-            clock = time.perf_counter()
-            page = parse_html(html, config.html)
-            spent["parse"] += time.perf_counter() - clock
-            clock = time.perf_counter()
-            labelled = classify_blocks(page.blocks, config, locate_article=False)
-            spent["classify"] += time.perf_counter() - clock
-            clock = time.perf_counter()
-            body = body_paragraphs(labelled, config)
-            spent["assemble"] += time.perf_counter() - clock
-            if not body:
-                continue
-            clock = time.perf_counter()
-            language = detector.detect("\n\n".join(body))
-            spent["language"] += time.perf_counter() - clock
-            clock = time.perf_counter()
-            article = assemble_article(
-                record_id=name, source=name, page=page, labelled=labelled, body=body, language=language, site="x"
-            )
-            spent["assemble"] += time.perf_counter() - clock
-            clock = time.perf_counter()
-            to_json_line(article)
-            spent["serialize"] += time.perf_counter() - clock
-        best = {stage: min(best[stage], spent[stage]) for stage in best}
-    return {stage: seconds / len(pages) * 1e3 for stage, seconds in best.items()}
+    return ReferenceRun(len(htmls) / seconds, sum(cpu for _, cpu in results))
 
 
 def text_mode_speed(bench: Path, passes: int = 5) -> tuple[float, int]:
@@ -254,10 +257,10 @@ def text_mode_speed(bench: Path, passes: int = 5) -> tuple[float, int]:
     naive_text_module = load_eval_module("naive_text", SHARED / "eval")
     naive_text, read_page = naive_text_module.naive_text, naive_text_module.read_page
 
-    from article_cleaner.transforms.assemble import assemble_article, body_paragraphs
-    from article_cleaner.transforms.classify import classify_blocks
-    from article_cleaner.transforms.rules import load_config
-    from article_cleaner.transforms.text import parse_text
+    from article_cleaner.transforms.config.loading import load_config
+    from article_cleaner.transforms.extract.text import parse_text
+    from article_cleaner.transforms.label.assemble import assemble_article, body_paragraphs
+    from article_cleaner.transforms.label.classify import classify_blocks
 
     config = load_config()
     texts = [naive_text(read_page(path)) for path in sorted((bench / "html").glob("*.html.gz"))]
@@ -291,20 +294,82 @@ def machine() -> str:
                 break
     except OSError:
         pass
-    return f"{cpu}, {os.cpu_count()} CPUs, Python {platform.python_version()}"
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    return f"{cpu}, {os.cpu_count()} CPUs, Python {platform.python_version()}, load {load:.1f}"
 
 
-def pipeline_at(pages, documents: int, scratch: Path, args, spreads: tuple[str, ...]) -> list[PipelineRun]:
-    """One run per --spread_documents choice over the same corpus of documents."""
-    corpus = scratch / f"corpus-{documents}"
-    write_corpus(pages, documents, corpus)
+def spread_of(values: list[float], unit: str = "", digits: int = 1) -> str:
+    """median (min-max) of a figure over the rounds; the figure alone for one round."""
+    median = statistics.median(values)
+    if len(values) == 1:
+        return f"{median:.{digits}f}{unit}"
+    return f"{median:.{digits}f}{unit} ({min(values):.{digits}f}-{max(values):.{digits}f})"
+
+
+def distinct_run(args, scratch: Path) -> None:
+    """The default: whole run, start-up, steady state and the reference over the distinct pages."""
+    pages = distinct_pages()
+    corpus, tiny = scratch / "corpus", scratch / "tiny"
+    write_corpus(pages, corpus)
+    tiny.mkdir()
+    (tiny / "tiny.jsonl").write_text(json.dumps(TINY_DOCUMENT) + "\n", encoding="utf-8")
+    print(
+        f"corpus: {len(pages)} distinct pages of {', '.join(ALL_SETS)} in {CORPUS_FILES} JSON-lines files "
+        f"({sum(len(html) for _, _, html in pages) / MIB:.0f} MiB of HTML); default config, corpus steps on"
+    )
+    whole, start_up, steady, reference, summaries = [], [], [], [], set()
+    cpu_whole, cpu_steady, cpu_reference = [], [], []  # ms of CPU per document
+    for round_number in range(args.rounds):
+        run = run_pipeline(corpus, scratch / "out", len(pages), args.mode, args.workers, None)
+        fixed = run_pipeline(tiny, scratch / "out-tiny", 1, args.mode, args.workers, None)
+        whole.append(run.docs_per_second)
+        start_up.append(fixed.seconds)
+        steady.append(len(pages) / max(run.seconds - fixed.seconds, 1e-9))
+        cpu_whole.append(run.cpu_seconds / len(pages) * 1e3)
+        cpu_steady.append((run.cpu_seconds - fixed.cpu_seconds) / len(pages) * 1e3)
+        summaries.add(run.summary)
+        line = (
+            f"round {round_number + 1}: whole run {run.seconds:.1f} s = {run.docs_per_second:.1f} docs/s, "
+            f"start-up {fixed.seconds:.2f} s, steady state {steady[-1]:.1f} docs/s, "
+            f"CPU {run.cpu_seconds:.0f} s (start-up {fixed.cpu_seconds:.1f} s), peak RSS {run.peak_rss / MIB:.0f} MiB"
+        )
+        if not args.skip_reference:
+            measured = run_reference(pages, args.workers)
+            reference.append(measured.docs_per_second)
+            cpu_reference.append(measured.cpu_seconds / len(pages) * 1e3)
+            line += f"; reference {measured.docs_per_second:.1f} docs/s, CPU {measured.cpu_seconds:.0f} s"
+        print(line, flush=True)
+    print(f"outcome: {' | '.join(sorted(summaries))}")
+    print(f"article-cleaner, whole run:    {spread_of(whole, ' docs/s')}")
+    print(f"fixed start-up (one tiny file): {spread_of(start_up, ' s', 2)}")
+    print(f"steady state:                  {spread_of(steady, ' docs/s')}")
+    print(f"CPU per document, whole run / steady state: {spread_of(cpu_whole, ' ms')} / {spread_of(cpu_steady, ' ms')}")
+    if reference:
+        print(f"reference, trafilatura fast + langdetect, {args.workers} processes: {spread_of(reference, ' docs/s')}")
+        print(f"ratio, whole run:    {spread_of([w / r for w, r in zip(whole, reference, strict=True)], 'x', 2)}")
+        print(f"ratio, steady state: {spread_of([s / r for s, r in zip(steady, reference, strict=True)], 'x', 2)}")
+        # CPU per document does not depend on what else runs on the machine as much as wall time does.
+        print(f"reference CPU per document: {spread_of(cpu_reference, ' ms')}")
+        cpu_ratios = [r / w for w, r in zip(cpu_whole, cpu_reference, strict=True)]
+        print(f"ratio of CPU per document, whole run:    {spread_of(cpu_ratios, 'x', 2)}")
+        cpu_ratios = [r / s for s, r in zip(cpu_steady, cpu_reference, strict=True)]
+        print(f"ratio of CPU per document, steady state: {spread_of(cpu_ratios, 'x', 2)}")
+    if not args.skip_stages:
+        summary, totals = measure([(page_id, html, url) for page_id, url, html in pages])
+        print_summary(summary, totals, f"clean_document per stage, one process, {len(pages)} distinct pages:")
+
+
+def repeated_run(pages: list[Page], scratch: Path, args, spreads: tuple[str, ...]) -> list[PipelineRun]:
+    """One run per --spread_documents choice over the repeated corpus."""
+    corpus = scratch / f"corpus-{len(pages)}"
+    write_corpus(pages, corpus)
     config = None if args.corpus_steps else page_level_config(scratch / "page-level.yaml")
     try:
         return [
             run_pipeline(
                 corpus,
-                (args.keep or scratch) / f"out-{documents}-spread-{spread}",
-                documents,
+                (args.keep or scratch) / f"out-{len(pages)}-spread-{spread}",
+                len(pages),
                 args.mode,
                 args.workers,
                 config,
@@ -318,67 +383,65 @@ def pipeline_at(pages, documents: int, scratch: Path, args, spreads: tuple[str, 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--docs", type=int, default=5000, help="documents in the corpus (default 5000)")
     parser.add_argument("--workers", type=int, default=2, help="pipeline workers and reference processes")
     parser.add_argument("--mode", default="multi_processing", choices=("multi_processing", "in_memory"))
+    parser.add_argument("--rounds", type=int, default=1, help="alternate pipeline and reference this many times")
     parser.add_argument("--skip-reference", action="store_true", help="do not time trafilatura + langdetect")
+    parser.add_argument("--skip-stages", action="store_true", help="do not time the stages of clean_document")
+    parser.add_argument(
+        "--repeated", action="store_true", help="the repeated-page corpus (memory tests) instead of distinct pages"
+    )
+    parser.add_argument("--docs", type=int, default=5000, help="documents of the repeated corpus (default 5000)")
+    parser.add_argument(
+        "--corpus-steps",
+        action="store_true",
+        help="repeated corpus: keep site boilerplate mining and dedup on (they filter almost every copy)",
+    )
     parser.add_argument(
         "--spread-documents",
         default="auto",
         choices=("auto", "yes", "no"),
         help="the pipeline's --spread_documents (--memory-check runs both yes and no)",
     )
-    parser.add_argument("--keep", type=Path, help="keep the pipeline's output under this directory")
+    parser.add_argument("--keep", type=Path, help="keep the repeated corpus's output under this directory")
     parser.add_argument(
         "--memory-check",
         action="store_true",
-        help="peak RSS at 1,000 and 20,000 documents, with and without --spread_documents",
-    )
-    parser.add_argument("--bench", type=Path, default=SHARED / "benchmarks" / "article-extraction")
-    parser.add_argument(
-        "--corpus-steps",
-        action="store_true",
-        help="keep site boilerplate mining and dedup on (on this corpus of copies they filter almost everything)",
+        help="peak RSS at 1,000 and 20,000 repeated documents, with and without --spread_documents",
     )
     args = parser.parse_args(argv)
 
-    pages = load_pages(args.bench)
-    print(f"{time.strftime('%Y-%m-%d')}  {machine()}")
-    print(f"pipeline: --direct_running_mode {args.mode} --direct_num_workers {args.workers}", end="")
-    print("" if args.corpus_steps else "; corpus steps off (every copy is cleaned and written)")
+    print(f"{time.strftime('%Y-%m-%d %H:%M')}  {machine()}")
+    print(f"pipeline: --direct_running_mode {args.mode} --direct_num_workers {args.workers}")
     with tempfile.TemporaryDirectory() as scratch_name:
         scratch = Path(scratch_name)
         if args.memory_check:
             for documents in (1000, 20000):
-                for run in pipeline_at(pages, documents, scratch, args, ("no", "yes")):
+                for run in repeated_run(repeated_pages(documents), scratch, args, ("no", "yes")):
                     print(
                         f"{documents:>6} docs, --spread_documents {run.spread:<3}: "
                         f"peak RSS {run.peak_rss / MIB:7.0f} MiB  {run.docs_per_second:6.1f} docs/s  ({run.summary})",
                         flush=True,
                     )
             return 0
-
-        (run,) = pipeline_at(pages, args.docs, scratch, args, (args.spread_documents,))
+        if not args.repeated:
+            distinct_run(args, scratch)
+            return 0
+        pages = repeated_pages(args.docs)
+        (run,) = repeated_run(pages, scratch, args, (args.spread_documents,))
         print(
-            f"article-cleaner, whole pipeline: {args.docs} docs in {run.seconds:.1f} s = "
-            f"{run.docs_per_second:.1f} docs/s; peak RSS {run.peak_rss / MIB:.0f} MiB ({run.summary})"
+            f"article-cleaner, repeated corpus{'' if args.corpus_steps else ' (page level)'}: {args.docs} docs in "
+            f"{run.seconds:.1f} s = {run.docs_per_second:.1f} docs/s; "
+            f"peak RSS {run.peak_rss / MIB:.0f} MiB ({run.summary})"
         )
         if not args.skip_reference:
-            reference = run_reference(args.bench, list(pages), args.docs, args.workers)
+            reference = run_reference(pages, args.workers).docs_per_second
             print(f"reference, trafilatura + langdetect ({args.workers} processes): {reference:.1f} docs/s")
             print(f"ratio: {run.docs_per_second / reference:.1f}x")
-
-    costs = stage_costs(pages)
-    total = sum(costs.values())
-    print(f"per stage, one process, mean over {len(pages)} pages (ms/doc):")
-    for stage, milliseconds in costs.items():
-        print(f"  {stage:<10} {milliseconds:6.2f}")
-    print(f"  {'total':<10} {total:6.2f}  = {1e3 / total:.0f} docs/s per core before Beam")
-    speed, count = text_mode_speed(args.bench)
+    speed, count = text_mode_speed(SHARED / "benchmarks" / "article-extraction")
     print(
         f"text mode (parse_text + classify + assemble, no language id): {speed:.0f} docs/s on one core ({count} pages)"
     )
-    print(f"median page: {statistics.median(len(html) for html in pages.values()) / 1024:.0f} KiB of HTML")
     return 0
 
 

@@ -1,9 +1,10 @@
 """article-cleaner's entry point: options -> read -> CleanArticles -> CleanCorpus -> write, and a run
-report; `article-cleaner explain FILE` shows how one document is cleaned.
+report; `article-cleaner explain FILE` shows how one document is cleaned, `article-cleaner config
+show|check` the effective config.
 
     article-cleaner --input 'pages/*.txt' --output out/ [--format auto|text|html|jsonl|warc|parquet]
         [--field_map text=content,url=link] [--output_format jsonl|parquet] [--output_compression gzip]
-        [--config FILE]
+        [--config FILE] [--set KEY.PATH=VALUE ...] [--progress_seconds N]
 
 Any Beam pipeline option (--runner, --direct_num_workers, ...) passes through to Beam.
 """
@@ -13,12 +14,19 @@ from __future__ import annotations
 import argparse
 import datetime
 import sys
+import time
+
+from article_cleaner.pipelines.quiet_imports import silence_apitools_warning
+
+silence_apitools_warning()  # before Beam is imported, which logs it
 
 import apache_beam as beam
+import yaml
 from apache_beam.io.filesystem import CompressionTypes
 from apache_beam.io.filesystems import FileSystems
 from apache_beam.options.pipeline_options import PipelineOptions, StandardOptions
 
+from article_cleaner.pipelines.launch_checks import field_problem, folder_problem, option_problem
 from article_cleaner.pipelines.partitions import (
     DATE_PLACEHOLDER,
     PartitionError,
@@ -33,20 +41,22 @@ from article_cleaner.pipelines.partitions import (
     today_utc,
     write_manifest,
 )
-from article_cleaner.transforms.clean import ARTICLES, REJECTS, CleanArticles
-from article_cleaner.transforms.clean import FILTERED as FILTERED_PAGES
-from article_cleaner.transforms.config_checks import ConfigError
-from article_cleaner.transforms.corpus import CleanCorpus
-from article_cleaner.transforms.explain import explain_within_limits, format_explanation
-from article_cleaner.transforms.field_mapping import FieldMapError, parse_field_map
+from article_cleaner.transforms.clean import CleanArticles
+from article_cleaner.transforms.config.checks import ConfigError
+from article_cleaner.transforms.config.loading import config_problems, load_config
+from article_cleaner.transforms.config.overlay import effective_config
+from article_cleaner.transforms.corpus.clean_corpus import CleanCorpus
+from article_cleaner.transforms.corpus.runners import LOCAL_RUNNERS
+from article_cleaner.transforms.io.field_mapping import FieldMapError, parse_field_map
+from article_cleaner.transforms.io.sinks import OUTPUT_COMPRESSIONS, OUTPUT_FORMATS, WriteOutputs, write_report
+from article_cleaner.transforms.io.sources import FORMATS, ReadDocuments, ReadSettings, read_file
+from article_cleaner.transforms.limits.watchdog import Watchdog
+from article_cleaner.transforms.outcomes import ARTICLES, DOCUMENTS, DUPLICATES, FILTERED, REJECTS
 from article_cleaner.transforms.records import InputDocument, Rejected
-from article_cleaner.transforms.rules import load_config
-from article_cleaner.transforms.run_report import SummarizeCorpus, write_markdown_report
-from article_cleaner.transforms.run_summary import summarize_metrics
-from article_cleaner.transforms.runners import LOCAL_RUNNERS
-from article_cleaner.transforms.sinks import OUTPUT_COMPRESSIONS, OUTPUT_FORMATS, WriteOutputs, write_report
-from article_cleaner.transforms.sources import DOCUMENTS, FILTERED, FORMATS, ReadDocuments, ReadSettings, read_file
-from article_cleaner.transforms.watchdog import Watchdog
+from article_cleaner.transforms.report.accounting import summarize_metrics
+from article_cleaner.transforms.report.explain import explain_within_limits, format_explanation
+from article_cleaner.transforms.report.markdown_report import SummarizeCorpus, write_markdown_report
+from article_cleaner.transforms.report.progress import CountProgress
 
 # The in-process runner: Beam's default DirectRunner first tries Prism, which downloads a binary.
 DEFAULT_RUNNER = "FnApiRunner"
@@ -54,6 +64,9 @@ DEFAULT_RUNNER = "FnApiRunner"
 EXIT_OK = 0
 EXIT_RUN_FAILED = 1
 EXIT_BAD_ARGUMENTS = 2
+
+PROGRESS_SECONDS = 10.0
+PROGRAM = "article-cleaner"
 
 
 class CleanArticlesOptions(PipelineOptions):
@@ -86,7 +99,24 @@ class CleanArticlesOptions(PipelineOptions):
             "--output_compression", default="none", choices=OUTPUT_COMPRESSIONS, help="gzip the JSON lines output"
         )
         parser.add_argument("--compress", action="store_true", help="same as --output_compression gzip")
-        parser.add_argument("--config", default=None, help="rules YAML (default: the bundled configs/default.yaml)")
+        parser.add_argument(
+            "--config", default=None, help="rules YAML laid over the bundled configs/default.yaml (see README: Rules)"
+        )
+        parser.add_argument(
+            "--set",
+            dest="config_settings",
+            action="append",
+            default=None,
+            metavar="KEY.PATH=VALUE",
+            help="change one config value, read as YAML, e.g. corpus.deduplicate=false (repeatable)",
+        )
+        parser.add_argument(
+            "--progress_seconds",
+            type=float,
+            default=PROGRESS_SECONDS,
+            help="on the local runners, print documents read and articles written on stderr at most this often "
+            "(0: never)",
+        )
         parser.add_argument(
             "--spread_documents",
             default="auto",
@@ -106,24 +136,28 @@ def spreads_documents(choice: str, runner: str | None) -> bool:
 
 def build_pipeline(pipeline: beam.Pipeline, options: CleanArticlesOptions, config, fields, output_dir: str) -> None:
     settings = ReadSettings(input_format=options.format, fields=fields, limits=config.limits)
+    runner = pipeline.options.view_as(StandardOptions).runner
     # A few big input files: spread slices of them over the workers (see ReadDocuments).
-    spread = spreads_documents(options.spread_documents, pipeline.options.view_as(StandardOptions).runner)
+    spread = spreads_documents(options.spread_documents, runner)
     read = pipeline | "Read" >> ReadDocuments(options.input, settings, spread_documents=spread)
     cleaned = read[DOCUMENTS] | "CleanArticles" >> CleanArticles(config)
     # The corpus steps spill articles beside the outputs: a folder every worker reads, gone before publishing.
     corpus = cleaned[ARTICLES] | "CleanCorpus" >> CleanCorpus(config.corpus, spill_root=output_dir)
+    if options.progress_seconds > 0 and (runner or DEFAULT_RUNNER) in LOCAL_RUNNERS:
+        read[DOCUMENTS] | "ProgressRead" >> CountProgress("documents read", options.progress_seconds)
+        corpus["articles"] | "ProgressWritten" >> CountProgress("articles written", options.progress_seconds)
 
     outputs = {
-        "articles": corpus["articles"],
+        ARTICLES: corpus[ARTICLES],
         # Each part is written where it is produced: no Flatten, which the local runner materializes.
-        "rejects": (read[REJECTS], cleaned[REJECTS]),
-        "filtered": (read[FILTERED], cleaned[FILTERED_PAGES], corpus["filtered"]),
-        "duplicates": corpus["duplicates"],
+        REJECTS: (read[REJECTS], cleaned[REJECTS]),
+        FILTERED: (read[FILTERED], cleaned[FILTERED], corpus[FILTERED]),
+        DUPLICATES: corpus[DUPLICATES],
         "site_boilerplate": corpus["mined"],
     }
     compression = "gzip" if options.compress else options.output_compression
     outputs | "WriteOutputs" >> WriteOutputs(output_dir, options.output_format, compression)
-    (corpus["articles"], corpus["mined"]) | "SummarizeCorpus" >> SummarizeCorpus(output_dir)
+    (corpus[ARTICLES], corpus["mined"]) | "SummarizeCorpus" >> SummarizeCorpus(output_dir)
 
 
 def matched_inputs(patterns: list[str]) -> tuple[list[str], list[str]]:
@@ -137,7 +171,14 @@ def matched_inputs(patterns: list[str]) -> tuple[list[str], list[str]]:
 def run(argv: list[str] | None = None) -> int:
     """Run the job; returns the exit code (0 ok, 1 run failed, 2 bad arguments or config)."""
     started = datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
-    options = PipelineOptions(argv if argv is not None else sys.argv[1:])
+    argv = argv if argv is not None else sys.argv[1:]
+    if {"-h", "--help"} & set(argv):
+        print(_help_text())
+        return EXIT_OK
+    problem = option_problem(argv, CleanArticlesOptions)
+    if problem:
+        return _refuse(problem)
+    options = PipelineOptions(argv)
     cleaner_options = options.view_as(CleanArticlesOptions)
     problems = []
     if not cleaner_options.input:
@@ -145,27 +186,30 @@ def run(argv: list[str] | None = None) -> int:
     if not cleaner_options.output:
         problems.append("--output is required")
     if problems:
-        print("article-cleaner: " + "; ".join(problems), file=sys.stderr)
-        return EXIT_BAD_ARGUMENTS
+        return _refuse("; ".join(problems))
     try:
-        config = load_config(cleaner_options.config)
+        config = load_config(cleaner_options.config, cleaner_options.config_settings or ())
         fields = parse_field_map(cleaner_options.field_map)
         date = cleaner_options.date or today_utc()
         target = resolve_output(cleaner_options.output, date)
         check_target(target, cleaner_options.overwrite)
     except (ConfigError, FieldMapError, PartitionError) as error:
         prefix = "invalid config: " if isinstance(error, ConfigError) else ""
-        print(f"article-cleaner: {prefix}{error}", file=sys.stderr)
-        return EXIT_BAD_ARGUMENTS
+        return _refuse(f"{prefix}{error}")
     input_files, missing = matched_inputs(cleaner_options.input)
     if missing:
-        print(f"article-cleaner: no file matches --input {missing[0]!r}", file=sys.stderr)
-        return EXIT_BAD_ARGUMENTS
+        return _refuse(f"no file matches --input {missing[0]!r}")
+    problem = folder_problem(cleaner_options.input, input_files) or field_problem(
+        input_files, cleaner_options.format, fields
+    )
+    if problem:
+        return _refuse(problem)
     standard = options.view_as(StandardOptions)
     if standard.runner is None:
         standard.runner = DEFAULT_RUNNER
 
     remove_stale_staging(target)
+    clock = time.monotonic()
     run_id = new_run_id()
     staging = staging_folder(target, run_id)
     try:
@@ -174,11 +218,20 @@ def run(argv: list[str] | None = None) -> int:
         build_pipeline(pipeline, cleaner_options, config, fields, staging)
         result = pipeline.run()
         result.wait_until_finish()
+    except SystemExit as error:  # argparse, reading an option Beam's own checks use, prints why
+        discard(staging)
+        return error.code if isinstance(error.code, int) else EXIT_BAD_ARGUMENTS
     except Exception as error:  # the run failed: nothing is published, the staging folder goes
         discard(staging)
         print(f"article-cleaner: the run failed: {type(error).__name__}: {error}", file=sys.stderr)
         return EXIT_RUN_FAILED
     summary = summarize_metrics(result)
+    if cleaner_options.progress_seconds > 0:
+        seconds = time.monotonic() - clock
+        print(
+            f"progress: done in {seconds:,.0f} s: {summary.inputs:,} inputs, {summary.written:,} articles written",
+            file=sys.stderr,
+        )
     report = summary.as_report(config.fingerprint)
     write_report(staging, report)
     write_markdown_report(staging, report)
@@ -207,6 +260,23 @@ def run(argv: list[str] | None = None) -> int:
     return EXIT_OK
 
 
+def _help_text() -> str:
+    parser = argparse.ArgumentParser(
+        prog=PROGRAM,
+        description="Clean scraped article pages into article records (an Apache Beam pipeline).",
+        epilog="Any Beam pipeline option (--runner, --direct_num_workers, ...) passes through to Beam. "
+        f"Also: {PROGRAM} explain FILE, {PROGRAM} config show|check (each with --help).",
+    )
+    CleanArticlesOptions._add_argparse_args(parser)
+    return parser.format_help()
+
+
+def _refuse(problem: str) -> int:
+    """A mistake in the arguments or config: one line, nothing runs."""
+    print(f"{PROGRAM}: {problem}", file=sys.stderr)
+    return EXIT_BAD_ARGUMENTS
+
+
 def explain(argv: list[str]) -> int:
     """`article-cleaner explain FILE`: each block of one document with its label and rule."""
     parser = argparse.ArgumentParser(
@@ -215,14 +285,14 @@ def explain(argv: list[str]) -> int:
     parser.add_argument("file", help="a .txt, .html(.gz), .jsonl, .warc(.gz) or .parquet file")
     parser.add_argument("--record", type=int, default=1, help="which document of a multi-document file (from 1)")
     parser.add_argument("--format", default="auto", choices=FORMATS)
-    parser.add_argument("--config", default=None, help="rules YAML (default: the bundled one)")
+    parser.add_argument("--config", default=None, help="rules YAML laid over the bundled one")
+    parser.add_argument("--set", dest="settings", action="append", default=[], metavar="KEY.PATH=VALUE")
     parser.add_argument("--width", type=int, default=None, help="line width (default: the terminal's)")
     args = parser.parse_args(argv)
     try:
-        config = load_config(args.config)
+        config = load_config(args.config, args.settings)
     except ConfigError as error:
-        print(f"article-cleaner: invalid config: {error}", file=sys.stderr)
-        return EXIT_BAD_ARGUMENTS
+        return _refuse(f"invalid config: {error}")
     settings = ReadSettings(input_format=args.format, limits=config.limits)
     try:
         with FileSystems.open(args.file, compression_type=CompressionTypes.UNCOMPRESSED) as stream:
@@ -247,10 +317,40 @@ def explain(argv: list[str]) -> int:
     return EXIT_OK
 
 
+def config_command(argv: list[str]) -> int:
+    """`article-cleaner config show [--config F] [--set ...]` prints the effective config as YAML;
+    `article-cleaner config check F [--set ...]` validates it: exit 0, or 2 with one line per problem."""
+    parser = argparse.ArgumentParser(
+        prog=f"{PROGRAM} config", description="Show the effective config, or check a config file."
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    show = commands.add_parser("show", help="print the bundled default with --config and --set laid over it")
+    show.add_argument("--config", default=None, help="rules YAML laid over the bundled one")
+    check = commands.add_parser("check", help="validate a config file laid over the bundled one")
+    check.add_argument("config", help="the YAML file to check")
+    for command in (show, check):
+        command.add_argument("--set", dest="settings", action="append", default=[], metavar="KEY.PATH=VALUE")
+    args = parser.parse_args(argv)
+    problems = config_problems(args.config, args.settings)
+    for problem in problems:
+        print(f"{PROGRAM}: invalid config: {problem}", file=sys.stderr)
+    if problems:
+        return EXIT_BAD_ARGUMENTS
+    if args.command == "show":
+        effective = effective_config(args.config, args.settings)
+        print(yaml.safe_dump(effective, sort_keys=False, allow_unicode=True, width=120), end="")
+    else:
+        print(f"{args.config}: ok")
+    return EXIT_OK
+
+
 def main() -> None:
+    sys.argv[0] = PROGRAM  # argparse's usage line, also under python -m article_cleaner
     argv = sys.argv[1:]
     if argv[:1] == ["explain"]:
         sys.exit(explain(argv[1:]))
+    if argv[:1] == ["config"]:
+        sys.exit(config_command(argv[1:]))
     sys.exit(run(argv))
 
 

@@ -23,7 +23,7 @@ STAGING_PREFIX = "._staging-"
 
 
 class PartitionError(ValueError):
-    """The target cannot be written as asked (it exists without --overwrite, or a bad --date)."""
+    """The target cannot be written as asked (it exists without --overwrite, is a file, or a bad --date)."""
 
 
 def today_utc() -> str:
@@ -65,6 +65,9 @@ def has_content(folder: str) -> bool:
 
 
 def check_target(target: str, overwrite: bool) -> None:
+    if _is_local(target) and os.path.exists(target) and not os.path.isdir(target):
+        # Never replaced, even with --overwrite: a file there is not an earlier run's output.
+        raise PartitionError(f"--output {target} is a file, not a folder; name a folder for the outputs")
     if has_content(target) and not overwrite:
         raise PartitionError(f"{target} exists already; pass --overwrite to replace it")
 

@@ -7,13 +7,13 @@ import pytest
 
 @pytest.fixture(scope="session")
 def config():
-    from article_cleaner.transforms.rules import load_config
+    from article_cleaner.transforms.config.loading import load_config
 
     return load_config()
 
 
 @pytest.fixture(scope="session")
 def detector(config):
-    from article_cleaner.transforms.language import LanguageDetector
+    from article_cleaner.transforms.label.language import LanguageDetector
 
     return LanguageDetector(config.language)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import unicodedata
 
-from article_cleaner.transforms.assemble import collect_captions
-from article_cleaner.transforms.cleaning import clean_document
+from article_cleaner.transforms.clean_document import clean_document
+from article_cleaner.transforms.label.assemble import collect_captions
 from article_cleaner.transforms.records import Article, Caption, InputDocument, ParsedPage
 
 # Decomposed: "e" + combining acute accent, as some CMSs and macOS copy-paste write it.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from article_cleaner.transforms.classify import classify_blocks, label_block, match_pattern_rule
+from article_cleaner.transforms.label.classify import classify_blocks, label_block, match_pattern_rule
 from article_cleaner.transforms.records import BODY, CAPTION, REFERENCE, Block
 
 from support import fails_instead_of_hanging
@@ -56,6 +56,11 @@ BOILERPLATE = [
     ("photo_credit", "Photo by Jane Doe on Unsplash"),
     ("photo_credit", "Foto di Mario Rossi"),
     ("photo_credit", "Image courtesy of NASA"),
+    ("photo_credit", "Quelle dpa-AFX"),
+    ("photo_credit", "(Foto: dpa)"),
+    ("photo_credit", "Image 3 of 10 © Reuters"),
+    ("photo_credit", "Photo credit Jane Doe"),
+    ("photo_credit", "Foto de Juan Pérez"),
     ("donation_prompt", "Unterstützen Sie unabhängigen Journalismus – jetzt spenden!"),
     ("donation_prompt", "Soutenez le journalisme indépendant : faire un don"),
     ("copyright", "© 2024 Süddeutsche Zeitung GmbH. Alle Rechte vorbehalten."),
@@ -99,6 +104,8 @@ ARTICLE_PARAGRAPHS = [
     "Die Bürger spenden seit Jahren für das Tierheim, sagte die Leiterin bei der Eröffnung des neuen Gebäudes.",
     "Photos by the dozen were taken at the fair, and the organisers said they would publish them all next week.",
     "Bild der Woche: Der Hafen im Nebel, aufgenommen am frühen Morgen von einer Leserin aus Kiel.",
+    "Photo de famille des dirigeants du G7 à Biarritz, la première depuis deux ans, avant le dîner officiel.",
+    "Foto del día: el puerto de Valencia bajo la niebla, tomada por una lectora desde su balcón al amanecer.",
 ]
 
 
@@ -229,7 +236,7 @@ def test_a_repeated_block_gets_the_same_labelled_record(config):
 
 
 def test_a_standalone_credit_line_of_a_german_page_is_removed_as_photo_credit_not_kept_as_body(config, detector):
-    from article_cleaner.transforms.cleaning import clean_document
+    from article_cleaner.transforms.clean_document import clean_document
     from article_cleaner.transforms.records import Article, InputDocument
 
     html = (

@@ -9,8 +9,9 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from article_cleaner.transforms.config_checks import ConfigError
-from article_cleaner.transforms.content_region import (
+from article_cleaner.transforms.config.checks import ConfigError
+from article_cleaner.transforms.config.loading import DEFAULT_CONFIG_PATH
+from article_cleaner.transforms.extract.content_region import (
     _UNCASED_SCRIPT,
     _UNSPACED_SCRIPT,
     BOILERPLATE,
@@ -22,7 +23,6 @@ from article_cleaner.transforms.content_region import (
     compile_content_selection,
     select_main_content,
 )
-from article_cleaner.transforms.rules import DEFAULT_CONFIG_PATH
 
 MENU = ["Skip to content", "Home", "News", "Politics", "Business", "Technology", "Sport", "Opinion", "Subscribe"]
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from article_cleaner.transforms.html import parse_html
-from article_cleaner.transforms.rules import load_config
+from article_cleaner.transforms.config.loading import load_config
+from article_cleaner.transforms.extract.html import parse_html
 
 ARTICLE = [
     "The regional water board approved a plan on Monday to replace the aging pipes under the old town, "

@@ -10,18 +10,19 @@ import apache_beam as beam
 from apache_beam.testing.test_pipeline import TestPipeline as BeamTestPipeline
 from apache_beam.testing.util import assert_that, equal_to
 
-from article_cleaner.transforms.clean import ARTICLES, CleanArticles
-from article_cleaner.transforms.corpus import CleanCorpus
-from article_cleaner.transforms.dedup import split_kept_copy
-from article_cleaner.transforms.records import Article, InputDocument
-from article_cleaner.transforms.rules import CorpusSettings
-from article_cleaner.transforms.sinks import to_json_line
-from article_cleaner.transforms.site_boilerplate import (
+from article_cleaner.transforms.clean import CleanArticles
+from article_cleaner.transforms.config.loading import CorpusSettings
+from article_cleaner.transforms.corpus.clean_corpus import CleanCorpus
+from article_cleaner.transforms.corpus.copies import split_kept_copy
+from article_cleaner.transforms.corpus.site_boilerplate import (
     SiteBoilerplateSettings,
     is_site_boilerplate,
     remove_site_boilerplate,
 )
-from article_cleaner.transforms.sites import registered_domain, site_of
+from article_cleaner.transforms.corpus.sites import registered_domain, site_of
+from article_cleaner.transforms.io.sinks import to_json_line
+from article_cleaner.transforms.outcomes import ARTICLES
+from article_cleaner.transforms.records import Article, InputDocument
 
 CORPUS = Path(__file__).parent / "data" / "corpus" / "local_news.jsonl"
 SITE_PROMPT = (
@@ -145,7 +146,7 @@ def test_boilerplate_threshold_needs_both_page_count_and_share():
 
 
 def test_removal_matches_case_and_punctuation_variants_and_updates_stats():
-    from article_cleaner.transforms.site_boilerplate import paragraph_key
+    from article_cleaner.transforms.corpus.site_boilerplate import paragraph_key
 
     keys = {paragraph_key("Join the Gazette Circle today!")}
     cleaned = remove_site_boilerplate(
@@ -191,11 +192,11 @@ def expected_corpus(config, documents, settings) -> dict[str, list[dict]]:
     functions (the order of the steps as CleanCorpus documents it), as sorted JSON records."""
     from collections import Counter, defaultdict
 
-    from article_cleaner.transforms.cleaning import clean_document
-    from article_cleaner.transforms.dedup import body_key, url_key
-    from article_cleaner.transforms.language import LanguageDetector
+    from article_cleaner.transforms.clean_document import clean_document
+    from article_cleaner.transforms.corpus.copies import body_key, url_key
+    from article_cleaner.transforms.corpus.site_boilerplate import candidate_keys
+    from article_cleaner.transforms.label.language import LanguageDetector
     from article_cleaner.transforms.records import Duplicate, Filtered, MinedParagraph
-    from article_cleaner.transforms.site_boilerplate import candidate_keys
 
     detector = LanguageDetector(config.language)
     articles = [clean_document(document, config, detector) for document in documents]
@@ -340,7 +341,7 @@ def read_records(output: Path, name: str) -> list[dict]:
 
 
 def test_every_copy_names_the_copy_finally_kept_across_url_and_body_copies(config, tmp_path):
-    from article_cleaner.transforms.corpus import DropDuplicates
+    from article_cleaner.transforms.corpus.clean_corpus import DropDuplicates
 
     story, mirror = "https://news.example.org/story", "https://mirror.example.net/story"
     first_fetch = replace(article("Harbour reopens.\n\nBoats are back."), id="b", source="a:1", url=story)
@@ -359,7 +360,7 @@ def test_every_copy_names_the_copy_finally_kept_across_url_and_body_copies(confi
 def test_twenty_thousand_copies_of_the_benchmark_pages_keep_every_distinct_page_once(config, detector, tmp_path):
     import gzip
 
-    from article_cleaner.transforms.cleaning import clean_document
+    from article_cleaner.transforms.clean_document import clean_document
 
     from support import require_shared
 

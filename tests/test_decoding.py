@@ -7,7 +7,7 @@ import random
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from article_cleaner.transforms.decoding import (
+from article_cleaner.transforms.io.decoding import (
     DecodedText,
     Undecodable,
     charset_from_content_type,

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from article_cleaner.transforms.explain import PAGE_TYPE, explain_document, format_explanation
 from article_cleaner.transforms.records import InputDocument
+from article_cleaner.transforms.report.explain import PAGE_TYPE_ROW, explain_document, format_explanation
 
 from support import require_shared
 
@@ -12,7 +12,9 @@ def test_explain_shows_every_block_of_the_npr_golden_article_with_label_and_rule
     path = require_shared("golden", "npr-blinken-lavrov.txt")
     text = path.read_text(encoding="utf-8")
     rows = [
-        row for row in explain_document(InputDocument(source=path.name, text=text), config) if row.label != PAGE_TYPE
+        row
+        for row in explain_document(InputDocument(source=path.name, text=text), config)
+        if row.label != PAGE_TYPE_ROW
     ]
     paragraphs = [paragraph for paragraph in text.split("\n\n") if paragraph.strip()]
     assert len(rows) == len(paragraphs)  # the title and every block, none lost
@@ -60,7 +62,7 @@ def test_explain_command_prints_the_blocks_of_one_jsonl_record(capsys):
     assert explain([str(REPO_ROOT / "examples" / "inputs" / "articles.jsonl"), "--record", "1", "--width", "120"]) == 0
     output = capsys.readouterr().out
     assert output.splitlines()[0] == "articles.jsonl:1"
-    rows = [line.split()[:2] for line in output.splitlines()[3:-2] if not line.startswith(PAGE_TYPE)]
+    rows = [line.split()[:2] for line in output.splitlines()[3:-2] if not line.startswith(PAGE_TYPE_ROW)]
     assert rows == [
         ["title", "input.title"],
         ["kept", "body"],
@@ -102,8 +104,8 @@ def test_explain_command_reports_the_reject_of_an_attribute_bomb_instead_of_pars
 def test_explaining_a_document_past_its_time_budget_gives_its_reject(config):
     from dataclasses import replace
 
-    from article_cleaner.transforms.explain import explain_within_limits
-    from article_cleaner.transforms.watchdog import Watchdog
+    from article_cleaner.transforms.limits.watchdog import Watchdog
+    from article_cleaner.transforms.report.explain import explain_within_limits
 
     no_time = replace(config, limits=replace(config.limits, time_budget_seconds=0.001))
     watchdog = Watchdog()

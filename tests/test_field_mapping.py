@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from article_cleaner.transforms.field_mapping import (
+from article_cleaner.transforms.io.field_mapping import (
     DEFAULT_FIELD_MAPPING,
     FieldMapError,
     FieldProblem,

@@ -6,8 +6,16 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from article_cleaner.transforms.cleaning import EMPTY_INPUT, NO_ARTICLE_TEXT, UNWANTED_PAGE_TYPE, clean_document
-from article_cleaner.transforms.guards import TAG_TOO_LARGE, TOO_DEEPLY_NESTED, TOO_LARGE, TOO_MANY_ATTRIBUTES
+from article_cleaner.transforms.clean_document import clean_document
+from article_cleaner.transforms.outcomes import (
+    EMPTY_INPUT,
+    NO_ARTICLE_TEXT,
+    TAG_TOO_LARGE,
+    TOO_DEEPLY_NESTED,
+    TOO_LARGE,
+    TOO_MANY_ATTRIBUTES,
+    UNWANTED_PAGE_TYPE,
+)
 from article_cleaner.transforms.records import Article, Filtered, InputDocument, Rejected
 from tests.test_hostile import load_generator
 

@@ -8,8 +8,9 @@ import time
 
 import pytest
 
-from article_cleaner.transforms.cleaning import clean_document
-from article_cleaner.transforms.guards import (
+from article_cleaner.transforms.clean_document import clean_document
+from article_cleaner.transforms.config.loading import LimitsSettings
+from article_cleaner.transforms.limits.guards import (
     CappedStream,
     Deadline,
     LimitExceeded,
@@ -19,7 +20,6 @@ from article_cleaner.transforms.guards import (
     markup_breach,
 )
 from article_cleaner.transforms.records import InputDocument
-from article_cleaner.transforms.rules import LimitsSettings
 
 
 def html_nesting_depth(page: str | bytes) -> int:

@@ -15,12 +15,12 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from article_cleaner.transforms.cleaning import clean_document, clean_document_in_time
-from article_cleaner.transforms.guards import markup_breach
-from article_cleaner.transforms.html import parse_html
+from article_cleaner.transforms.clean_document import clean_document, clean_document_in_time
+from article_cleaner.transforms.extract.html import parse_html
+from article_cleaner.transforms.extract.text import parse_text
+from article_cleaner.transforms.limits.guards import markup_breach
+from article_cleaner.transforms.limits.watchdog import Watchdog
 from article_cleaner.transforms.records import Article, Filtered, InputDocument, Rejected
-from article_cleaner.transforms.text import parse_text
-from article_cleaner.transforms.watchdog import Watchdog
 
 from support import fails_instead_of_hanging
 

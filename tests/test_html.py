@@ -8,10 +8,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from article_cleaner.transforms.captions import split_credit
-from article_cleaner.transforms.html import parse_html
+from article_cleaner.transforms.config.loading import load_config
+from article_cleaner.transforms.extract.html import parse_html
+from article_cleaner.transforms.label.captions import split_credit
 from article_cleaner.transforms.records import Caption
-from article_cleaner.transforms.rules import load_config
 
 from support import fails_instead_of_hanging
 
@@ -213,6 +213,25 @@ def test_a_caption_repeated_as_alt_text_and_caption_element_is_kept_once(rules):
         ),
         ("The house on the hill (Image credit: Future plc)", ("The house on the hill", "Future plc")),
         ("Image 1: A simple AI workflow", ("Image 1: A simple AI workflow", None)),  # a numbered figure, no credit
+        # A label without a colon: before an agency, or a name with a slash; "de" before a name.
+        ("Le président à l'Élysée. Photo AFP", ("Le président à l'Élysée.", "AFP")),
+        ("Die Börse in Frankfurt. Quelle dpa-AFX", ("Die Börse in Frankfurt.", "dpa-AFX")),
+        ("Photographer Kiyoshi Ota/Bloomberg", ("", "Kiyoshi Ota/Bloomberg")),
+        ("Der Kanzler in Berlin. Foto Michael Kappeler/dpa", ("Der Kanzler in Berlin.", "Michael Kappeler/dpa")),
+        ("El presidente en Madrid. Foto de Juan Pérez", ("El presidente en Madrid.", "Juan Pérez")),
+        ("Photo Booth at the county fair", ("Photo Booth at the county fair", None)),  # a label before a bare name
+        ("Photo de famille des dirigeants du G7", ("Photo de famille des dirigeants du G7", None)),
+        # An agency in square brackets; a name and a pipe before an agency, but not a description.
+        (
+            "US troops remain in Afghanistan, 18 years after the invasion [File: Reuters]",
+            ("US troops remain in Afghanistan, 18 years after the invasion", "File: Reuters"),
+        ),
+        ("Studio Light and Shade | Getty Images", ("", "Studio Light and Shade | Getty Images")),
+        (
+            "A compost heap in autumn. Thomas Lehtinen | Getty Images",
+            ("A compost heap in autumn.", "Thomas Lehtinen | Getty Images"),
+        ),
+        ("Protesters gather in Paris | Reuters", ("Protesters gather in Paris | Reuters", None)),
         ("The photo booth at the fair drew long lines", ("The photo booth at the fair drew long lines", None)),
     ],
 )
@@ -555,3 +574,81 @@ def test_a_long_unclosed_credit_is_split_in_linear_time(rules, credit):
         "Crowds at the gate",
         "Jane Doe/AP",
     )
+
+
+HERO_ABOVE_THE_ARTICLE_PAGE = """<html><body><div class="story">
+<section class="story-hero"><h1>Ferry service resumes</h1>
+<div class="hero-media"><img src="f.jpg" alt="">
+<figcaption class="hero-caption">The first ferry leaves Port Wren on Monday. Ana Ruiz / Reuters</figcaption></div>
+</section>
+<article class="story-body"><div class="story-text">
+<p>The island ferry resumed service on Monday after a three-week suspension caused by engine repairs.</p>
+<p>The operator said the timetable would return to normal by the weekend, with extra crossings in the evening.</p>
+<p>Residents had relied on a smaller boat that could carry only foot passengers and a handful of bicycles.</p>
+</div></article></div></body></html>"""
+
+
+def test_a_lone_figcaption_of_the_lead_image_above_the_article_element_is_a_caption(rules):
+    page = parse_html(HERO_ABOVE_THE_ARTICLE_PAGE, rules)
+    assert page.captions == (Caption("The first ferry leaves Port Wren on Monday.", "Ana Ruiz / Reuters"),)
+    assert [block.text[:11] for block in page.blocks] == ["The island ", "The operato", "Residents h"]
+    assert not any("first ferry" in removal.text for removal in page.removals)
+
+
+@pytest.mark.parametrize(
+    "holder",
+    [
+        # a figure that opens a lightbox, wrapped in a button (dropped with its content otherwise)
+        '<button class="zoom"><figure><img src="m.jpg" alt="">'
+        "<figcaption>The mesh layer of the tamper protection, seen under a microscope</figcaption></figure></button>",
+        # a figcaption inside a <picture>, as some templates write it
+        '<picture><source srcset="m.webp"><img src="m.jpg" alt="">'
+        '<figcaption class="imgFCap">The mesh layer of the tamper protection, seen under a microscope</figcaption>'
+        "</picture>",
+    ],
+)
+def test_a_figcaption_inside_an_element_skipped_with_its_content_is_still_a_caption(rules, holder):
+    page = parse_html(council_article(COUNCIL_OPENING, holder, COUNCIL_CLOSING), rules)
+    assert page.captions == (Caption("The mesh layer of the tamper protection, seen under a microscope"),)
+    assert [block.text[:11] for block in page.blocks] == ["The council", "Members agr"]
+
+
+CHAMBER_CAPTION = "<figcaption>Councillors in the chamber before the vote on Monday</figcaption>"
+
+
+@pytest.mark.parametrize(
+    ("box", "is_caption"),
+    [
+        (
+            f'<div class="article-widget article-image"><figure><img src="c.jpg" alt="">{CHAMBER_CAPTION}</figure></div>',
+            True,
+        ),
+        (f'<aside class="inline-figure"><figure><img src="c.jpg" alt="">{CHAMBER_CAPTION}</figure></aside>', True),
+        # a gallery slide whose link opens the image itself
+        (
+            '<figure class="slide-popup-gallery"><a href="https://cdn.example/2024/11/chamber.image_.JPG?w=1200">'
+            f'<img src="c.jpg" alt=""></a>{CHAMBER_CAPTION}</figure>',
+            True,
+        ),
+        # a teaser: the figure links to another story
+        (
+            f'<aside class="more-stories"><a href="/news/chamber"><figure><img src="l.jpg" alt="">{CHAMBER_CAPTION}'
+            "</figure></a></aside>",
+            False,
+        ),
+        # a box holding more than its figure
+        (
+            f'<div class="sidebar-widget"><figure><img src="l.jpg" alt="">{CHAMBER_CAPTION}</figure>'
+            "<p>Most read this week in the city section</p></div>",
+            False,
+        ),
+    ],
+)
+def test_a_figure_in_a_box_a_removal_rule_names_is_a_caption_only_when_the_box_holds_nothing_else_and_links_nowhere(
+    rules, box, is_caption
+):
+    page = parse_html(council_article(COUNCIL_OPENING, box, COUNCIL_CLOSING), rules)
+    chamber = Caption("Councillors in the chamber before the vote on Monday")
+    assert page.captions == ((chamber,) if is_caption else ())
+    assert any("Councillors" in removal.text for removal in page.removals) is not is_caption
+    assert [block.text[:11] for block in page.blocks] == ["The council", "Members agr"]

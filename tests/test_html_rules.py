@@ -8,8 +8,8 @@ import pickle
 import pytest
 import yaml
 
-from article_cleaner.transforms.html_rules import ElementRulings, class_words, compile_html_rules
-from article_cleaner.transforms.rules import DEFAULT_CONFIG_PATH, load_config
+from article_cleaner.transforms.config.loading import DEFAULT_CONFIG_PATH, load_config
+from article_cleaner.transforms.extract.html_rules import ElementRulings, class_words, compile_html_rules
 
 CREDITS = load_config().captions  # the top-level captions section the html section's captions use
 
@@ -38,9 +38,11 @@ def test_an_unknown_key_in_a_removal_rule_names_its_full_path(section):
         compile_html_rules(section, credits=CREDITS)
 
 
-def test_an_unknown_removal_kind_is_an_error_listing_the_allowed_kinds(section):
+def test_an_unknown_removal_kind_is_an_error_naming_the_closest_and_the_allowed_kinds(section):
     section["removal"]["popups"] = [{"id": "x", "tags": ["dialog"]}]
-    with pytest.raises(ValueError, match=r"^html\.removal\.popups: unknown key \(allowed: .*popup"):
+    with pytest.raises(
+        ValueError, match=r"^html\.removal\.popups: unknown key \(did you mean 'popup'\? allowed: .*popup"
+    ):
         compile_html_rules(section, credits=CREDITS)
 
 

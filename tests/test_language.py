@@ -13,8 +13,9 @@ from hypothesis import strategies as st
 from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
 from langdetect.lang_detect_exception import LangDetectException
 
-from article_cleaner.transforms.config_checks import ConfigError
-from article_cleaner.transforms.language import (
+from article_cleaner.transforms.config.checks import ConfigError
+from article_cleaner.transforms.config.loading import DEFAULT_CONFIG_PATH, compile_config, load_config
+from article_cleaner.transforms.label.language import (
     LANGDETECT,
     NGRAMS,
     SCRIPT,
@@ -26,7 +27,6 @@ from article_cleaner.transforms.language import (
     language_sample,
     profiled_ngrams,
 )
-from article_cleaner.transforms.rules import DEFAULT_CONFIG_PATH, compile_config
 
 GERMAN = (
     "Die Bundesregierung hat am Mittwoch ein neues Gesetz zur Förderung erneuerbarer Energien beschlossen. "
@@ -397,16 +397,16 @@ def test_bad_language_setting_is_named_with_its_path(raw_config, key, value, mes
         compile_config(changed)
 
 
-def test_language_settings_default_when_left_out(raw_config):
-    changed = copy.deepcopy(raw_config)
-    changed["language"] = {}
-    settings = compile_config(changed).language
-    assert (settings.max_trial_disagreement, settings.script_share, settings.seed) == (0.05, 0.9, 0)
-    assert (settings.short_sample_chars, settings.short_sample_max_trial_disagreement) == (500, 0.01)
+def test_a_language_overlay_keeps_the_bundled_values_of_the_keys_it_does_not_name(tmp_path):
+    overlay = tmp_path / "site.yaml"
+    overlay.write_text("language: {seed: 7}\n", encoding="utf-8")
+    settings, default = load_config(overlay).language, load_config().language
+    assert settings.seed == 7
+    assert replace(settings, seed=default.seed) == default
 
 
-def test_left_out_short_sample_is_at_most_the_full_sample(raw_config):
+def test_a_full_sample_shorter_than_the_short_sample_is_named(raw_config):
     changed = copy.deepcopy(raw_config)
-    changed["language"] = {"sample_chars": 300, "max_trial_disagreement": 0.005}
-    settings = compile_config(changed).language
-    assert (settings.short_sample_chars, settings.short_sample_max_trial_disagreement) == (300, 0.005)
+    changed["language"]["sample_chars"] = 300
+    with pytest.raises(ConfigError, match=r"^language\.short_sample_chars: must be <= 300, got 500$"):
+        compile_config(changed)

@@ -29,7 +29,7 @@ def test_two_worker_processes_write_the_same_records_as_one_process(tmp_path, mo
 def test_a_document_past_its_budget_in_a_worker_process_is_rejected_and_the_others_written(tmp_path, monkeypatch):
     import yaml
 
-    from article_cleaner.transforms.rules import DEFAULT_CONFIG_PATH
+    from article_cleaner.transforms.config.loading import DEFAULT_CONFIG_PATH
 
     raw = yaml.safe_load(DEFAULT_CONFIG_PATH.read_text(encoding="utf-8"))
     raw["limits"]["time_budget_seconds"] = 0.5

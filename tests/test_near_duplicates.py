@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from article_cleaner.transforms.near_duplicates import (
+from article_cleaner.transforms.corpus.near_duplicates import (
     ClusterMember,
     MinHasher,
     NearDuplicate,

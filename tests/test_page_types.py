@@ -9,18 +9,13 @@ import json
 import pytest
 import yaml
 
-from article_cleaner.transforms.cleaning import (
-    UNWANTED_PAGE_TYPE,
-    clean_document,
-    label_blocks,
-    page_type_of,
-    parse_document,
-)
-from article_cleaner.transforms.config_checks import ConfigError
-from article_cleaner.transforms.html import parse_html
-from article_cleaner.transforms.page_types import ARTICLE, decide_page_type, is_kept, url_signals, url_words
+from article_cleaner.transforms.clean_document import clean_document, label_blocks, page_type_of, parse_document
+from article_cleaner.transforms.config.checks import ConfigError
+from article_cleaner.transforms.config.loading import DEFAULT_CONFIG_PATH, compile_config
+from article_cleaner.transforms.extract.html import parse_html
+from article_cleaner.transforms.label.page_types import ARTICLE, decide_page_type, is_kept, url_signals, url_words
+from article_cleaner.transforms.outcomes import UNWANTED_PAGE_TYPE
 from article_cleaner.transforms.records import Article, Filtered, InputDocument
-from article_cleaner.transforms.rules import DEFAULT_CONFIG_PATH, compile_config
 
 PROSE = (
     "The council voted on Tuesday to extend the harbour wall by two hundred metres, after a winter in which "
@@ -331,7 +326,7 @@ def test_the_run_filters_other_pages_counts_every_type_and_stays_balanced(tmp_pa
 
 
 def test_paragraphs_per_div_speaks_only_on_a_page_of_many_divs(config):
-    from article_cleaner.transforms.page_types import page_signals
+    from article_cleaner.transforms.label.page_types import page_signals
 
     def ratio(html: str):
         document = InputDocument(source="p.html", html=html)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from article_cleaner.transforms.page_urls import NO_SAME_PAGE_URL_RULES, page_url
+from article_cleaner.transforms.corpus.page_urls import NO_SAME_PAGE_URL_RULES, page_url
 
 STORY = "https://www.riverdalegazette.com/news/elm-grove-11"
 

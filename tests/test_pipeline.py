@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import apache_beam as beam
@@ -15,9 +18,10 @@ from apache_beam.testing.test_pipeline import TestPipeline as BeamTestPipeline
 from apache_beam.testing.util import assert_that, equal_to
 
 from article_cleaner.pipelines.clean_articles import run
-from article_cleaner.transforms.clean import ARTICLES, REJECTS, CleanArticles
+from article_cleaner.transforms.clean import CleanArticles
+from article_cleaner.transforms.config.loading import DEFAULT_CONFIG_PATH
+from article_cleaner.transforms.outcomes import ARTICLES, DOCUMENTS, INTERNAL_ERROR, REJECTS
 from article_cleaner.transforms.records import InputDocument
-from article_cleaner.transforms.rules import DEFAULT_CONFIG_PATH
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 HOSTILE_DIR = REPO_ROOT / "tests" / "data" / "hostile"
@@ -205,8 +209,8 @@ def test_documents_go_straight_from_their_reader_to_cleaning_without_a_shuffle(s
     from apache_beam.pipeline import PipelineVisitor
 
     from article_cleaner.pipelines.clean_articles import CleanArticlesOptions, build_pipeline
-    from article_cleaner.transforms.field_mapping import parse_field_map
-    from article_cleaner.transforms.rules import load_config
+    from article_cleaner.transforms.config.loading import load_config
+    from article_cleaner.transforms.io.field_mapping import parse_field_map
 
     corpus = str(REPO_ROOT / "tests" / "data" / "corpus" / "*.jsonl")
     options = PipelineOptions(["--input", corpus, "--output", str(tmp_path), "--spread_documents", spread])
@@ -226,11 +230,13 @@ def test_documents_go_straight_from_their_reader_to_cleaning_without_a_shuffle(s
     visitor = Consumers()
     pipeline.visit(visitor)
     consumers = visitor.consumers[visitor.documents]
-    assert consumers and all(label.startswith("CleanArticles/") for label in consumers), consumers
+    # Besides cleaning, only the progress count reads them: a ParDo, fused with the reader.
+    cleaning = [label for label in consumers if label != "ProgressRead/ParDo(ReportProgress)"]
+    assert cleaning and all(label.startswith("CleanArticles/") for label in cleaning), consumers
 
 
 def test_slices_of_a_file_spread_over_the_workers_give_the_documents_of_reading_it_whole(tmp_path):
-    from article_cleaner.transforms.sources import DOCUMENTS, ReadDocuments, ReadSettings
+    from article_cleaner.transforms.io.sources import ReadDocuments, ReadSettings
 
     corpus = str(REPO_ROOT / "tests" / "data" / "corpus" / "*.jsonl")
     with BeamTestPipeline(runner="FnApiRunner") as pipeline:
@@ -239,3 +245,154 @@ def test_slices_of_a_file_spread_over_the_workers_give_the_documents_of_reading_
         documents = (whole[DOCUMENTS], sliced[DOCUMENTS]) | beam.Flatten() | beam.combiners.Count.PerElement()
         # each of the 42 documents read once each way, under the same name
         assert_that(documents | beam.Map(lambda item: item[1]), equal_to([2] * 42))
+
+
+def test_a_bug_in_cleaning_one_document_sends_it_to_rejects_as_internal_error_and_the_rest_go_on(config, monkeypatch):
+    from article_cleaner.transforms import clean
+
+    real_clean = clean.clean_document_in_time
+
+    def fails_on_one(document, *args):
+        if document.id == "b":
+            raise KeyError("a bug in one rule")
+        return real_clean(document, *args)
+
+    monkeypatch.setattr(clean, "clean_document_in_time", fails_on_one)
+    documents = [InputDocument(source="a", id="a", text=ARTICLE), InputDocument(source="b", id="b", text=ARTICLE)]
+    with BeamTestPipeline(runner="FnApiRunner") as pipeline:
+        outputs = pipeline | beam.Create(documents) | CleanArticles(config)
+        assert_that(outputs[ARTICLES] | "ArticleIds" >> beam.Map(lambda a: a.id), equal_to(["a"]))
+        assert_that(
+            outputs[REJECTS]
+            | "RejectReasons"
+            >> beam.Map(lambda r: (r.source, r.reason, r.detail.splitlines()[0], ARTICLE[:40] in r.input_prefix)),
+            equal_to([("b", INTERNAL_ERROR, "KeyError: 'a bug in one rule'", True)]),
+            label="rejects",
+        )
+
+
+def test_a_run_that_loses_a_document_publishes_nothing_and_exits_1(tmp_path, monkeypatch, capsys):
+    from article_cleaner.transforms import clean
+
+    real_process = clean.CleanDocumentFn.process
+
+    def loses_one(self, document):
+        if document.source != "lost.txt":  # a step that drops a document without a record: a bug
+            yield from real_process(self, document)
+
+    monkeypatch.setattr(clean.CleanDocumentFn, "process", loses_one)
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    (inputs / "storm.txt").write_text(ARTICLE, encoding="utf-8")
+    (inputs / "lost.txt").write_text(ARTICLE.replace("harbour", "port"), encoding="utf-8")
+    output = tmp_path / "out"
+
+    assert run(["--input", str(inputs / "*.txt"), "--output", str(output)]) == 1
+
+    captured = capsys.readouterr()
+    assert "inputs are unaccounted for; nothing was published" in captured.err
+    assert "ACCOUNTING MISMATCH" in captured.out
+    assert not output.exists()
+    (staging,) = tmp_path.glob("._staging-out-*")  # kept for inspection, with the report that shows the gap
+    report = json.loads((staging / "_report.json").read_text(encoding="utf-8"))
+    assert (report["inputs"], report["written"], report["balanced"]) == (2, 1, False)
+    assert not (staging / "_SUCCESS").exists()
+
+
+def mistakes(tmp_path):
+    """Each mistake of the command line, as the arguments that make it."""
+    (tmp_path / "pages").mkdir()
+    (tmp_path / "pages" / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    story = {"content": ARTICLE, "link": "https://coastal-times.example/storm"}
+    (tmp_path / "crawl.jsonl").write_text(json.dumps(story) + "\n", encoding="utf-8")
+    (tmp_path / "taken.txt").write_text("not an output folder", encoding="utf-8")
+    output = str(tmp_path / "out")
+    page = str(tmp_path / "pages" / "a.txt")
+    return {
+        "is a folder; name its files": ["--input", str(tmp_path / "pages"), "--output", output],
+        "no file matches --input": ["--input", str(tmp_path / "missing*.txt"), "--output", output],
+        "pass --field_map text=content": ["--input", str(tmp_path / "crawl.jsonl"), "--output", output],
+        "--field_map url=lnik: ": [
+            "--input",
+            str(tmp_path / "crawl.jsonl"),
+            "--output",
+            output,
+            "--field_map",
+            "text=content,url=lnik",
+        ],
+        "is a file, not a folder": ["--input", page, "--output", str(tmp_path / "taken.txt"), "--overwrite"],
+        "(did you mean --direct_num_workers?)": ["--input", page, "--output", output, "--direct_num_wrokers", "2"],
+        "invalid choice: 'bogus'": ["--input", page, "--output", output, "--direct_running_mode", "bogus"],
+        "(did you mean 'deduplicate'?": ["--input", page, "--output", output, "--set", "corpus.dedupliate=false"],
+    }
+
+
+@pytest.mark.parametrize(
+    "expected",
+    [
+        "is a folder; name its files",
+        "no file matches --input",
+        "pass --field_map text=content",
+        "--field_map url=lnik: ",
+        "is a file, not a folder",
+        "(did you mean --direct_num_workers?)",
+        "invalid choice: 'bogus'",
+        "(did you mean 'deduplicate'?",
+    ],
+)
+def test_each_command_line_mistake_is_one_line_and_exit_2_and_leaves_nothing_behind(expected, tmp_path, capsys):
+    arguments = mistakes(tmp_path)[expected]
+    before = sorted(path.name for path in tmp_path.iterdir())
+    assert run(arguments) == 2
+    error = capsys.readouterr().err
+    assert error.startswith("article-cleaner: ") and error.count("\n") == 1
+    assert expected in error
+    assert sorted(path.name for path in tmp_path.iterdir()) == before  # no output, no ._staging-* folder
+    assert (tmp_path / "taken.txt").read_text(encoding="utf-8") == "not an output folder"
+
+
+def test_set_changes_one_config_value_for_one_run(tmp_path):
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    for name in ("first.txt", "copy.txt"):
+        (inputs / name).write_text(ARTICLE, encoding="utf-8")
+    assert run(["--input", str(inputs / "*"), "--output", str(tmp_path / "dedup")]) == 0
+    assert (
+        run(["--input", str(inputs / "*"), "--output", str(tmp_path / "all"), "--set", "corpus.deduplicate=false"]) == 0
+    )
+    assert len(read_jsonl(tmp_path / "dedup", "articles-*")) == 1
+    assert len(read_jsonl(tmp_path / "all", "articles-*")) == 2
+
+
+def test_a_run_reports_progress_and_a_final_count_on_stderr(tmp_path, capsys):
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    lines = [
+        json.dumps(
+            {
+                "id": str(day),
+                "text": f"Storm closes harbour for day {day}\n\n"
+                f"A winter storm kept the harbour closed for day {day}, stranding {day + 12} fishing boats.\n\n"
+                f"Port officials said {day * 3 + 5} crews worked through night {day} to clear the channel.",
+            }
+        )
+        for day in range(40)
+    ]
+    (inputs / "days.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    arguments = ["--input", str(inputs / "*"), "--output", str(tmp_path / "out"), "--progress_seconds", "0.000001"]
+    assert run(arguments) == 0
+    error = capsys.readouterr().err
+    assert re.search(r"^progress: \d+ documents read \([\d,]+/s, process \d+\)$", error, re.MULTILINE)
+    assert re.search(r"^progress: \d+ articles written ", error, re.MULTILINE)
+    assert re.search(r"^progress: done in [\d,]+ s: 40 inputs, 40 articles written$", error, re.MULTILINE)
+    assert run([*arguments[:3], str(tmp_path / "quiet"), "--progress_seconds", "0"]) == 0
+    assert "progress:" not in capsys.readouterr().err
+
+
+def test_the_command_names_itself_in_its_usage_and_starts_without_beams_apitools_warning():
+    command = [sys.executable, "-m", "article_cleaner", "--help"]
+    finished = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
+    assert finished.returncode == 0
+    assert finished.stdout.startswith("usage: article-cleaner ")
+    assert "--set KEY.PATH=VALUE" in finished.stdout
+    assert "apitools" not in finished.stderr

@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from article_cleaner.transforms.cleaning import extract_body
+from article_cleaner.transforms.clean_document import extract_body
 from article_cleaner.transforms.records import InputDocument
 
 from support import require_shared

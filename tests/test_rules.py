@@ -7,8 +7,9 @@ import copy
 import pytest
 import yaml
 
-from article_cleaner.transforms.config_checks import ConfigError
-from article_cleaner.transforms.rules import DEFAULT_CONFIG_PATH, REMOVAL_KINDS, compile_config, load_config
+from article_cleaner.transforms.config.checks import ConfigError
+from article_cleaner.transforms.config.loading import DEFAULT_CONFIG_PATH, compile_config, load_config
+from article_cleaner.transforms.removal_kinds import PATTERN_KINDS
 
 
 @pytest.fixture()
@@ -17,7 +18,7 @@ def raw_config():
 
 
 def test_bundled_config_has_rules_for_every_kind(config):
-    assert {rule.kind for rule in config.pattern_rules} == set(REMOVAL_KINDS)
+    assert {rule.kind for rule in config.pattern_rules} == set(PATTERN_KINDS)
     assert len({rule.id for rule in config.pattern_rules}) == len(config.pattern_rules)
 
 
@@ -104,19 +105,27 @@ def test_fingerprint_changes_with_the_rules(raw_config, config):
     assert compile_config(raw_config).fingerprint != config.fingerprint
 
 
-def test_limits_section_compiles_with_defaults_for_missing_keys(raw_config):
-    raw_config["limits"] = {"max_document_bytes": 2048, "time_budget_seconds": 0.5}
-    limits = compile_config(raw_config).limits
+def test_a_limits_overlay_keeps_the_bundled_values_of_the_keys_it_does_not_name(tmp_path):
+    overlay = tmp_path / "limits.yaml"
+    overlay.write_text("limits: {max_document_bytes: 2048, time_budget_seconds: 0.5}\n", encoding="utf-8")
+    limits = load_config(overlay).limits
     assert (limits.max_document_bytes, limits.time_budget_seconds) == (2048, 0.5)
     assert limits.max_html_nesting_depth == 400
     assert (limits.max_attributes_per_element, limits.max_tag_bytes) == (256, 4 * 1024 * 1024)
 
 
-def test_typo_in_a_limit_is_named(raw_config):
+def test_a_complete_config_without_a_key_of_the_default_is_named(raw_config):
+    del raw_config["limits"]["max_tag_bytes"]
+    with pytest.raises(ConfigError, match=r"^limits\.max_tag_bytes: required key is missing$"):
+        compile_config(raw_config)
+
+
+def test_typo_in_a_limit_is_named_with_the_closest_key(raw_config):
     raw_config["limits"]["max_document_byte"] = 10
     with pytest.raises(
         ConfigError,
-        match=r"limits\.max_document_byte: unknown key \(allowed: max_attributes_per_element, max_compression_ratio",
+        match=r"limits\.max_document_byte: unknown key \(did you mean 'max_document_bytes'\? "
+        r"allowed: max_attributes_per_element, max_compression_ratio",
     ):
         compile_config(raw_config)
 
@@ -165,3 +174,11 @@ def test_a_bad_same_page_url_rule_is_named_with_its_path(raw_config):
     broken["corpus"]["same_page_urls"]["host_prefix"] = ["www"]
     with pytest.raises(ConfigError, match=r"corpus\.same_page_urls\.host_prefix: unknown key"):
         compile_config(broken)
+
+
+def test_the_fingerprint_ignores_how_engine_rules_are_described(raw_config):
+    fingerprint = compile_config(raw_config).fingerprint
+    raw_config["engine_rules"][0]["about"] = "text mode: short lines around the article"
+    assert compile_config(raw_config).fingerprint == fingerprint
+    raw_config["limits"]["max_tag_bytes"] = 4096
+    assert compile_config(raw_config).fingerprint != fingerprint

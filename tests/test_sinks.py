@@ -12,9 +12,7 @@ import pytest
 from apache_beam.metrics.metric import MetricsFilter
 from apache_beam.testing.test_pipeline import TestPipeline as BeamTestPipeline
 
-from article_cleaner.transforms.counters import COUNTER_NAMESPACE
-from article_cleaner.transforms.records import Article, Caption, Duplicate, Filtered, Reference, Rejected, Removal
-from article_cleaner.transforms.sinks import (
+from article_cleaner.transforms.io.sinks import (
     ARTICLE_SCHEMA,
     DUPLICATE_SCHEMA,
     FILTERED_SCHEMA,
@@ -25,6 +23,8 @@ from article_cleaner.transforms.sinks import (
     _move,
     to_json_line,
 )
+from article_cleaner.transforms.records import Article, Caption, Duplicate, Filtered, Reference, Rejected, Removal
+from article_cleaner.transforms.report.counters import COUNTER_NAMESPACE
 
 ARTICLE = Article(
     id="storm-1",

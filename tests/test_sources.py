@@ -14,10 +14,9 @@ from hypothesis import strategies as st
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from article_cleaner.transforms.field_mapping import parse_field_map
-from article_cleaner.transforms.records import Filtered, InputDocument, Rejected
-from article_cleaner.transforms.rules import LimitsSettings
-from article_cleaner.transforms.sources import (
+from article_cleaner.transforms.config.loading import LimitsSettings
+from article_cleaner.transforms.io.field_mapping import parse_field_map
+from article_cleaner.transforms.io.sources import (
     DEFAULT_READ_SETTINGS,
     InputSlice,
     OverlongLine,
@@ -30,6 +29,7 @@ from article_cleaner.transforms.sources import (
     read_file,
     read_slice,
 )
+from article_cleaner.transforms.records import Filtered, InputDocument, Rejected
 
 ARTICLE = (
     "Harbour reopens after storm\n\n"

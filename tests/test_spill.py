@@ -9,8 +9,8 @@ import pytest
 from apache_beam.options.pipeline_options import PipelineOptions
 from apache_beam.runners.runner import PipelineRunner
 
+from article_cleaner.transforms.corpus.spill import SpillFileWriter, new_spill_folder, read_spill_file, spill_root_of
 from article_cleaner.transforms.records import Article, Caption, Removal
-from article_cleaner.transforms.spill import SpillFileWriter, new_spill_folder, read_spill_file, spill_root_of
 
 
 def article(number: int, body: str) -> Article:

@@ -8,7 +8,7 @@ import sys
 from hypothesis import given
 from hypothesis import strategies as st
 
-from article_cleaner.transforms.text import _OTHER_WHITESPACE, collapse_whitespace, parse_text, split_paragraphs
+from article_cleaner.transforms.extract.text import _OTHER_WHITESPACE, collapse_whitespace, parse_text, split_paragraphs
 
 
 def test_paragraphs_split_on_blank_lines_and_whitespace_collapses():

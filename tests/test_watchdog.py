@@ -11,11 +11,12 @@ import pytest
 from apache_beam.testing.test_pipeline import TestPipeline as BeamTestPipeline
 from apache_beam.testing.util import assert_that, equal_to
 
-from article_cleaner.transforms.clean import ARTICLES, REJECTS, CleanArticles
-from article_cleaner.transforms.cleaning import clean_document_in_time
-from article_cleaner.transforms.language import LanguageDetector
+from article_cleaner.transforms.clean import CleanArticles
+from article_cleaner.transforms.clean_document import clean_document_in_time
+from article_cleaner.transforms.label.language import LanguageDetector
+from article_cleaner.transforms.limits.watchdog import DocumentOverBudget, Watchdog
+from article_cleaner.transforms.outcomes import ARTICLES, REJECTS
 from article_cleaner.transforms.records import InputDocument
-from article_cleaner.transforms.watchdog import DocumentOverBudget, Watchdog
 
 ARTICLE = (
     "Storm closes harbour\n\n"

@@ -7,17 +7,23 @@ from collections import Counter
 
 import apache_beam as beam
 
-from article_cleaner.transforms.cleaning import clean_document_in_time, rejection
-from article_cleaner.transforms.counters import counter
-from article_cleaner.transforms.language import LanguageDetector
+from article_cleaner.transforms.clean_document import clean_document_in_time, rejection
+from article_cleaner.transforms.config.loading import CleanerConfig
+from article_cleaner.transforms.label.language import LanguageDetector
+from article_cleaner.transforms.limits.watchdog import Watchdog
+from article_cleaner.transforms.outcomes import (
+    ARTICLES,
+    ARTICLES_CLEANED,
+    FILTERED,
+    FILTERED_AS,
+    INTERNAL_ERROR,
+    PAGE_TYPE,
+    REJECTED,
+    REJECTS,
+    REMOVED,
+)
 from article_cleaner.transforms.records import Filtered, InputDocument, Rejected
-from article_cleaner.transforms.rules import CleanerConfig
-from article_cleaner.transforms.watchdog import Watchdog
-
-ARTICLES = "articles"
-REJECTS = "rejects"
-FILTERED = "filtered"
-INTERNAL_ERROR = "internal_error"
+from article_cleaner.transforms.report.counters import counter
 
 
 class CleanDocumentFn(beam.DoFn):
@@ -28,7 +34,7 @@ class CleanDocumentFn(beam.DoFn):
         self._config = config
         self._detector: LanguageDetector | None = None
         self._watchdog: Watchdog | None = None
-        self._cleaned = counter("articles_cleaned")
+        self._cleaned = counter(ARTICLES_CLEANED)
 
     def setup(self):
         self._detector = LanguageDetector(self._config.language)
@@ -45,19 +51,19 @@ class CleanDocumentFn(beam.DoFn):
             detail = f"{type(error).__name__}: {error}\n{traceback.format_exc(limit=5)}"
             result = rejection(document, INTERNAL_ERROR, detail)
         if isinstance(result, Rejected):
-            counter(f"rejected.{result.reason}").inc()
+            counter(REJECTED + result.reason).inc()
             yield beam.pvalue.TaggedOutput(REJECTS, result)
             return
         if isinstance(result, Filtered):  # a page of a type the config does not keep
-            counter(f"page_type.{result.page_type}").inc()
-            counter(f"filtered.{result.reason}").inc()
+            counter(PAGE_TYPE + result.page_type).inc()
+            counter(FILTERED_AS + result.reason).inc()
             yield beam.pvalue.TaggedOutput(FILTERED, result)
             return
-        counter(f"page_type.{result.page_type}").inc()
+        counter(PAGE_TYPE + result.page_type).inc()
         # One increment per kind, not per removal: a counter update costs microseconds, and a page
         # has dozens of removals of a few kinds.
         for kind, removals in Counter(removal.kind for removal in result.removed).items():
-            counter(f"removed.{kind}").inc(removals)
+            counter(REMOVED + kind).inc(removals)
         self._cleaned.inc()
         yield result
 

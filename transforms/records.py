@@ -63,10 +63,10 @@ class Block:
 
 @dataclass(frozen=True, slots=True)
 class PageMarkup:
-    """What an HTML page's markup says of its kind, read in the parser's single scan (see
-    transforms/page_types.py): the types it declares (JSON-LD @type, og:type, microdata itemtype), the names of its
-    meta tags (microdata's <meta itemprop> among them) and how many elements of a few telling tags
-    it holds."""
+    """What an HTML page's markup says of its kind, read while the parser scans it (see
+    transforms/label/page_types.py): the types it declares (JSON-LD @type, og:type, microdata
+    itemtype), the names of its meta tags (microdata's <meta itemprop> among them), how many elements
+    of a few telling tags it holds, and the two measures below."""
 
     declared_types: frozenset[str] = frozenset()
     meta_names: frozenset[str] = frozenset()
@@ -240,7 +240,7 @@ class Article:
     author: str | None = None
     site_name: str | None = None
     site: str = "unknown"  # registered domain of the URL, else "folder:<input folder>"
-    page_type: str = "article"  # see transforms/page_types.py
+    page_type: str = "article"  # see transforms/label/page_types.py
     page_type_score: float | None = None
 
     def to_json_dict(self) -> dict:

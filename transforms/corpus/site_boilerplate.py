@@ -1,0 +1,66 @@
+"""Paragraphs that recur across one site's pages are that site's boilerplate: keys and removal."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from article_cleaner.transforms.corpus.fingerprints import text_fingerprint
+from article_cleaner.transforms.records import Article, Removal
+from article_cleaner.transforms.removal_kinds import SITE_BOILERPLATE
+
+PARAGRAPH_SEPARATOR = "\n\n"
+
+
+@dataclass(frozen=True, slots=True)
+class SiteBoilerplateSettings:
+    enabled: bool
+    min_pages: int  # a paragraph on fewer pages of a site is never its boilerplate
+    min_share: float  # ... nor one on a smaller share of the site's pages
+    max_chars: int  # longer paragraphs are article text even when syndicated across pages
+
+
+def paragraph_key(paragraph: str) -> str:
+    """Equal for paragraphs that differ only in case, punctuation or spacing."""
+    return text_fingerprint(paragraph, digest_size=8)
+
+
+def body_paragraphs_of(article: Article) -> list[str]:
+    return [paragraph for paragraph in article.body.split(PARAGRAPH_SEPARATOR) if paragraph]
+
+
+def candidate_keys(article: Article, settings: SiteBoilerplateSettings) -> dict[str, str]:
+    """{key: paragraph} of the article's minable paragraphs, each key once per page."""
+    keys: dict[str, str] = {}
+    for paragraph in body_paragraphs_of(article):
+        if len(paragraph) <= settings.max_chars:
+            keys.setdefault(paragraph_key(paragraph), paragraph)
+    return keys
+
+
+def is_site_boilerplate(pages_with_paragraph: int, site_pages: int, settings: SiteBoilerplateSettings) -> bool:
+    return pages_with_paragraph >= settings.min_pages and pages_with_paragraph >= settings.min_share * site_pages
+
+
+def remove_site_boilerplate(article: Article, site: str, boilerplate_keys: frozenset[str] | set[str]) -> Article:
+    """The article without the site's boilerplate paragraphs, each logged as a removal naming the site.
+
+    The removals follow the ones made while cleaning the page (this step runs after it).
+    """
+    if not boilerplate_keys:
+        return article
+    kept, removed = [], []
+    for paragraph in body_paragraphs_of(article):
+        if paragraph_key(paragraph) in boilerplate_keys:
+            removed.append(Removal(kind=SITE_BOILERPLATE, rule=f"site_boilerplate:{site}", text=paragraph))
+        else:
+            kept.append(paragraph)
+    if not removed:
+        return article
+    body = PARAGRAPH_SEPARATOR.join(kept)
+    return replace(
+        article,
+        body=body,
+        removed=article.removed + tuple(removed),
+        chars_out=len(body),
+        blocks_kept=len(kept),
+    )

@@ -1,0 +1,1 @@
+"""Reading and writing: input files -> documents (decoded, fields mapped), records -> output files."""

@@ -1,0 +1,445 @@
+"""What kind of page a document is (article, forum, product, ...): the evidence a page gives, weighed
+by the rules of the config's `page_types:` section, into a type, a score and the rules that fired. Pure.
+
+The taxonomy is WCXB's. Each rule adds its weight to one type when its signal holds; article starts
+with a prior, and another type wins only when it outscores article by a margin: losing an article
+costs more than keeping a listing, so when unsure the page is an article.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from article_cleaner.transforms.config.checks import (
+    ConfigError,
+    reject_unknown_keys,
+    require_keys,
+    require_list,
+    require_mapping,
+    require_number,
+    require_string_list,
+    require_type,
+)
+from article_cleaner.transforms.records import BODY, LabelledBlock, ParsedPage
+
+ARTICLE = "article"
+PAGE_TYPES = (ARTICLE, "forum", "product", "collection", "listing", "documentation", "service")
+
+# Signals a rule can test. Sets hold words; numbers are counts or shares. Markup signals are unknown
+# (None) in text mode, and a rule on an unknown signal never fires, for or against a type.
+SET_SIGNALS = frozenset({"declared_types", "meta_names", "removal_kinds", "url_words"})
+MARKUP_SIGNALS = frozenset(
+    {
+        "declared_types",
+        "meta_names",
+        "has_published_date",
+        "has_author",
+        "time_elements",
+        "article_elements",
+        "pre_elements",
+        "code_elements",
+        "table_cells",
+        "h1_elements",
+        "paragraphs_per_div",
+        "prose_concentration",
+        "commerce_elements",
+        "removal_kinds",
+    }
+)
+TEXT_SIGNALS = frozenset(
+    {
+        "text_chars",
+        "blocks",
+        "prose_share",
+        "prose_paragraphs",
+        "heading_share",
+        "link_share",
+        "code_share",
+        "list_share",
+        "table_share",
+        "short_block_share",
+        "price_mentions",
+        "link_blocks_removed",
+        "content_share",
+        "page_price_mentions",
+        "linked_heading_share",
+        "we_rate",
+        "i_rate",
+        "you_rate",
+    }
+)
+URL_SIGNALS = frozenset({"url_words", "url_segments", "url_slug_words", "url_year"})
+SIGNALS = MARKUP_SIGNALS | TEXT_SIGNALS | URL_SIGNALS
+_URL_WORD_SEPARATORS = re.compile(r"[^\w]+|_")
+_SLUG_SEPARATORS = re.compile(r"[-_+]|%20")
+# A year in a path segment of its own (/2024/05/...), as blogs and news sites file their posts.
+_URL_YEAR = re.compile(r"/(?:19[5-9]\d|20\d\d)(?:/|$)")
+_LINKED_HEADING_DENSITY = 0.5  # a heading mostly link text: a teaser's headline, a menu's entry
+_MIN_DIVS_FOR_RATIO = 20  # see _paragraphs_per_div
+# Punctuation that sticks to a word in running text ("us.", "(my", "“we").
+_TRAILING_PUNCTUATION = (".", ",", ";", ":", "!", "?", ")", '"', "”", "’", "…")
+_LEADING_PUNCTUATION = ("(", '"', "“", "‘")
+
+
+@dataclass(frozen=True, slots=True)
+class PageTypeRule:
+    """Adds weight to type when signal holds: a set signal holds one of any_of; a number is
+    >= at_least and < below (each bound optional)."""
+
+    id: str
+    type: str
+    signal: str
+    weight: float
+    any_of: frozenset[str] = frozenset()
+    at_least: float | None = None
+    below: float | None = None
+
+    def holds(self, value) -> bool:
+        if value is None:
+            return False
+        if self.signal in SET_SIGNALS:
+            return not self.any_of.isdisjoint(value)
+        return (self.at_least is None or value >= self.at_least) and (self.below is None or value < self.below)
+
+
+@dataclass(frozen=True, slots=True)
+class TextShapeSettings:
+    """How the text's shape is measured: what counts as prose, a short block, a price."""
+
+    prose_min_chars: int
+    prose_endings: str
+    short_block_chars: int
+    currency_signs: str  # each one in the kept text is a price mentioned (price_mentions)
+    we_words: frozenset[str]  # forms of "we", "our": a business speaking of itself (per 1,000 words: we_rate)
+    i_words: frozenset[str]  # forms of "I", "my": a member posting in a thread (i_rate)
+    you_words: frozenset[str]  # forms of "you", "your": a page addressing its customer (you_rate)
+    sample_chars: int  # the word rates are read on at most this much of the kept text
+
+
+@dataclass(frozen=True, slots=True)
+class PageTypeSettings:
+    """The `page_types:` section, validated: which types are written, the prior and margins, how
+    the text's shape is measured, and the evidence rules in config order."""
+
+    keep: frozenset[str]  # types written as article records; the others are filtered
+    filter_text_mode: bool  # whether text mode filters too, or only labels (its evidence is thinner)
+    article_prior: float
+    min_margin: float  # HTML: another type must outscore article by this much
+    text_min_margin: float  # text mode, where the evidence is thinner
+    text_shape: TextShapeSettings
+    rules: tuple[PageTypeRule, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PageTypeEvidence:
+    """A rule that fired: the type it speaks for, its weight, and the value it saw."""
+
+    rule: str
+    type: str
+    weight: float
+    signal: str
+    value: str
+
+
+@dataclass(frozen=True, slots=True)
+class PageTypeDecision:
+    """A page's type, how clearly it won, and every rule that fired (for any type)."""
+
+    type: str
+    score: float  # in (0, 1): how clearly the type beat the runner-up (a logistic of the gap)
+    evidence: tuple[PageTypeEvidence, ...]  # the rules that fired, in config order
+
+    def detail(self) -> str:
+        """'product 0.97: declared.product, markup.price_meta': the type, its score and its rules."""
+        rules = ", ".join(item.rule for item in self.evidence if item.type == self.type) or "prior"
+        return f"{self.type} {self.score:.2f}: {rules}"
+
+
+def url_signals(url: str | None) -> dict[str, object]:
+    """What a URL's path says: its words, how many segments it has (0: a site's home page), the
+    most words one segment is made of (a headline slug, '/2024/05/council-votes-to-extend-the-harbour-wall'
+    -> 8) and whether it holds a year. Without a URL only the (empty) words are known."""
+    try:
+        path = urlsplit(url).path if url else None
+    except ValueError:
+        path = None
+    if path is None:
+        return dict.fromkeys(URL_SIGNALS) | {"url_words": frozenset()}
+    segments = [segment for segment in path.split("/") if segment]
+    return {
+        "url_words": url_words(url),
+        "url_segments": len(segments),
+        "url_slug_words": max((len(_SLUG_SEPARATORS.split(segment)) for segment in segments), default=0),
+        "url_year": int(_URL_YEAR.search(path) is not None),
+    }
+
+
+def url_words(url: str | None) -> frozenset[str]:
+    """The lowercased words of a URL's path, and its host's subdomain: sites put their forum, docs or
+    shop on one ('https://forum.example.org/t/123-my-thread' -> forum, t, my, thread)."""
+    if not url:
+        return frozenset()
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+    except ValueError:
+        return frozenset()
+    words = {word for word in _URL_WORD_SEPARATORS.split(parts.path.lower()) if word and not word.isdigit()}
+    labels = host.split(".")
+    if len(labels) >= 3 and labels[0] != "www":  # example.org has none; www. is no word
+        words.add(labels[0])
+    return frozenset(words)
+
+
+def page_signals(
+    page: ParsedPage, labelled: tuple[LabelledBlock, ...], url: str | None, settings: TextShapeSettings, link_rule: str
+) -> dict[str, object]:
+    """Every signal of one page: its markup (HTML only), its URL and the shape of its kept text."""
+    signals: dict[str, object] = dict.fromkeys(MARKUP_SIGNALS)
+    markup = page.markup
+    if markup is not None:
+        counts = dict(markup.element_counts)
+        signals.update(
+            declared_types=markup.declared_types,
+            meta_names=markup.meta_names,
+            has_published_date=int(page.published is not None),
+            has_author=int(page.author is not None),
+            time_elements=counts.get("time", 0),
+            article_elements=counts.get("article", 0),
+            pre_elements=counts.get("pre", 0),
+            code_elements=counts.get("code", 0),
+            table_cells=counts.get("td", 0),
+            h1_elements=counts.get("h1", 0),
+            paragraphs_per_div=_paragraphs_per_div(counts.get("p", 0), counts.get("div", 0)),
+            prose_concentration=markup.prose_concentration,
+            commerce_elements=markup.commerce_elements,
+            removal_kinds=frozenset(removal.kind for removal in page.removals),
+        )
+    signals.update(url_signals(page.url or url))
+    signals.update(_text_shape(labelled, settings))
+    # Prices anywhere on the page, the removed text too: a shelf's prices sit in its removed link blocks.
+    removed_text = "\n".join(
+        [item.block.text for item in labelled if item.label != BODY] + [removal.text for removal in page.removals]
+    )
+    signals["page_price_mentions"] = signals["price_mentions"] + _count_signs(removed_text, settings.currency_signs)
+    signals["link_blocks_removed"] = sum(1 for removal in page.removals if removal.rule == link_rule)
+    # The kept text's share of all the page's visible text: a product or a shop's shelf is a small
+    # box of text in a large page.
+    signals["content_share"] = round(signals["text_chars"] / page.chars_in, 3) if page.chars_in else 0.0
+    return signals
+
+
+def _paragraphs_per_div(paragraphs: int, divs: int) -> float | None:
+    """<p> elements per <div>: posts, cards and widgets are divs, an article's text is in <p>s.
+    Unknown (None) on a page of few divs, where a ratio says nothing (a plain page of <br>s)."""
+    return round(paragraphs / divs, 3) if divs >= _MIN_DIVS_FOR_RATIO else None
+
+
+def _text_shape(labelled: tuple[LabelledBlock, ...], settings: TextShapeSettings) -> dict[str, float]:
+    """Shares of the kept text by role and by shape; all zero for a page without kept text."""
+    kept = [item.block for item in labelled if item.label == BODY]
+    total = sum(len(block.text) for block in kept)
+    by_role: dict[str, int] = {}
+    prose = prose_paragraphs = short = headings = linked_headings = 0
+    links = 0.0
+    for block in kept:
+        length = len(block.text)
+        by_role[block.role] = by_role.get(block.role, 0) + length
+        links += length * block.link_density
+        if block.role == "heading":
+            headings += 1
+            linked_headings += block.link_density >= _LINKED_HEADING_DENSITY
+        if length < settings.short_block_chars:
+            short += 1
+        if (
+            block.role in ("paragraph", "quote")
+            and length >= settings.prose_min_chars
+            and block.text.rstrip()[-1:] in settings.prose_endings
+        ):
+            prose += length
+            prose_paragraphs += 1
+    blocks = len(kept)
+    text = "\n".join(block.text for block in kept)
+
+    def share(chars: float) -> float:
+        return round(chars / total, 3) if total else 0.0
+
+    return {
+        "text_chars": total,
+        "blocks": blocks,
+        "prose_share": share(prose),
+        "prose_paragraphs": prose_paragraphs,
+        "heading_share": round(headings / blocks, 3) if blocks else 0.0,
+        "linked_heading_share": round(linked_headings / headings, 3) if headings else 0.0,
+        "link_share": share(links),
+        "code_share": share(by_role.get("preformatted", 0)),
+        "list_share": share(by_role.get("list_item", 0)),
+        "table_share": share(by_role.get("table_cell", 0)),
+        "short_block_share": round(short / blocks, 3) if blocks else 0.0,
+        "price_mentions": _count_signs(text, settings.currency_signs),
+        **_word_rates(text[: settings.sample_chars], settings),
+    }
+
+
+def _count_signs(text: str, signs: str) -> int:
+    return sum(text.count(sign) for sign in signs)
+
+
+def _word_rates(sample: str, settings: TextShapeSettings) -> dict[str, float]:
+    """How often a sample of the kept text says "we", "I" and "you", per 1,000 words."""
+    # In C throughout: the tokens by str.split, the forms present by a set intersection, and each
+    # one's count by list.count. A regular expression, str.translate, a Counter or a Python loop
+    # over the tokens costs several times more.
+    tokens = sample.lower().split()
+    rates = {}
+    for name, forms in (("we_rate", settings.we_words), ("i_rate", settings.i_words), ("you_rate", settings.you_words)):
+        found = sum(map(tokens.count, forms.intersection(tokens)))
+        rates[name] = round(1000 * found / len(tokens), 1) if tokens else 0.0
+    return rates
+
+
+def is_kept(page_type: str, settings: PageTypeSettings, html_mode: bool) -> bool:
+    """Whether a page of this type is written as an article record (text mode only labels, unless told)."""
+    return page_type in settings.keep or not (html_mode or settings.filter_text_mode)
+
+
+def decide_page_type(signals: Mapping[str, object], settings: PageTypeSettings, html_mode: bool) -> PageTypeDecision:
+    """The page's type: the best-scoring other type when it beats article by the margin, else article."""
+    scores = dict.fromkeys(PAGE_TYPES, 0.0)
+    scores[ARTICLE] = settings.article_prior
+    evidence = []
+    for rule in settings.rules:
+        value = signals.get(rule.signal)
+        if rule.holds(value):
+            scores[rule.type] += rule.weight
+            evidence.append(PageTypeEvidence(rule.id, rule.type, rule.weight, rule.signal, _shown(value, rule)))
+    margin = settings.min_margin if html_mode else settings.text_min_margin
+    # Ties go to the type listed first in PAGE_TYPES: deterministic.
+    best_other = max(PAGE_TYPES[1:], key=lambda name: scores[name])
+    if scores[best_other] - scores[ARTICLE] >= margin:
+        winner, gap = best_other, scores[best_other] - max(scores[name] for name in PAGE_TYPES if name != best_other)
+    else:
+        winner, gap = ARTICLE, scores[ARTICLE] + margin - scores[best_other]
+    return PageTypeDecision(type=winner, score=round(1.0 / (1.0 + math.exp(-gap)), 3), evidence=tuple(evidence))
+
+
+def _shown(value, rule: PageTypeRule) -> str:
+    if rule.signal in SET_SIGNALS:
+        return ",".join(sorted(rule.any_of & value))
+    return str(value)
+
+
+# --- config -----------------------------------------------------------------------------------
+
+_RULE_KEYS = {"id", "type", "signal", "weight", "any_of", "at_least", "below", "description"}
+
+
+def compile_page_type_settings(raw: object, path: str = "page_types") -> PageTypeSettings:
+    """The `page_types:` section, validated; a ConfigError names the bad key path."""
+    section = require_mapping(raw, path)
+    reject_unknown_keys(
+        section,
+        {"keep", "filter_text_mode", "article_prior", "min_margin", "text_min_margin", "text_shape", "rules"},
+        path,
+    )
+    require_keys(
+        section,
+        {"keep", "filter_text_mode", "article_prior", "min_margin", "text_min_margin", "text_shape", "rules"},
+        path,
+    )
+    keep = require_string_list(section["keep"], f"{path}.keep")
+    for index, name in enumerate(keep):
+        if name not in PAGE_TYPES:
+            raise ConfigError(f"{path}.keep[{index}]: unknown page type {name!r} (types: {', '.join(PAGE_TYPES)})")
+    shape_path = f"{path}.text_shape"
+    shape = require_mapping(section["text_shape"], shape_path)
+    shape_keys = {
+        "prose_min_chars",
+        "prose_endings",
+        "short_block_chars",
+        "currency_signs",
+        "we_words",
+        "i_words",
+        "you_words",
+        "sample_chars",
+    }
+    reject_unknown_keys(shape, shape_keys, shape_path)
+    require_keys(shape, shape_keys, shape_path)
+    rules, seen = [], set()
+    for index, entry in enumerate(require_list(section["rules"], f"{path}.rules")):
+        rule = _compile_rule(entry, f"{path}.rules[{index}]")
+        if rule.id in seen:
+            raise ConfigError(f"{path}.rules[{index}].id: duplicate rule id {rule.id!r}")
+        seen.add(rule.id)
+        rules.append(rule)
+    return PageTypeSettings(
+        keep=frozenset(keep),
+        filter_text_mode=require_type(section["filter_text_mode"], bool, f"{path}.filter_text_mode"),
+        article_prior=float(require_number(section["article_prior"], f"{path}.article_prior")),
+        min_margin=float(require_number(section["min_margin"], f"{path}.min_margin", minimum=0)),
+        text_min_margin=float(require_number(section["text_min_margin"], f"{path}.text_min_margin", minimum=0)),
+        text_shape=TextShapeSettings(
+            prose_min_chars=int(require_number(shape["prose_min_chars"], f"{shape_path}.prose_min_chars", minimum=1)),
+            prose_endings=require_type(shape["prose_endings"], str, f"{shape_path}.prose_endings"),
+            short_block_chars=int(
+                require_number(shape["short_block_chars"], f"{shape_path}.short_block_chars", minimum=1)
+            ),
+            currency_signs=require_type(shape["currency_signs"], str, f"{shape_path}.currency_signs"),
+            we_words=_word_forms(shape["we_words"], f"{shape_path}.we_words"),
+            i_words=_word_forms(shape["i_words"], f"{shape_path}.i_words"),
+            you_words=_word_forms(shape["you_words"], f"{shape_path}.you_words"),
+            sample_chars=int(require_number(shape["sample_chars"], f"{shape_path}.sample_chars", minimum=1)),
+        ),
+        rules=tuple(rules),
+    )
+
+
+def _word_forms(raw: object, path: str) -> frozenset[str]:
+    """Each word of a list, lowercased, as a whitespace-split token shows it: bare, or with the
+    punctuation that often sticks to it ("us.", "(we", "“i")."""
+    words = require_string_list(raw, path)
+    if not words:
+        raise ConfigError(f"{path}: needs at least one word")
+    forms = set()
+    for word in (word.lower() for word in words):
+        forms.add(word)
+        forms.update(word + mark for mark in _TRAILING_PUNCTUATION)
+        forms.update(mark + word for mark in _LEADING_PUNCTUATION)
+    return frozenset(forms)
+
+
+def _compile_rule(raw: object, path: str) -> PageTypeRule:
+    entry = require_mapping(raw, path)
+    reject_unknown_keys(entry, _RULE_KEYS, path)
+    require_keys(entry, {"id", "type", "signal", "weight"}, path)
+    page_type = require_type(entry["type"], str, f"{path}.type")
+    if page_type not in PAGE_TYPES:
+        raise ConfigError(f"{path}.type: unknown page type {page_type!r} (types: {', '.join(PAGE_TYPES)})")
+    signal = require_type(entry["signal"], str, f"{path}.signal")
+    if signal not in SIGNALS:
+        raise ConfigError(f"{path}.signal: unknown signal {signal!r} (signals: {', '.join(sorted(SIGNALS))})")
+    if signal in SET_SIGNALS:
+        if "at_least" in entry or "below" in entry or "any_of" not in entry:
+            raise ConfigError(f"{path}: the set signal {signal} takes any_of, not at_least or below")
+        words = require_string_list(entry["any_of"], f"{path}.any_of")
+        return PageTypeRule(
+            id=require_type(entry["id"], str, f"{path}.id"),
+            type=page_type,
+            signal=signal,
+            weight=float(require_number(entry["weight"], f"{path}.weight")),
+            any_of=frozenset(word.lower() for word in words),
+        )
+    if "any_of" in entry or ("at_least" not in entry and "below" not in entry):
+        raise ConfigError(f"{path}: the number signal {signal} takes at_least and/or below, not any_of")
+    return PageTypeRule(
+        id=require_type(entry["id"], str, f"{path}.id"),
+        type=page_type,
+        signal=signal,
+        weight=float(require_number(entry["weight"], f"{path}.weight")),
+        at_least=float(require_number(entry["at_least"], f"{path}.at_least")) if "at_least" in entry else None,
+        below=float(require_number(entry["below"], f"{path}.below")) if "below" in entry else None,
+    )
