@@ -12,7 +12,8 @@ import yaml
 from article_cleaner.transforms.clean_document import clean_document, label_blocks, page_type_of, parse_document
 from article_cleaner.transforms.config.checks import ConfigError
 from article_cleaner.transforms.config.loading import DEFAULT_CONFIG_PATH, compile_config
-from article_cleaner.transforms.label.page_types import ARTICLE, decide_page_type, is_kept, url_words
+from article_cleaner.transforms.extract.html import parse_html
+from article_cleaner.transforms.label.page_types import ARTICLE, decide_page_type, is_kept, url_signals, url_words
 from article_cleaner.transforms.outcomes import UNWANTED_PAGE_TYPE
 from article_cleaner.transforms.records import Article, Filtered, InputDocument
 
@@ -93,8 +94,10 @@ def test_a_forum_thread_of_dated_posts_is_a_forum(config):
 
 
 def test_a_blog_post_with_many_comments_stays_an_article(config):
+    # Comment sections declare each comment in microdata, as blog themes do: a Comment is not a forum.
     comments = "".join(
-        f'<li class="comment"><span class="author">reader{index}</span><time datetime="2026-11-0{index}">Nov {index}</time>'
+        f'<li class="comment" itemscope itemtype="https://schema.org/Comment"><span class="author">reader{index}</span>'
+        f'<time datetime="2026-11-0{index}">Nov {index}</time>'
         f"<p>I love this, my grandmother made it the same way every Sunday.</p></li>"
         for index in range(1, 10)
     )
@@ -146,6 +149,83 @@ def test_a_shelf_of_priced_products_is_kept_out_as_a_collection(config):
     assert _type_of(config, html, "https://shop.example.com/collections/trail-shoes") == "collection"
 
 
+def _service_sections(count: int) -> str:
+    return "".join(
+        f'<section class="block"><h2>Service {index}: moving your home office</h2>'
+        f"<p>We pack, move and set up your desk, your screens and your files, so you can work again the next "
+        f"morning. Our crews are insured and we give you one fixed price before we start.</p>"
+        f'<a class="button" href="/quote">Get your free quote</a></section>'
+        for index in range(1, count + 1)
+    )
+
+
+def test_a_service_landing_page_of_scattered_sections_speaking_to_you_is_a_service(config):
+    html = _page(
+        "<title>Office moving - Swift Movers</title>",
+        f"<header><h1>Office moving that keeps you working</h1></header><main>{_service_sections(6)}</main>",
+    )
+    assert _type_of(config, html, "https://swiftmovers.example.com/services/office-moving") == "service"
+
+
+def test_an_undated_article_whose_paragraphs_are_siblings_stays_an_article(config):
+    # No declaration, no date, no author: the headline slug and one run of prose still speak for it,
+    # even with a few sections of a landing page beside it.
+    html = _page(
+        "<title>Why the harbour wall grows</title>",
+        f"<main><h1>Why the harbour wall grows</h1><div class='text'>{_article_paragraphs(8)}</div>"
+        f"{_service_sections(2)}</main>",
+    )
+    assert _type_of(config, html, "https://portellis.example.org/why-the-harbour-wall-grows-again") == ARTICLE
+
+
+def test_a_page_declaring_a_product_in_microdata_is_a_product(config):
+    html = _page(
+        "<title>Trail Runner 2</title>",
+        '<div itemscope itemtype="https://schema.org/Product"><h1 itemprop="name">Trail Runner 2</h1>'
+        '<div itemprop="offers" itemscope itemtype="http://schema.org/Offer">'
+        '<meta itemprop="priceCurrency" content="USD"><span itemprop="price">89.00</span></div>'
+        "<p>A light trail shoe with a grippy sole, a roomy toe box and a recycled mesh upper.</p></div>",
+    )
+    page = parse_html(html, config.html)
+    assert {"product", "offer"} <= page.markup.declared_types
+    assert _type_of(config, html, "https://shop.example.com/trail-runner-2") == "product"
+
+
+def test_shop_markup_counts_whole_class_words_only(config):
+    html = _page(
+        "",
+        '<div class="cartoon-strip"><span id="priceless-moments">x</span><span class="price-tag">9.00</span></div>'
+        '<div class="mini-cart">0 items</div>',
+    )
+    assert parse_html(html, config.html).markup.commerce_elements == 2
+
+
+def test_prose_concentration_is_the_share_of_prose_in_the_element_holding_most(config):
+    one_run = parse_html(_page("", f"<article>{_article_paragraphs(6)}</article>"), config.html)
+    assert one_run.markup.prose_concentration == 1.0
+    two_columns = _page("", f"<div>{_article_paragraphs(3)}</div><div>{_article_paragraphs(3)}</div>")
+    assert parse_html(two_columns, config.html).markup.prose_concentration == pytest.approx(0.5, abs=0.01)
+    cards = parse_html(_page("", _service_sections(6)), config.html)
+    assert cards.markup.prose_concentration < 0.25
+    assert parse_html(_page("", "<ul><li>Home</li></ul>"), config.html).markup.prose_concentration is None
+
+
+def test_url_signals_read_the_path_depth_a_headline_slug_and_a_year():
+    signals = url_signals("https://news.example.com/2026/11/03/council-votes-to-extend-the-harbour-wall?x=1")
+    assert (signals["url_segments"], signals["url_slug_words"], signals["url_year"]) == (4, 7, 1)
+    shop = url_signals("https://shop.example.com/collections/trail-shoes/2026-sale")
+    assert (shop["url_segments"], shop["url_slug_words"], shop["url_year"]) == (3, 2, 0)
+    home = url_signals("https://shop.example.com/")
+    assert (home["url_segments"], home["url_slug_words"]) == (0, 0)
+    # Without a URL nothing is known of its shape: no rule on it fires, for or against a type.
+    assert url_signals(None) == {
+        "url_words": frozenset(),
+        "url_segments": None,
+        "url_slug_words": None,
+        "url_year": None,
+    }
+
+
 def test_a_news_article_is_an_article_and_a_text_without_evidence_is_too(config):
     html = _page(NEWS_HEAD, f"<article><h1>Harbour wall to grow</h1>{_article_paragraphs(6)}</article>")
     assert _type_of(config, html, "https://news.example.com/2026/11/03/harbour-wall") == ARTICLE
@@ -171,13 +251,15 @@ def test_a_signal_unknown_in_text_mode_never_fires(config):
     assert decision.evidence == ()
 
 
-def test_url_words_are_the_lowercased_words_of_the_path_without_numbers():
+def test_url_words_are_the_lowercased_words_of_the_path_and_the_subdomain_without_numbers():
     assert url_words("https://x.org/Forum/threads/boiler-pressure.123/?page=2") == {
         "forum",
         "threads",
         "boiler",
         "pressure",
     }
+    assert url_words("https://docs.example.org/en/latest/") == {"docs", "en", "latest"}
+    assert url_words("https://www.example.co.uk/") == url_words("https://example.org/") == frozenset()
     assert url_words(None) == frozenset()
     assert url_words("http://[bad") == frozenset()
 

@@ -63,14 +63,17 @@ class Block:
 
 @dataclass(frozen=True, slots=True)
 class PageMarkup:
-    """What an HTML page's markup says of its kind, read in the parser's single scan (see
-    transforms/label/page_types.py): the types it declares (JSON-LD @type, og:type), the names of its
-    meta tags (microdata's <meta itemprop> among them) and how many elements of a few telling tags
-    it holds."""
+    """What an HTML page's markup says of its kind, read while the parser scans it (see
+    transforms/label/page_types.py): the types it declares (JSON-LD @type, og:type, microdata
+    itemtype), the names of its meta tags (microdata's <meta itemprop> among them), how many elements
+    of a few telling tags it holds, and the two measures below."""
 
     declared_types: frozenset[str] = frozenset()
     meta_names: frozenset[str] = frozenset()
     element_counts: tuple[tuple[str, int], ...] = ()  # (tag, count), sorted by tag
+    commerce_elements: int = 0  # elements with a shop's class/id word (html.commerce_words: price, cart)
+    # The share of the page's paragraph points in the one element holding most (None without prose).
+    prose_concentration: float | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,7 +14,13 @@ from operator import itemgetter
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from article_cleaner.transforms.extract.html_rules import BlockRules, ElementRulings, HtmlRules, TwinChunks
+from article_cleaner.transforms.extract.html_rules import (
+    BlockRules,
+    ElementRulings,
+    HtmlRules,
+    TwinChunks,
+    class_words,
+)
 from article_cleaner.transforms.label.captions import bare_credit, split_credit
 from article_cleaner.transforms.limits.guards import json_nests_deeper_than
 from article_cleaner.transforms.records import Block, Caption, PageMarkup, ParsedPage, Removal
@@ -75,14 +81,20 @@ def parse_html(html: str, rules: HtmlRules, url: str | None = None) -> ParsedPag
         else:
             paragraphs.append((node, tag))
     metadata, first_heading, declared_body, declared_types, meta_names = _read_metadata(metadata_nodes, rules, url)
-    markup = _page_markup(declared_types, meta_names, metadata_nodes, paragraphs)
+    microdata_types, commerce_elements = _typed_markup(tree, rules)
+    declared_types |= microdata_types
     body = tree.body
     if body is None:
-        return ParsedPage(blocks=(), markup=markup, **metadata)
+        return ParsedPage(
+            blocks=(),
+            markup=_page_markup(declared_types, meta_names, metadata_nodes, paragraphs, commerce_elements),
+            **metadata,
+        )
     # Script and style hold raw text, never elements: stripping them frees none of the scanned nodes,
     # and every later text() call gets cheaper and cleaner.
     tree.strip_tags(["script", "style"])
-    containers, blocks_in, rulings = _select_containers(body, paragraphs, rules)
+    containers, blocks_in, rulings, concentration = _select_containers(body, paragraphs, rules)
+    markup = _page_markup(declared_types, meta_names, metadata_nodes, paragraphs, commerce_elements, concentration)
     headlines = {text.lower() for text in (metadata["title"], first_heading) if text}
     walk = _ContentWalk(rules, rulings, headlines)
     for container in containers:
@@ -105,17 +117,47 @@ def parse_html(html: str, rules: HtmlRules, url: str | None = None) -> ParsedPag
 
 
 def _page_markup(
-    declared_types: frozenset[str], meta_names: frozenset[str], metadata_nodes: list, paragraphs: list
+    declared_types: frozenset[str],
+    meta_names: frozenset[str],
+    metadata_nodes: list,
+    paragraphs: list,
+    commerce_elements: int,
+    prose_concentration: float | None = None,
 ) -> PageMarkup:
     """The page's declarations and its counts of a few telling tags, from the nodes the scan returned."""
     # Counted in C: a Python loop over the thousands of scanned nodes would cost a percent of a page.
     tags = Counter(map(itemgetter(1), metadata_nodes))
     tags.update(map(itemgetter(1), paragraphs))
     counts = tuple(sorted((tag, count) for tag, count in tags.items() if tag in _COUNTED_TAGS))
-    return PageMarkup(declared_types=declared_types, meta_names=meta_names, element_counts=counts)
+    return PageMarkup(
+        declared_types=declared_types,
+        meta_names=meta_names,
+        element_counts=counts,
+        commerce_elements=commerce_elements,
+        prose_concentration=prose_concentration,
+    )
 
 
 # --- metadata ---------------------------------------------------------------------------------
+
+
+def _typed_markup(tree: LexborHTMLParser, rules: HtmlRules) -> tuple[frozenset[str], int]:
+    """The types a page declares in microdata (the last part of each itemtype URL, lowercased:
+    'https://schema.org/Product' -> product) and how many of its elements carry a shop's class word
+    (price, cart). Few elements match the prefilter: one C-side scan of its own."""
+    types = set()
+    commerce = 0
+    commerce_words = rules.commerce_words
+    for node in tree.css(rules.markup_selector):
+        attributes = node.attributes
+        declared = attributes.get("itemtype")
+        if declared:
+            for value in declared.split():
+                types.add(value.rstrip("/").rpartition("/")[2].rpartition("#")[2].lower())
+        # The prefilter matches substrings ("cartoon"): only a whole class/id word counts.
+        commerce += commerce_words.matches(class_words(attributes.get("class") or ""))
+    types.discard("")
+    return frozenset(types), commerce
 
 
 def _read_metadata(
@@ -302,9 +344,10 @@ def _iso_date(value: str) -> str | None:
 
 def _select_containers(
     body: LexborNode, paragraphs: list[tuple[LexborNode, str]], rules: HtmlRules
-) -> tuple[list[LexborNode], int, PageRulings]:
+) -> tuple[list[LexborNode], int, PageRulings, float | None]:
     """The element(s) holding the article, how many paragraph candidates the page had (blocks_in),
-    and the rulings on this page's elements (its layout words taken out).
+    the rulings on this page's elements (its layout words taken out), and the prose concentration:
+    the share of the page's paragraph points held by the one element holding most (None without prose).
 
     Paragraphs score their parent and grandparent; the best candidate outside boilerplate wins, then
     climbs to each ancestor that holds clearly more of the page's prose (an article split in columns
@@ -360,7 +403,11 @@ def _select_containers(
         else:
             entry[1] += points
     if not parent_points:
-        return [body], counted, PageRulings(rules.rulings, frozenset())
+        return [body], counted, PageRulings(rules.rulings, frozenset()), None
+    # An article's paragraphs are siblings in one element; the prose of a landing page, a shelf or a
+    # thread is spread over many sections, cards or posts.
+    holder_points = [entry[1] for entry in parent_points.values()]
+    concentration = round(max(holder_points) / sum(holder_points), 3)
 
     ancestry = _Ancestry(body, rules, parent_points.values())
     page_rulings = ancestry.page_rulings
@@ -379,12 +426,12 @@ def _select_containers(
         for key in chain_ids:
             mass[key] = mass.get(key, 0.0) + points
     if not scores:
-        return [body], counted, page_rulings
+        return [body], counted, page_rulings, concentration
     for entry in scores.values():
         entry[1] *= ancestry.hint_weight(entry[0])
     best = max(scores.values(), key=lambda entry: entry[1])[0]
     if best.mem_id == body.mem_id:
-        return [best], counted, page_rulings
+        return [best], counted, page_rulings, concentration
 
     # Climb to each ancestor that holds clearly more prose than the choice so far, up to body or an
     # excluded element. Out of an element marked as the article only into one marked at least as
@@ -406,7 +453,7 @@ def _select_containers(
                 or node_mass >= chosen_mass * ancestry.leave_gain(chosen)
             ):
                 chosen = node
-    return _with_twin_siblings(chosen, body, mass, content.twin_chunks), counted, page_rulings
+    return _with_twin_siblings(chosen, body, mass, content.twin_chunks), counted, page_rulings, concentration
 
 
 def _with_twin_siblings(

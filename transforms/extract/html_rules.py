@@ -399,6 +399,11 @@ class HtmlRules:
     blocks: BlockRules
     captions: CaptionRules
     title: TitleRules
+    # Class/id words of a shop's markup (price, cart): counted for the page's type, never removed.
+    commerce_words: WordMatcher
+    # The C-side prefilter of the elements that may carry one (by class: shops mark their markup with
+    # classes), with those declaring a microdata type.
+    markup_selector: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -498,6 +503,12 @@ class ElementRulings:
         if self._keyword_scan.search(_SEPARATORS.sub("", value.lower())):
             return self._compounds.with_parts(class_words(value))
         return ()
+
+
+def _substring_roots(words: frozenset[str]) -> list[str]:
+    """The words no shorter word is part of: a class holding "addtocart" holds "cart", so one
+    substring test per root finds every element a word may be on (each test costs a pass over the tree)."""
+    return [word for word in sorted(words) if not any(other != word and other in word for other in words)]
 
 
 # --- validation -------------------------------------------------------------------------------
@@ -819,9 +830,13 @@ def compile_html_rules(section: dict, path: str = "html", *, credits: CreditRule
         "blocks",
         "captions",
         "title",
+        "commerce_words",
     }
     require_section(section, path, keys)
     rules = _removal_rules(section["removal"], f"{path}.removal")
+    commerce_words = _words(section["commerce_words"], f"{path}.commerce_words")
+    if commerce_words.prefixes:
+        raise ConfigError(f"{path}.commerce_words: whole words only, no prefixes ('*')")
     content = _content(section["content"], f"{path}.content")
     captions = _captions(section["captions"], f"{path}.captions", credits)
     guard = require_section(
@@ -897,5 +912,9 @@ def compile_html_rules(section: dict, path: str = "html", *, credits: CreditRule
             separators=require_texts(title["separators"], f"{path}.title.separators"),
             max_suffix_words=require_integer_in(title["max_suffix_words"], f"{path}.title.max_suffix_words", 0, 100),
             min_length_ratio=require_number_in(title["min_length_ratio"], f"{path}.title.min_length_ratio", 0.0, 100.0),
+        ),
+        commerce_words=commerce_words,
+        markup_selector=", ".join(
+            ["[itemtype]", *(f'[class*="{root}" i]' for root in _substring_roots(commerce_words.words))]
         ),
     )

@@ -31,7 +31,7 @@ PAGE_TYPES = (ARTICLE, "forum", "product", "collection", "listing", "documentati
 
 # Signals a rule can test. Sets hold words; numbers are counts or shares. Markup signals are unknown
 # (None) in text mode, and a rule on an unknown signal never fires, for or against a type.
-SET_SIGNALS = frozenset({"declared_types", "meta_names", "url_words"})
+SET_SIGNALS = frozenset({"declared_types", "meta_names", "removal_kinds", "url_words"})
 MARKUP_SIGNALS = frozenset(
     {
         "declared_types",
@@ -45,6 +45,9 @@ MARKUP_SIGNALS = frozenset(
         "table_cells",
         "h1_elements",
         "paragraphs_per_div",
+        "prose_concentration",
+        "commerce_elements",
+        "removal_kinds",
     }
 )
 TEXT_SIGNALS = frozenset(
@@ -62,12 +65,20 @@ TEXT_SIGNALS = frozenset(
         "price_mentions",
         "link_blocks_removed",
         "content_share",
+        "page_price_mentions",
+        "linked_heading_share",
         "we_rate",
         "i_rate",
+        "you_rate",
     }
 )
-SIGNALS = MARKUP_SIGNALS | TEXT_SIGNALS | {"url_words"}
+URL_SIGNALS = frozenset({"url_words", "url_segments", "url_slug_words", "url_year"})
+SIGNALS = MARKUP_SIGNALS | TEXT_SIGNALS | URL_SIGNALS
 _URL_WORD_SEPARATORS = re.compile(r"[^\w]+|_")
+_SLUG_SEPARATORS = re.compile(r"[-_+]|%20")
+# A year in a path segment of its own (/2024/05/...), as blogs and news sites file their posts.
+_URL_YEAR = re.compile(r"/(?:19[5-9]\d|20\d\d)(?:/|$)")
+_LINKED_HEADING_DENSITY = 0.5  # a heading mostly link text: a teaser's headline, a menu's entry
 _MIN_DIVS_FOR_RATIO = 20  # see _paragraphs_per_div
 # Punctuation that sticks to a word in running text ("us.", "(my", "“we").
 _TRAILING_PUNCTUATION = (".", ",", ";", ":", "!", "?", ")", '"', "”", "’", "…")
@@ -105,6 +116,7 @@ class TextShapeSettings:
     currency_signs: str  # each one in the kept text is a price mentioned (price_mentions)
     we_words: frozenset[str]  # forms of "we", "our": a business speaking of itself (per 1,000 words: we_rate)
     i_words: frozenset[str]  # forms of "I", "my": a member posting in a thread (i_rate)
+    you_words: frozenset[str]  # forms of "you", "your": a page addressing its customer (you_rate)
     sample_chars: int  # the word rates are read on at most this much of the kept text
 
 
@@ -147,15 +159,40 @@ class PageTypeDecision:
         return f"{self.type} {self.score:.2f}: {rules}"
 
 
+def url_signals(url: str | None) -> dict[str, object]:
+    """What a URL's path says: its words, how many segments it has (0: a site's home page), the
+    most words one segment is made of (a headline slug, '/2024/05/council-votes-to-extend-the-harbour-wall'
+    -> 8) and whether it holds a year. Without a URL only the (empty) words are known."""
+    try:
+        path = urlsplit(url).path if url else None
+    except ValueError:
+        path = None
+    if path is None:
+        return dict.fromkeys(URL_SIGNALS) | {"url_words": frozenset()}
+    segments = [segment for segment in path.split("/") if segment]
+    return {
+        "url_words": url_words(url),
+        "url_segments": len(segments),
+        "url_slug_words": max((len(_SLUG_SEPARATORS.split(segment)) for segment in segments), default=0),
+        "url_year": int(_URL_YEAR.search(path) is not None),
+    }
+
+
 def url_words(url: str | None) -> frozenset[str]:
-    """The lowercased words of a URL's path ('/forum/t/123-my-thread' -> forum, t, my, thread)."""
+    """The lowercased words of a URL's path, and its host's subdomain: sites put their forum, docs or
+    shop on one ('https://forum.example.org/t/123-my-thread' -> forum, t, my, thread)."""
     if not url:
         return frozenset()
     try:
-        path = urlsplit(url).path
+        parts = urlsplit(url)
+        host = parts.hostname or ""
     except ValueError:
         return frozenset()
-    return frozenset(word for word in _URL_WORD_SEPARATORS.split(path.lower()) if word and not word.isdigit())
+    words = {word for word in _URL_WORD_SEPARATORS.split(parts.path.lower()) if word and not word.isdigit()}
+    labels = host.split(".")
+    if len(labels) >= 3 and labels[0] != "www":  # example.org has none; www. is no word
+        words.add(labels[0])
+    return frozenset(words)
 
 
 def page_signals(
@@ -178,9 +215,17 @@ def page_signals(
             table_cells=counts.get("td", 0),
             h1_elements=counts.get("h1", 0),
             paragraphs_per_div=_paragraphs_per_div(counts.get("p", 0), counts.get("div", 0)),
+            prose_concentration=markup.prose_concentration,
+            commerce_elements=markup.commerce_elements,
+            removal_kinds=frozenset(removal.kind for removal in page.removals),
         )
-    signals["url_words"] = url_words(page.url or url)
+    signals.update(url_signals(page.url or url))
     signals.update(_text_shape(labelled, settings))
+    # Prices anywhere on the page, the removed text too: a shelf's prices sit in its removed link blocks.
+    removed_text = "\n".join(
+        [item.block.text for item in labelled if item.label != BODY] + [removal.text for removal in page.removals]
+    )
+    signals["page_price_mentions"] = signals["price_mentions"] + _count_signs(removed_text, settings.currency_signs)
     signals["link_blocks_removed"] = sum(1 for removal in page.removals if removal.rule == link_rule)
     # The kept text's share of all the page's visible text: a product or a shop's shelf is a small
     # box of text in a large page.
@@ -199,7 +244,7 @@ def _text_shape(labelled: tuple[LabelledBlock, ...], settings: TextShapeSettings
     kept = [item.block for item in labelled if item.label == BODY]
     total = sum(len(block.text) for block in kept)
     by_role: dict[str, int] = {}
-    prose = prose_paragraphs = short = headings = 0
+    prose = prose_paragraphs = short = headings = linked_headings = 0
     links = 0.0
     for block in kept:
         length = len(block.text)
@@ -207,6 +252,7 @@ def _text_shape(labelled: tuple[LabelledBlock, ...], settings: TextShapeSettings
         links += length * block.link_density
         if block.role == "heading":
             headings += 1
+            linked_headings += block.link_density >= _LINKED_HEADING_DENSITY
         if length < settings.short_block_chars:
             short += 1
         if (
@@ -228,27 +274,32 @@ def _text_shape(labelled: tuple[LabelledBlock, ...], settings: TextShapeSettings
         "prose_share": share(prose),
         "prose_paragraphs": prose_paragraphs,
         "heading_share": round(headings / blocks, 3) if blocks else 0.0,
+        "linked_heading_share": round(linked_headings / headings, 3) if headings else 0.0,
         "link_share": share(links),
         "code_share": share(by_role.get("preformatted", 0)),
         "list_share": share(by_role.get("list_item", 0)),
         "table_share": share(by_role.get("table_cell", 0)),
         "short_block_share": round(short / blocks, 3) if blocks else 0.0,
-        "price_mentions": sum(text.count(sign) for sign in settings.currency_signs),
+        "price_mentions": _count_signs(text, settings.currency_signs),
         **_word_rates(text[: settings.sample_chars], settings),
     }
 
 
+def _count_signs(text: str, signs: str) -> int:
+    return sum(text.count(sign) for sign in signs)
+
+
 def _word_rates(sample: str, settings: TextShapeSettings) -> dict[str, float]:
-    """How often a sample of the kept text says "we" and "I", per 1,000 words."""
+    """How often a sample of the kept text says "we", "I" and "you", per 1,000 words."""
     # In C throughout: the tokens by str.split, the forms present by a set intersection, and each
     # one's count by list.count. A regular expression, str.translate, a Counter or a Python loop
     # over the tokens costs several times more.
     tokens = sample.lower().split()
-    if not tokens:
-        return {"we_rate": 0.0, "i_rate": 0.0}
-    we = sum(map(tokens.count, settings.we_words.intersection(tokens)))
-    i = sum(map(tokens.count, settings.i_words.intersection(tokens)))
-    return {"we_rate": round(1000 * we / len(tokens), 1), "i_rate": round(1000 * i / len(tokens), 1)}
+    rates = {}
+    for name, forms in (("we_rate", settings.we_words), ("i_rate", settings.i_words), ("you_rate", settings.you_words)):
+        found = sum(map(tokens.count, forms.intersection(tokens)))
+        rates[name] = round(1000 * found / len(tokens), 1) if tokens else 0.0
+    return rates
 
 
 def is_kept(page_type: str, settings: PageTypeSettings, html_mode: bool) -> bool:
@@ -313,6 +364,7 @@ def compile_page_type_settings(raw: object, path: str = "page_types") -> PageTyp
         "currency_signs",
         "we_words",
         "i_words",
+        "you_words",
         "sample_chars",
     }
     reject_unknown_keys(shape, shape_keys, shape_path)
@@ -339,6 +391,7 @@ def compile_page_type_settings(raw: object, path: str = "page_types") -> PageTyp
             currency_signs=require_type(shape["currency_signs"], str, f"{shape_path}.currency_signs"),
             we_words=_word_forms(shape["we_words"], f"{shape_path}.we_words"),
             i_words=_word_forms(shape["i_words"], f"{shape_path}.i_words"),
+            you_words=_word_forms(shape["you_words"], f"{shape_path}.you_words"),
             sample_chars=int(require_number(shape["sample_chars"], f"{shape_path}.sample_chars", minimum=1)),
         ),
         rules=tuple(rules),
