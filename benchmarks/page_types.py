@@ -24,8 +24,8 @@ from pathlib import Path
 
 from article_cleaner.transforms.clean_document import clean_document
 from article_cleaner.transforms.config.loading import load_config
+from article_cleaner.transforms.config.page_type_settings import ARTICLE, PAGE_TYPES
 from article_cleaner.transforms.label.language import LanguageDetector
-from article_cleaner.transforms.label.page_types import ARTICLE, PAGE_TYPES
 from article_cleaner.transforms.outcomes import UNWANTED_PAGE_TYPE
 from article_cleaner.transforms.records import Article, Filtered, InputDocument
 

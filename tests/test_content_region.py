@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from article_cleaner.transforms.config.checks import ConfigError
+from article_cleaner.transforms.config.content_selection import compile_content_selection
 from article_cleaner.transforms.config.loading import DEFAULT_CONFIG_PATH
 from article_cleaner.transforms.extract.content_region import (
     _UNCASED_SCRIPT,
@@ -20,7 +21,6 @@ from article_cleaner.transforms.extract.content_region import (
     REPEATED_TEXT,
     SHORT_LINE_RUN,
     TEMPLATE_STREAM,
-    compile_content_selection,
     select_main_content,
 )
 

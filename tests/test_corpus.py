@@ -11,14 +11,10 @@ from apache_beam.testing.test_pipeline import TestPipeline as BeamTestPipeline
 from apache_beam.testing.util import assert_that, equal_to
 
 from article_cleaner.transforms.clean import CleanArticles
-from article_cleaner.transforms.config.loading import CorpusSettings
+from article_cleaner.transforms.config.corpus_settings import CorpusSettings, SiteBoilerplateSettings
 from article_cleaner.transforms.corpus.clean_corpus import CleanCorpus
 from article_cleaner.transforms.corpus.copies import split_kept_copy
-from article_cleaner.transforms.corpus.site_boilerplate import (
-    SiteBoilerplateSettings,
-    is_site_boilerplate,
-    remove_site_boilerplate,
-)
+from article_cleaner.transforms.corpus.site_boilerplate import is_site_boilerplate, remove_site_boilerplate
 from article_cleaner.transforms.corpus.sites import registered_domain, site_of
 from article_cleaner.transforms.io.sinks import to_json_line
 from article_cleaner.transforms.outcomes import ARTICLES

@@ -8,8 +8,8 @@ import pickle
 import pytest
 import yaml
 
+from article_cleaner.transforms.config.html_rules import ElementRulings, class_words, compile_html_rules
 from article_cleaner.transforms.config.loading import DEFAULT_CONFIG_PATH, load_config
-from article_cleaner.transforms.extract.html_rules import ElementRulings, class_words, compile_html_rules
 
 CREDITS = load_config().captions  # the top-level captions section the html section's captions use
 

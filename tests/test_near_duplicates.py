@@ -12,11 +12,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from article_cleaner.transforms.config.corpus_settings import NearDuplicateSettings
 from article_cleaner.transforms.corpus.near_duplicates import (
     ClusterMember,
     MinHasher,
     NearDuplicate,
-    NearDuplicateSettings,
     bucket_pairs,
     estimated_similarity,
     has_words,

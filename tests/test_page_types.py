@@ -12,8 +12,9 @@ import yaml
 from article_cleaner.transforms.clean_document import clean_document, label_blocks, page_type_of, parse_document
 from article_cleaner.transforms.config.checks import ConfigError
 from article_cleaner.transforms.config.loading import DEFAULT_CONFIG_PATH, compile_config
+from article_cleaner.transforms.config.page_type_settings import ARTICLE
 from article_cleaner.transforms.extract.html import parse_html
-from article_cleaner.transforms.label.page_types import ARTICLE, decide_page_type, is_kept, url_signals, url_words
+from article_cleaner.transforms.label.page_types import decide_page_type, is_kept, url_signals, url_words
 from article_cleaner.transforms.outcomes import UNWANTED_PAGE_TYPE
 from article_cleaner.transforms.records import Article, Filtered, InputDocument
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from article_cleaner.transforms.corpus.page_urls import NO_SAME_PAGE_URL_RULES, page_url
+from article_cleaner.transforms.config.corpus_settings import NO_SAME_PAGE_URL_RULES
+from article_cleaner.transforms.corpus.page_urls import page_url
 
 STORY = "https://www.riverdalegazette.com/news/elm-grove-11"
 

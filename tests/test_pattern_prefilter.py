@@ -5,8 +5,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from article_cleaner.transforms.config.loading import load_config
-from article_cleaner.transforms.label.citations import strip_inline_markers, strip_inline_markers_of_each
-from article_cleaner.transforms.label.pattern_prefilter import (
+from article_cleaner.transforms.config.pattern_prefilter import (
     RequiredLiterals,
     ScreenedPatterns,
     ScreenForms,
@@ -15,6 +14,7 @@ from article_cleaner.transforms.label.pattern_prefilter import (
     required_literals,
     screen_form,
 )
+from article_cleaner.transforms.label.citations import strip_inline_markers, strip_inline_markers_of_each
 
 CONFIG = load_config()
 

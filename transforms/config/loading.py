@@ -10,6 +10,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from article_cleaner.transforms.config.caption_settings import (
+    CaptionRules,
+    compile_caption_rules,
+    with_credit_vocabulary,
+)
 from article_cleaner.transforms.config.checks import (
     ConfigError,
     compile_pattern,
@@ -22,16 +27,18 @@ from article_cleaner.transforms.config.checks import (
     require_string_list,
     require_type,
 )
+from article_cleaner.transforms.config.content_selection import ContentSelectionSettings, compile_content_selection
+from article_cleaner.transforms.config.corpus_settings import (
+    CorpusSettings,
+    NearDuplicateSettings,
+    SamePageUrlRules,
+    SiteBoilerplateSettings,
+)
+from article_cleaner.transforms.config.html_rules import HtmlRules, compile_html_rules
 from article_cleaner.transforms.config.overlay import DEFAULT_CONFIG_PATH as DEFAULT_CONFIG_PATH
 from article_cleaner.transforms.config.overlay import effective_config
-from article_cleaner.transforms.corpus.near_duplicates import NO_NEAR_DUPLICATES, NearDuplicateSettings
-from article_cleaner.transforms.corpus.page_urls import NO_SAME_PAGE_URL_RULES, SamePageUrlRules
-from article_cleaner.transforms.corpus.site_boilerplate import SiteBoilerplateSettings
-from article_cleaner.transforms.extract.content_region import ContentSelectionSettings, compile_content_selection
-from article_cleaner.transforms.extract.html_rules import HtmlRules, compile_html_rules
-from article_cleaner.transforms.label.captions import CaptionRules, compile_caption_rules, with_credit_vocabulary
-from article_cleaner.transforms.label.page_types import PageTypeSettings, compile_page_type_settings
-from article_cleaner.transforms.label.pattern_prefilter import RequiredLiterals, ScreenedPatterns
+from article_cleaner.transforms.config.page_type_settings import PageTypeSettings, compile_page_type_settings
+from article_cleaner.transforms.config.pattern_prefilter import RequiredLiterals, ScreenedPatterns
 from article_cleaner.transforms.records import BODY, CAPTION, REFERENCE, TITLE
 from article_cleaner.transforms.removal_kinds import PATTERN_KINDS, REMOVAL_KINDS
 
@@ -86,17 +93,6 @@ class LimitsSettings:
 
 
 DEFAULT_LIMITS = LimitsSettings()
-
-
-@dataclass(frozen=True, slots=True)
-class CorpusSettings:
-    """The cross-document steps: site boilerplate mining, language filter, exact and near dedup."""
-
-    site_boilerplate: SiteBoilerplateSettings
-    languages: tuple[str, ...]  # empty: every language is kept
-    deduplicate: bool
-    same_page_urls: SamePageUrlRules = NO_SAME_PAGE_URL_RULES  # when two URLs name one page's copies
-    near_duplicates: NearDuplicateSettings = NO_NEAR_DUPLICATES  # runs only with deduplicate
 
 
 @dataclass(frozen=True, slots=True)

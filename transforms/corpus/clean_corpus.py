@@ -12,13 +12,11 @@ from functools import partial
 
 import apache_beam as beam
 
-from article_cleaner.transforms.config.loading import CorpusSettings
+from article_cleaner.transforms.config.corpus_settings import CorpusSettings, SamePageUrlRules, SiteBoilerplateSettings
 from article_cleaner.transforms.corpus.copies import body_key, split_kept_copy, url_key
 from article_cleaner.transforms.corpus.drop_near_duplicates import DropNearDuplicates
-from article_cleaner.transforms.corpus.page_urls import SamePageUrlRules
 from article_cleaner.transforms.corpus.site_boilerplate import (
     SITE_BOILERPLATE,
-    SiteBoilerplateSettings,
     candidate_keys,
     is_site_boilerplate,
     remove_site_boilerplate,

@@ -7,8 +7,9 @@ import hashlib
 from collections.abc import Iterable
 from typing import Protocol, TypeVar
 
+from article_cleaner.transforms.config.corpus_settings import SamePageUrlRules
 from article_cleaner.transforms.corpus.fingerprints import text_fingerprint
-from article_cleaner.transforms.corpus.page_urls import SamePageUrlRules, page_url
+from article_cleaner.transforms.corpus.page_urls import page_url
 from article_cleaner.transforms.records import Article
 
 

@@ -20,10 +20,10 @@ import numpy as np
 from apache_beam.io.filesystems import FileSystems
 from apache_beam.transforms.window import GlobalWindows
 
+from article_cleaner.transforms.config.corpus_settings import NearDuplicateSettings
 from article_cleaner.transforms.corpus.near_duplicates import (
     ClusterMember,
     MinHasher,
-    NearDuplicateSettings,
     bucket_pairs,
     bucket_sizes,
     estimated_similarity,

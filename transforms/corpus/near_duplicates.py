@@ -16,6 +16,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from article_cleaner.transforms.config.corpus_settings import NearDuplicateSettings
+
 _WORD = re.compile(r"\w+")
 _WORD_BASE = np.uint64(0x100000001B3)  # odd, so its powers never vanish modulo 2**64
 # Odd 64-bit multipliers for combining the word hashes of a shingle (position-dependent, fixed).
@@ -36,30 +38,6 @@ _SHIFT = np.uint64(32)
 _UNSEEN = np.uint64(2**32)  # above every hash value: a permutation no shingle reached
 # Shingles hashed against the permutations at once: bounds the temporary matrix of a very long body.
 _CHUNK_SHINGLES = 1024
-
-
-@dataclass(frozen=True, slots=True)
-class NearDuplicateSettings:
-    enabled: bool
-    threshold: float  # estimated Jaccard similarity at or above which two bodies are near-duplicates
-    shingle_words: int  # words per shingle
-    permutations: int  # MinHash values per signature
-    bands: int  # LSH bands: a pair sharing one band's values is compared
-    seed: int
-
-    @property
-    def rows_per_band(self) -> int:
-        return self.permutations // self.bands
-
-    def candidate_probability(self, similarity: float) -> float:
-        """The chance that two bodies of this Jaccard similarity share at least one band."""
-        return 1.0 - (1.0 - similarity**self.rows_per_band) ** self.bands
-
-
-# For a corpus whose config has no corpus.near_duplicates section (and for library callers).
-NO_NEAR_DUPLICATES = NearDuplicateSettings(
-    enabled=False, threshold=0.8, shingle_words=5, permutations=192, bands=24, seed=0
-)
 
 
 class MinHasher:

@@ -3,27 +3,13 @@ to the page's own, so that copies of a page can be found by URL (rules: corpus.s
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from urllib.parse import parse_qsl, unquote, urlencode, urlsplit
 
+from article_cleaner.transforms.config.corpus_settings import SamePageUrlRules
 from article_cleaner.transforms.corpus.sites import HOST_NAME
 
 # Both serve the same page on the same host; any other port may be another server.
 _DEFAULT_PORTS = (80, 443)
-
-
-@dataclass(frozen=True, slots=True)
-class SamePageUrlRules:
-    """What does not tell two pages apart in a URL, besides its scheme, the case of its host, a
-    default port, its fragment, empty path segments and the order of its query parameters."""
-
-    host_prefixes: tuple[str, ...] = ()  # leading host labels: www.x.com, amp.x.com are x.com
-    query_parameters: tuple[str, ...] = ()  # parameter names, case ignored
-    query_parameter_prefixes: tuple[str, ...] = ()  # from "utm_*" in the config
-    variant_path_segments: tuple[str, ...] = ()  # a first or last path segment: /story/amp is /story
-
-
-NO_SAME_PAGE_URL_RULES = SamePageUrlRules()
 
 
 def page_url(url: str | None, rules: SamePageUrlRules) -> str | None:

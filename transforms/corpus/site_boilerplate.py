@@ -2,21 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
+from article_cleaner.transforms.config.corpus_settings import SiteBoilerplateSettings
 from article_cleaner.transforms.corpus.fingerprints import text_fingerprint
 from article_cleaner.transforms.records import Article, Removal
 from article_cleaner.transforms.removal_kinds import SITE_BOILERPLATE
 
 PARAGRAPH_SEPARATOR = "\n\n"
-
-
-@dataclass(frozen=True, slots=True)
-class SiteBoilerplateSettings:
-    enabled: bool
-    min_pages: int  # a paragraph on fewer pages of a site is never its boilerplate
-    min_share: float  # ... nor one on a smaller share of the site's pages
-    max_chars: int  # longer paragraphs are article text even when syndicated across pages
 
 
 def paragraph_key(paragraph: str) -> str:

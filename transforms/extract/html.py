@@ -14,7 +14,7 @@ from operator import itemgetter
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from article_cleaner.transforms.extract.html_rules import (
+from article_cleaner.transforms.config.html_rules import (
     BlockRules,
     ElementRulings,
     HtmlRules,

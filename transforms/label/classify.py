@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import replace
 
 from article_cleaner.transforms.config.loading import CleanerConfig, PatternRule
+from article_cleaner.transforms.config.pattern_prefilter import ScreenForms
 from article_cleaner.transforms.extract.content_region import select_main_content
 from article_cleaner.transforms.label.captions import is_repeated_caption, split_caption
 from article_cleaner.transforms.label.citations import find_reference_list, strip_inline_markers_of_each
-from article_cleaner.transforms.label.pattern_prefilter import ScreenForms
 from article_cleaner.transforms.records import BODY, CAPTION, REFERENCE, Block, Caption, LabelledBlock, labelled_blocks
 from article_cleaner.transforms.removal_kinds import DUPLICATE_CAPTION, REFERENCE_HEADING
 

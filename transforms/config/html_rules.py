@@ -7,6 +7,8 @@ import re
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
+# The top-level captions section, named apart from this module's CaptionRules (figures and caption markup).
+from article_cleaner.transforms.config.caption_settings import CaptionRules as CreditRules
 from article_cleaner.transforms.config.checks import (
     ConfigError,
     compile_pattern,
@@ -18,9 +20,6 @@ from article_cleaner.transforms.config.checks import (
     require_text,
     require_texts,
 )
-
-# The top-level captions section, named apart from this module's CaptionRules (figures and caption markup).
-from article_cleaner.transforms.label.captions import CaptionRules as CreditRules
 from article_cleaner.transforms.removal_kinds import ELEMENT_KINDS, REMOVAL_KINDS
 
 # Class and id values are split into lower-case words at punctuation and camelCase humps, so that
