@@ -5,6 +5,8 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Mapping
+from dataclasses import fields
+from typing import get_type_hints
 
 
 class ConfigError(ValueError):
@@ -128,3 +130,32 @@ def _as_tuple(expected: type | tuple[type, ...]) -> tuple[type, ...]:
 
 def _type_names(expected: type | tuple[type, ...]) -> str:
     return " or ".join(t.__name__ for t in _as_tuple(expected))
+
+
+def require_settings(cls: type, section: object, path: str) -> object:
+    """A frozen settings dataclass read field by field from a mapping with exactly its fields, each
+    checked by its type with the checks above (str, int >= 0, float >= 0, a list of strings, a
+    regular expression, or a nested settings dataclass)."""
+    mapping = require_mapping(section, path)
+    hints = get_type_hints(cls)
+    names = [field.name for field in fields(cls)]
+    reject_unknown_keys(mapping, set(names), path)
+    require_keys(mapping, set(names), path)
+    values = {}
+    for name in names:
+        key_path = f"{path}.{name}"
+        hint = hints[name]
+        value = mapping[name]
+        if hint is str:
+            values[name] = require_type(value, str, key_path)
+        elif hint is int:
+            values[name] = int(require_number(require_type(value, int, key_path), key_path, minimum=0))
+        elif hint is float:
+            values[name] = float(require_number(value, key_path, minimum=0))
+        elif hint == tuple[str, ...]:
+            values[name] = require_string_list(value, key_path)
+        elif hint is re.Pattern:
+            values[name] = compile_pattern(value, key_path, flags=0)
+        else:
+            values[name] = require_settings(hint, value, key_path)
+    return cls(**values)

@@ -4,18 +4,11 @@ the span's weights, what is cut inside it, validated once (transforms/extract/co
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, fields
-from typing import get_type_hints
+from dataclasses import dataclass
 
 from article_cleaner.transforms.config.checks import (
     ConfigError,
-    compile_pattern,
-    reject_unknown_keys,
-    require_keys,
-    require_mapping,
-    require_number,
-    require_string_list,
-    require_type,
+    require_settings,
 )
 
 
@@ -103,35 +96,9 @@ class ContentSelectionSettings:
     following_sections: FollowingSectionSettings
 
 
-def _compile_dataclass(cls: type, section: object, path: str) -> object:
-    mapping = require_mapping(section, path)
-    hints = get_type_hints(cls)
-    names = [field.name for field in fields(cls)]
-    reject_unknown_keys(mapping, set(names), path)
-    require_keys(mapping, set(names), path)
-    values = {}
-    for name in names:
-        key_path = f"{path}.{name}"
-        hint = hints[name]
-        value = mapping[name]
-        if hint is str:
-            values[name] = require_type(value, str, key_path)
-        elif hint is int:
-            values[name] = int(require_number(require_type(value, int, key_path), key_path, minimum=0))
-        elif hint is float:
-            values[name] = float(require_number(value, key_path, minimum=0))
-        elif hint == tuple[str, ...]:
-            values[name] = require_string_list(value, key_path)
-        elif hint is re.Pattern:
-            values[name] = compile_pattern(value, key_path, flags=0)
-        else:
-            values[name] = _compile_dataclass(hint, value, key_path)
-    return cls(**values)
-
-
 def compile_content_selection(section: dict, path: str = "content_selection") -> ContentSelectionSettings:
     """Validated settings from the YAML section; a wrong key or type raises ConfigError (a ValueError)."""
-    settings = _compile_dataclass(ContentSelectionSettings, section, path)
+    settings = require_settings(ContentSelectionSettings, section, path)
     if not settings.block_shape.sentence_end_characters:
         raise ConfigError(f"{path}.block_shape.sentence_end_characters: must not be empty")
     if settings.block_shape.unspaced_characters_per_word <= 0:
