@@ -11,7 +11,12 @@ from apache_beam.testing.test_pipeline import TestPipeline as BeamTestPipeline
 from apache_beam.testing.util import assert_that, equal_to
 
 from article_cleaner.transforms.clean import CleanArticles
-from article_cleaner.transforms.config.corpus_settings import CorpusSettings, SiteBoilerplateSettings
+from article_cleaner.transforms.config.corpus_settings import (
+    NO_SAME_PAGE_URL_RULES,
+    CorpusSettings,
+    SiteBoilerplateSettings,
+)
+from article_cleaner.transforms.config.loading import load_config
 from article_cleaner.transforms.corpus.clean_corpus import CleanCorpus
 from article_cleaner.transforms.corpus.copies import split_kept_copy
 from article_cleaner.transforms.corpus.site_boilerplate import is_site_boilerplate, remove_site_boilerplate
@@ -27,7 +32,15 @@ SITE_PROMPT = (
 )
 MINING = SiteBoilerplateSettings(enabled=True, min_pages=5, min_share=0.2, max_chars=1000)
 OUTPUTS = ("articles", "filtered", "duplicates", "mined")
-NOTHING = CorpusSettings(site_boilerplate=replace(MINING, enabled=False), languages=(), deduplicate=False)
+# The bundled near-duplicate settings, off: these tests are of the other corpus steps.
+NO_NEAR_DUPLICATES = replace(load_config().corpus.near_duplicates, enabled=False)
+NOTHING = CorpusSettings(
+    site_boilerplate=replace(MINING, enabled=False),
+    languages=(),
+    deduplicate=False,
+    same_page_urls=NO_SAME_PAGE_URL_RULES,
+    near_duplicates=NO_NEAR_DUPLICATES,
+)
 
 
 def corpus_documents() -> list[InputDocument]:
@@ -277,7 +290,7 @@ def test_spilled_corpus_steps_give_the_records_of_grouping_whole_articles(config
             text="Hafen geschlossen\n\nDer Hafen bleibt wegen des Sturms bis Donnerstag geschlossen, teilte die Stadtverwaltung am Montag mit. Die Fischer müssen ihre Boote im Hafenbecken lassen.",
         ),
     ]
-    settings = CorpusSettings(site_boilerplate=MINING, languages=("en",), deduplicate=True)
+    settings = replace(NOTHING, site_boilerplate=MINING, languages=("en",), deduplicate=True)
     results = run_corpus(config, [*documents, *extra], settings, tmp_path)
     expected = expected_corpus(config, [*documents, *extra], settings)
     assert results == expected
@@ -296,7 +309,7 @@ def test_spilled_corpus_steps_give_the_records_of_grouping_whole_articles(config
 def test_spill_files_are_gone_after_a_run(config, tmp_path):
     spill_root = tmp_path / "spill"
     documents = [*corpus_documents(), replace(corpus_documents()[0], id="copy", source="copy.jsonl:1")]
-    settings = CorpusSettings(site_boilerplate=MINING, languages=(), deduplicate=True)
+    settings = replace(NOTHING, site_boilerplate=MINING, deduplicate=True)
     with BeamTestPipeline(runner="FnApiRunner") as pipeline:
         cleaned = pipeline | beam.Create(documents) | CleanArticles(config)
         outputs = cleaned[ARTICLES] | CleanCorpus(settings, spill_root=str(spill_root))

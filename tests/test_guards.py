@@ -5,11 +5,12 @@ from __future__ import annotations
 import gzip
 import io
 import time
+from dataclasses import replace
 
 import pytest
 
 from article_cleaner.transforms.clean_document import clean_document
-from article_cleaner.transforms.config.loading import LimitsSettings
+from article_cleaner.transforms.config.loading import DEFAULT_LIMITS
 from article_cleaner.transforms.limits.guards import (
     CappedStream,
     Deadline,
@@ -77,7 +78,7 @@ def test_a_deeply_nested_page_costs_the_scan_no_more_than_a_flat_page_of_as_many
 
 
 def test_limit_violation_names_size_and_depth():
-    limits = LimitsSettings(max_document_bytes=100, max_html_nesting_depth=10)
+    limits = replace(DEFAULT_LIMITS, max_document_bytes=100, max_html_nesting_depth=10)
     assert limit_violation("x" * 101, None, limits) == ("too_large", "101 characters, over the 100-byte limit")
     assert limit_violation(None, "<b>" * 11, limits) == ("too_deeply_nested", "elements nest more than 10 deep")
     assert limit_violation("<b>" * 11, None, limits) is None  # plain text is not markup
@@ -132,7 +133,7 @@ def test_capped_stream_raises_past_its_cap():
 
 
 def test_decompression_cap_is_the_ratio_bounded_by_the_absolute_cap():
-    limits = LimitsSettings(max_document_bytes=1000, max_decompressed_bytes=10**6, max_compression_ratio=100)
+    limits = replace(DEFAULT_LIMITS, max_document_bytes=1000, max_decompressed_bytes=10**6, max_compression_ratio=100)
     assert decompressed_byte_cap(5, 1000, limits) == 1000  # never below one document
     assert decompressed_byte_cap(500, 1000, limits) == 50_000
     assert decompressed_byte_cap(10**5, 1000, limits) == 10**6

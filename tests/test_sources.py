@@ -6,6 +6,7 @@ import bz2
 import gzip
 import io
 import json
+from dataclasses import replace
 
 import pyarrow as pa
 import pyarrow.parquet as parquet
@@ -14,7 +15,7 @@ from hypothesis import strategies as st
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from article_cleaner.transforms.config.loading import LimitsSettings
+from article_cleaner.transforms.config.loading import DEFAULT_LIMITS
 from article_cleaner.transforms.io.field_mapping import parse_field_map
 from article_cleaner.transforms.io.sources import (
     DEFAULT_READ_SETTINGS,
@@ -89,7 +90,7 @@ def test_gzipped_html_file_with_a_meta_charset_becomes_an_html_document():
 
 
 def test_file_over_the_size_limit_is_rejected_from_its_size_without_being_read():
-    limits = LimitsSettings(max_document_bytes=1000)
+    limits = replace(DEFAULT_LIMITS, max_document_bytes=1000)
     stream = io.BytesIO(b"<p>" + b"x" * 50_000)
     [rejected] = read_file("big.html", stream, ReadSettings(limits=limits), size=50_003)
     assert (rejected.reason, rejected.detail, rejected.input_length) == (
@@ -101,7 +102,7 @@ def test_file_over_the_size_limit_is_rejected_from_its_size_without_being_read()
 
 
 def test_compressed_file_over_the_size_limit_stops_reading_at_the_limit():
-    limits = LimitsSettings(max_document_bytes=1000, max_compression_ratio=1000)
+    limits = replace(DEFAULT_LIMITS, max_document_bytes=1000, max_compression_ratio=1000)
     [rejected] = read("big.txt.gz", gzip.compress(b"word " * 10_000), ReadSettings(limits=limits))
     assert (rejected.reason, rejected.input_length) == ("too_large", 1001)
 
@@ -166,7 +167,7 @@ def test_empty_jsonl_file_is_one_empty_input():
 
 def test_overlong_line_is_streamed_past_and_the_next_line_is_read():
     data = b'{"text": "' + b"a" * 5000 + b'"}\n{"text": "after"}\n'
-    limits = LimitsSettings(max_document_bytes=1000)
+    limits = replace(DEFAULT_LIMITS, max_document_bytes=1000)
     results = read("long.jsonl", data, ReadSettings(limits=limits))
     assert outcomes(results) == [("long.jsonl:1", "too_large"), ("long.jsonl:2", "InputDocument")]
     assert (results[0].input_length, results[0].detail) == (5013, "a 5013-byte line, over the 1000-byte limit")
@@ -194,7 +195,7 @@ def test_truncated_bzip2_and_a_file_that_is_not_gzip_are_corrupt_compression():
 
 def test_decompression_bomb_is_stopped_at_the_ratio_cap():
     bomb = gzip.compress(b"\0" * 2_000_000)
-    limits = LimitsSettings(max_document_bytes=10_000, max_compression_ratio=50)
+    limits = replace(DEFAULT_LIMITS, max_document_bytes=10_000, max_compression_ratio=50)
     [rejected] = read("bomb.jsonl.gz", bomb, ReadSettings(limits=limits))
     assert rejected.reason == "decompression_bomb"
     assert rejected.detail.startswith(f"decompressed more than {50 * len(bomb)} bytes from a {len(bomb)}-byte file")
@@ -363,6 +364,6 @@ def test_a_file_without_text_stays_whole_so_it_is_still_one_empty_input():
 )
 def test_reading_a_file_slice_by_slice_gives_exactly_what_reading_it_whole_gives(lines, slice_bytes, final_newline):
     data = b"\n".join(lines) + (b"\n" if final_newline and lines else b"")
-    limits = ReadSettings(limits=LimitsSettings(max_document_bytes=70))  # some lines are too long
+    limits = ReadSettings(limits=replace(DEFAULT_LIMITS, max_document_bytes=70))  # some lines are too long
     _, items = read_sliced("any.jsonl", data, slice_bytes, limits)
     assert items == read("any.jsonl", data, limits)

@@ -25,7 +25,7 @@ class SamePageUrlRules:
     variant_path_segments: tuple[str, ...] = ()  # a first or last path segment: /story/amp is /story
 
 
-NO_SAME_PAGE_URL_RULES = SamePageUrlRules()
+NO_SAME_PAGE_URL_RULES = SamePageUrlRules()  # no rules: only identical URLs name one page
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,12 +46,6 @@ class NearDuplicateSettings:
         return 1.0 - (1.0 - similarity**self.rows_per_band) ** self.bands
 
 
-# For a corpus whose config has no corpus.near_duplicates section (and for library callers).
-NO_NEAR_DUPLICATES = NearDuplicateSettings(
-    enabled=False, threshold=0.8, shingle_words=5, permutations=192, bands=24, seed=0
-)
-
-
 @dataclass(frozen=True, slots=True)
 class CorpusSettings:
     """The cross-document steps: site boilerplate mining, language filter, exact and near dedup."""
@@ -59,5 +53,5 @@ class CorpusSettings:
     site_boilerplate: SiteBoilerplateSettings
     languages: tuple[str, ...]  # empty: every language is kept
     deduplicate: bool
-    same_page_urls: SamePageUrlRules = NO_SAME_PAGE_URL_RULES  # when two URLs name one page's copies
-    near_duplicates: NearDuplicateSettings = NO_NEAR_DUPLICATES  # runs only with deduplicate
+    same_page_urls: SamePageUrlRules  # when two URLs name one page's copies
+    near_duplicates: NearDuplicateSettings  # runs only with deduplicate

@@ -9,6 +9,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import get_type_hints
 
 from article_cleaner.transforms.config.caption_settings import (
     CaptionRules,
@@ -36,7 +37,7 @@ from article_cleaner.transforms.config.corpus_settings import (
 )
 from article_cleaner.transforms.config.html_rules import HtmlRules, compile_html_rules
 from article_cleaner.transforms.config.overlay import DEFAULT_CONFIG_PATH as DEFAULT_CONFIG_PATH
-from article_cleaner.transforms.config.overlay import effective_config
+from article_cleaner.transforms.config.overlay import effective_config, read_yaml
 from article_cleaner.transforms.config.page_type_settings import PageTypeSettings, compile_page_type_settings
 from article_cleaner.transforms.config.pattern_prefilter import RequiredLiterals, ScreenedPatterns
 from article_cleaner.transforms.records import BODY, CAPTION, REFERENCE, TITLE
@@ -83,16 +84,32 @@ class LanguageSettings:
 class LimitsSettings:
     """What a worker will attempt on one input before rejecting it (see transforms/limits/guards.py)."""
 
-    max_document_bytes: int = 10 * 1024 * 1024  # a page or record above this is rejected unparsed
-    max_decompressed_bytes: int = 4 * 1024**3  # per compressed file
-    max_compression_ratio: float = 100.0  # decompressed / compressed size, past max_document_bytes
-    max_html_nesting_depth: int = 400  # Lexbor parses deep <div> nesting in quadratic time
-    max_attributes_per_element: int = 256  # ... and the attributes of one element in quadratic time
-    max_tag_bytes: int = 4 * 1024 * 1024  # one start tag with its attributes
-    time_budget_seconds: float = 10.0  # per document: past it, the document is stopped and rejected
+    max_document_bytes: int  # a page or record above this is rejected unparsed
+    max_decompressed_bytes: int  # per compressed file
+    max_compression_ratio: float  # decompressed / compressed size, past max_document_bytes
+    max_html_nesting_depth: int  # Lexbor parses deep <div> nesting in quadratic time
+    max_attributes_per_element: int  # ... and the attributes of one element in quadratic time
+    max_tag_bytes: int  # one start tag with its attributes
+    time_budget_seconds: float  # per document: past it, the document is stopped and rejected
 
 
-DEFAULT_LIMITS = LimitsSettings()
+def compile_limits(raw: object) -> LimitsSettings:
+    """The limits section; every key is required (the values are the bundled YAML's)."""
+    section = require_mapping(raw, "limits")
+    keys = set(LimitsSettings.__slots__)
+    reject_unknown_keys(section, keys, "limits")
+    require_keys(section, keys, "limits")
+    number_types = get_type_hints(LimitsSettings)
+    values = {}
+    for name in LimitsSettings.__slots__:
+        minimum = 0.001 if name == "time_budget_seconds" else 1
+        values[name] = number_types[name](require_number(section[name], f"limits.{name}", minimum=minimum))
+    return LimitsSettings(**values)
+
+
+# The bundled YAML's limits, for callers of the readers that bring no config of their own: read from
+# the YAML (its limits section only), so the values have one home.
+DEFAULT_LIMITS = compile_limits(read_yaml(DEFAULT_CONFIG_PATH)["limits"])
 
 
 @dataclass(frozen=True, slots=True)
@@ -361,21 +378,6 @@ def _compile_language_settings(raw: object) -> LanguageSettings:
         max_trial_disagreement=max_trial_disagreement,
         script_share=float(require_number(section["script_share"], "language.script_share", minimum=0.5, maximum=1)),
     )
-
-
-def compile_limits(raw: object) -> LimitsSettings:
-    """The limits section (the bundled YAML holds every key; LimitsSettings' defaults are for callers
-    of the readers without a config)."""
-    section = require_mapping(raw, "limits")
-    keys = set(LimitsSettings.__slots__)
-    reject_unknown_keys(section, keys, "limits")
-    require_keys(section, keys, "limits")
-    values = {}
-    for name in LimitsSettings.__slots__:
-        number_type = type(getattr(DEFAULT_LIMITS, name))
-        minimum = 0.001 if name == "time_budget_seconds" else 1
-        values[name] = number_type(require_number(section[name], f"limits.{name}", minimum=minimum))
-    return LimitsSettings(**values)
 
 
 def _compile_corpus_settings(raw: object) -> CorpusSettings:
