@@ -104,6 +104,13 @@ def require_choice(value: object, path: str, allowed: tuple[str, ...]) -> str:
     return value
 
 
+def require_choices(value: object, path: str, allowed: tuple[str, ...]) -> frozenset[str]:
+    """A list whose every item is one of allowed; a bad item is named by its index."""
+    return frozenset(
+        require_choice(item, f"{path}[{index}]", allowed) for index, item in enumerate(require_list(value, path))
+    )
+
+
 def require_rule(entry: object, path: str, allowed: set[str], required: set[str], seen_ids: set[str]) -> Mapping:
     """One entry of a rule list: a mapping of known keys, with an id no earlier rule has (added to seen_ids)."""
     rule = require_mapping(entry, path)

@@ -13,6 +13,7 @@ from article_cleaner.transforms.config.checks import (
     ConfigError,
     compile_pattern,
     require_choice,
+    require_choices,
     require_integer_in,
     require_list,
     require_number_in,
@@ -667,10 +668,7 @@ def _content(section: Any, path: str) -> ContentSelection:
         min_inline_paragraph_chars=require_integer_in(
             section["min_inline_paragraph_chars"], f"{path}.min_inline_paragraph_chars", 1, 10**6
         ),
-        inside_only_kinds=frozenset(
-            require_choice(kind, f"{path}.inside_only_kinds[{index}]", ELEMENT_KINDS)
-            for index, kind in enumerate(require_list(section["inside_only_kinds"], f"{path}.inside_only_kinds"))
-        ),
+        inside_only_kinds=require_choices(section["inside_only_kinds"], f"{path}.inside_only_kinds", ELEMENT_KINDS),
         min_paragraph_chars=require_integer_in(
             section["min_paragraph_chars"], f"{path}.min_paragraph_chars", 0, 10_000
         ),
@@ -713,10 +711,7 @@ def _layout_words(section: dict, rules: tuple[RemovalRule, ...], content: Conten
     """The removal and negative words that may be a page's layout vocabulary (see LayoutWords)."""
     path = "html.content.layout_words"
     entry = require_section(section["layout_words"], path, {"min_share_of_prose", "never_kinds"})
-    never = {
-        require_choice(kind, f"{path}.never_kinds[{index}]", ELEMENT_KINDS)
-        for index, kind in enumerate(require_list(entry["never_kinds"], f"{path}.never_kinds"))
-    }
+    never = require_choices(entry["never_kinds"], f"{path}.never_kinds", ELEMENT_KINDS)
     matchers = [rule.matcher.words for rule in rules if rule.matcher.words and rule.kind not in never]
     excluded = [rule.matcher.words for rule in rules if rule.matcher.words and rule.kind in never]
     if content.negative.words:
@@ -772,10 +767,7 @@ def _blocks(section: Any, path: str) -> BlockRules:
         block_tags=block_tags,
         end_in_markup=re.compile(rf"</(?:{ending})\s*>|<br\s*/?>", re.IGNORECASE),
         skip_tags=_tags(section["skip_tags"], f"{path}.skip_tags"),
-        verbatim_roles=frozenset(
-            require_choice(role, f"{path}.verbatim_roles[{index}]", BLOCK_ROLES)
-            for index, role in enumerate(require_list(section["verbatim_roles"], f"{path}.verbatim_roles"))
-        ),
+        verbatim_roles=require_choices(section["verbatim_roles"], f"{path}.verbatim_roles", BLOCK_ROLES),
         max_link_density=require_number_in(section["max_link_density"], f"{path}.max_link_density", 0.0, 1.0),
         link_block_kind=require_choice(link_block["kind"], f"{path}.link_block.kind", ELEMENT_KINDS),
         link_block_rule=require_text(link_block["rule"], f"{path}.link_block.rule"),
@@ -884,10 +876,7 @@ def compile_html_rules(section: dict, path: str = "html", *, credits: CreditRule
             min_guarded_chars=require_integer_in(
                 guard["min_guarded_chars"], f"{path}.removal_guard.min_guarded_chars", 0, 10**9
             ),
-            prose_kinds=frozenset(
-                require_choice(kind, f"{path}.removal_guard.prose_kinds[{index}]", ELEMENT_KINDS)
-                for index, kind in enumerate(require_list(guard["prose_kinds"], f"{path}.removal_guard.prose_kinds"))
-            ),
+            prose_kinds=require_choices(guard["prose_kinds"], f"{path}.removal_guard.prose_kinds", ELEMENT_KINDS),
             min_prose_chars=require_integer_in(
                 guard["min_prose_chars"], f"{path}.removal_guard.min_prose_chars", 1, 10**9
             ),
@@ -895,10 +884,7 @@ def compile_html_rules(section: dict, path: str = "html", *, credits: CreditRule
                 guard["max_chars_per_sentence"], f"{path}.removal_guard.max_chars_per_sentence", 1, 10**6
             ),
             sentence_ends=require_text(guard["sentence_ends"], f"{path}.removal_guard.sentence_ends"),
-            prompt_kinds=frozenset(
-                require_choice(kind, f"{path}.removal_guard.prompt_kinds[{index}]", ELEMENT_KINDS)
-                for index, kind in enumerate(require_list(guard["prompt_kinds"], f"{path}.removal_guard.prompt_kinds"))
-            ),
+            prompt_kinds=require_choices(guard["prompt_kinds"], f"{path}.removal_guard.prompt_kinds", ELEMENT_KINDS),
             max_prompt_chars=require_integer_in(
                 guard["max_prompt_chars"], f"{path}.removal_guard.max_prompt_chars", 1, 10**9
             ),
