@@ -377,6 +377,10 @@ class CaptionRules:
     # to a page makes a figure a teaser of that page.
     image_link_suffixes: tuple[str, ...]
     credits: CreditRules  # the top-level captions section: how a credit is split off a caption
+    # Elements taken as captions: the figure tags and a figcaption (a lone one too, outside any
+    # figure), and the selector that finds them.
+    caption_tags: frozenset[str]
+    caption_selector: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -790,8 +794,10 @@ def _captions(section: Any, path: str, credits: CreditRules) -> CaptionRules:
         "image_link_suffixes",
     }
     require_section(section, path, keys)
+    figure_tags = _tags(section["figure_tags"], f"{path}.figure_tags")
+    caption_tags = figure_tags | {"figcaption"}
     return CaptionRules(
-        figure_tags=_tags(section["figure_tags"], f"{path}.figure_tags"),
+        figure_tags=figure_tags,
         figure_text_selector=", ".join(sorted(_tags(section["figure_text_tags"], f"{path}.figure_text_tags"))) or None,
         caption_words=_words(section["caption_words"], f"{path}.caption_words"),
         credit_words=_words(section["credit_words"], f"{path}.credit_words"),
@@ -801,6 +807,8 @@ def _captions(section: Any, path: str, credits: CreditRules) -> CaptionRules:
             suffix.lower() for suffix in require_texts(section["image_link_suffixes"], f"{path}.image_link_suffixes")
         ),
         credits=credits,
+        caption_tags=caption_tags,
+        caption_selector=", ".join(sorted(caption_tags)),
     )
 
 

@@ -734,8 +734,8 @@ def _take_lead_figure(
     """Above the article's own levels, the element just before the content's branch may hold the
     article's lead image (between the headline and the body): its figures become captions, and its
     report keeps only what is left beside them."""
-    caption_tags = rules.captions.figure_tags | {"figcaption"}
-    if tag not in caption_tags and holder.css_first(", ".join(sorted(caption_tags))) is None:
+    caption_tags = rules.captions.caption_tags
+    if tag not in caption_tags and holder.css_first(rules.captions.caption_selector) is None:
         return
     if not walk.take_outside_figures(holder, tag):
         return
@@ -778,11 +778,11 @@ class _ContentWalk:
         self._guard_chars: int | None = None
         self._linked_heading: Block | None = None  # see _settle_linked_heading
         self._container: LexborNode | None = None
-        # Skipped with their content (an img leaves its alt text); figures and figcaptions (a lone
-        # one too, outside any figure) are taken as captions.
-        self._caption_tags = rules.captions.figure_tags | {"figcaption"}
+        # Skipped with their content (an img leaves its alt text); figures and figcaptions are taken
+        # as captions (see CaptionRules.caption_tags).
+        self._caption_tags = rules.captions.caption_tags
         self._skipped = (frozenset(rules.drop_tags) | rules.blocks.skip_tags | {"-comment"}) - self._caption_tags
-        self._caption_selector = ", ".join(sorted(self._caption_tags))
+        self._caption_selector = rules.captions.caption_selector
         # The skipped elements of the container that hold a figcaption (a lightbox <button> around a
         # figure, a <picture> holding its caption): their captions are taken, the rest stays skipped.
         self._skipped_caption_holders: frozenset[int] = frozenset()
