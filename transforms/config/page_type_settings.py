@@ -117,6 +117,8 @@ class TextShapeSettings:
     i_words: frozenset[str]  # forms of "I", "my": a member posting in a thread (i_rate)
     you_words: frozenset[str]  # forms of "you", "your": a page addressing its customer (you_rate)
     sample_chars: int  # the word rates are read on at most this much of the kept text
+    linked_heading_density: float  # a heading this much link text is linked (a teaser's headline, a menu entry)
+    min_divs_for_ratio: int  # paragraphs_per_div is unknown on a page of fewer <div>s
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,6 +166,8 @@ def compile_page_type_settings(raw: object, path: str = "page_types") -> PageTyp
         "i_words",
         "you_words",
         "sample_chars",
+        "linked_heading_density",
+        "min_divs_for_ratio",
     }
     reject_unknown_keys(shape, shape_keys, shape_path)
     require_keys(shape, shape_keys, shape_path)
@@ -191,6 +195,14 @@ def compile_page_type_settings(raw: object, path: str = "page_types") -> PageTyp
             i_words=_word_forms(shape["i_words"], f"{shape_path}.i_words"),
             you_words=_word_forms(shape["you_words"], f"{shape_path}.you_words"),
             sample_chars=int(require_number(shape["sample_chars"], f"{shape_path}.sample_chars", minimum=1)),
+            linked_heading_density=float(
+                require_number(
+                    shape["linked_heading_density"], f"{shape_path}.linked_heading_density", minimum=0, maximum=1
+                )
+            ),
+            min_divs_for_ratio=int(
+                require_number(shape["min_divs_for_ratio"], f"{shape_path}.min_divs_for_ratio", minimum=1)
+            ),
         ),
         rules=tuple(rules),
     )

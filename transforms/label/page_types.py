@@ -30,8 +30,6 @@ _URL_WORD_SEPARATORS = re.compile(r"[^\w]+|_")
 _SLUG_SEPARATORS = re.compile(r"[-_+]|%20")
 # A year in a path segment of its own (/2024/05/...), as blogs and news sites file their posts.
 _URL_YEAR = re.compile(r"/(?:19[5-9]\d|20\d\d)(?:/|$)")
-_LINKED_HEADING_DENSITY = 0.5  # a heading mostly link text: a teaser's headline, a menu's entry
-_MIN_DIVS_FOR_RATIO = 20  # see _paragraphs_per_div
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,7 +112,7 @@ def page_signals(
             code_elements=counts.get("code", 0),
             table_cells=counts.get("td", 0),
             h1_elements=counts.get("h1", 0),
-            paragraphs_per_div=_paragraphs_per_div(counts.get("p", 0), counts.get("div", 0)),
+            paragraphs_per_div=_paragraphs_per_div(counts.get("p", 0), counts.get("div", 0), settings),
             prose_concentration=markup.prose_concentration,
             commerce_elements=markup.commerce_elements,
             removal_kinds=frozenset(removal.kind for removal in page.removals),
@@ -133,10 +131,10 @@ def page_signals(
     return signals
 
 
-def _paragraphs_per_div(paragraphs: int, divs: int) -> float | None:
+def _paragraphs_per_div(paragraphs: int, divs: int, settings: TextShapeSettings) -> float | None:
     """<p> elements per <div>: posts, cards and widgets are divs, an article's text is in <p>s.
     Unknown (None) on a page of few divs, where a ratio says nothing (a plain page of <br>s)."""
-    return round(paragraphs / divs, 3) if divs >= _MIN_DIVS_FOR_RATIO else None
+    return round(paragraphs / divs, 3) if divs >= settings.min_divs_for_ratio else None
 
 
 def _text_shape(labelled: tuple[LabelledBlock, ...], settings: TextShapeSettings) -> dict[str, float]:
@@ -152,7 +150,7 @@ def _text_shape(labelled: tuple[LabelledBlock, ...], settings: TextShapeSettings
         links += length * block.link_density
         if block.role == "heading":
             headings += 1
-            linked_headings += block.link_density >= _LINKED_HEADING_DENSITY
+            linked_headings += block.link_density >= settings.linked_heading_density
         if length < settings.short_block_chars:
             short += 1
         if (
