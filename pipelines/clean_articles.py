@@ -50,6 +50,7 @@ from article_cleaner.transforms.corpus.runners import LOCAL_RUNNERS
 from article_cleaner.transforms.io.field_mapping import FieldMapError, parse_field_map
 from article_cleaner.transforms.io.sinks import OUTPUT_COMPRESSIONS, OUTPUT_FORMATS, WriteOutputs, write_report
 from article_cleaner.transforms.io.sources import FORMATS, ReadDocuments, ReadSettings, read_file
+from article_cleaner.transforms.label.language import LanguageDetector
 from article_cleaner.transforms.limits.watchdog import Watchdog
 from article_cleaner.transforms.outcomes import ARTICLES, DOCUMENTS, DUPLICATES, FILTERED, REJECTS
 from article_cleaner.transforms.records import InputDocument, Rejected
@@ -312,7 +313,10 @@ def explain(argv: list[str]) -> int:
         return EXIT_BAD_ARGUMENTS
     document = documents[args.record - 1]
     watchdog = Watchdog()
-    explained = document if isinstance(document, Rejected) else explain_within_limits(document, config, watchdog)
+    if isinstance(document, Rejected):
+        explained = document
+    else:
+        explained = explain_within_limits(document, config, LanguageDetector(config.language), watchdog)
     watchdog.stop()
     if isinstance(explained, Rejected):
         print(f"{explained.source}: rejected ({explained.reason}): {explained.detail}")

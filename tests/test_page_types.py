@@ -32,10 +32,10 @@ def _json_ld(data: dict) -> str:
     return f'<script type="application/ld+json">{json.dumps(data)}</script>'
 
 
-def _type_of(config, html: str, url: str | None = None) -> str:
+def _type_of(config, html: str, url: str | None = None, language: str | None = "en") -> str:
     document = InputDocument(source="page.html", html=html, url=url)
     page = parse_document(document, config)
-    return page_type_of(page, label_blocks(page, document, config), document, config).type
+    return page_type_of(page, label_blocks(page, document, config), document, language, config).type
 
 
 def _article_paragraphs(count: int) -> str:
@@ -233,7 +233,7 @@ def test_a_news_article_is_an_article_and_a_text_without_evidence_is_too(config)
     text = "Harbour wall to grow\n\n" + "\n\n".join([PROSE] * 6)
     document = InputDocument(source="a.txt", text=text)
     page = parse_document(document, config)
-    assert page_type_of(page, label_blocks(page, document, config), document, config).type == ARTICLE
+    assert page_type_of(page, label_blocks(page, document, config), document, "en", config).type == ARTICLE
 
 
 def test_another_type_wins_only_by_the_margin_and_ties_go_to_article(config):
@@ -278,6 +278,14 @@ def _raw_config() -> dict:
         (lambda section: section["rules"][1].update(type="blog"), "page_types.rules[1].type: unknown page type"),
         (lambda section: section.update(margin=1), "page_types.margin: unknown key"),
         (lambda section: section["rules"].append(dict(section["rules"][1])), "duplicate rule id"),
+        (
+            lambda section: section["text_shape"]["person_words"]["it"].pop("you"),
+            "page_types.text_shape.person_words.it.you: required key is missing",
+        ),
+        (
+            lambda section: section["text_shape"]["person_words"]["de"].update(they=["sie"]),
+            "page_types.text_shape.person_words.de.they: unknown key",
+        ),
     ],
 )
 def test_a_bad_page_types_section_is_refused_with_its_key_path(edit, message):
@@ -332,7 +340,9 @@ def test_paragraphs_per_div_speaks_only_on_a_page_of_many_divs(config):
     def ratio(html: str):
         document = InputDocument(source="p.html", html=html)
         page = parse_document(document, config)
-        signals = page_signals(page, label_blocks(page, document, config), None, config.page_types.text_shape, "-")
+        signals = page_signals(
+            page, label_blocks(page, document, config), None, "en", config.page_types.text_shape, "-"
+        )
         return signals["paragraphs_per_div"]
 
     assert ratio(_page("", "<font>A plain page<br>of lines<br>and no divs at all</font>")) is None
@@ -348,3 +358,46 @@ def test_text_mode_labels_page_types_but_filters_none_unless_told(config):
     raw = _raw_config()
     raw["page_types"]["filter_text_mode"] = True
     assert not is_kept("product", compile_config(raw).page_types, html_mode=False)
+
+
+ITALIAN_POST = (
+    "<p>I negozi del centro hanno aperto i cancelli alle sette, e i primi clienti erano già in fila da ore "
+    "davanti alle vetrine illuminate per le feste.</p>"
+    "<p>Secondo i commercianti, i saldi di quest'anno sono i più attesi dal 2019: i prezzi dei giocattoli e "
+    "dei libri scendono fino al quaranta per cento, e i parcheggi sono esauriti.</p>"
+    "<p>Il sindaco ha detto che i vigili urbani resteranno in servizio fino a mezzanotte, mentre i treni "
+    "regionali avranno corse in più per chi arriva dai paesi vicini.</p>"
+    "<p>Tra i più soddisfatti ci sono i librai: i romanzi per ragazzi e i fumetti sono andati a ruba già "
+    "nella prima ora, racconta la titolare di una libreria storica della piazza.</p>"
+)
+
+
+def test_the_word_rates_are_read_in_the_language_of_the_body(config, detector):
+    """Italian "i" is "the": an Italian report is not a member speaking of himself."""
+    document = InputDocument(source="saldi.html", html=_page("<title>Saldi in centro</title>", ITALIAN_POST))
+    page = parse_document(document, config)
+    labelled = label_blocks(page, document, config)
+    body = "\n\n".join(item.block.text for item in labelled if item.label == "body")
+    language = detector.detect(body)[0]
+    assert language == "it"
+    from article_cleaner.transforms.label.page_types import page_signals
+
+    def rates(language):
+        signals = page_signals(page, labelled, None, language, config.page_types.text_shape, "-")
+        return signals["we_rate"], signals["i_rate"], signals["you_rate"]
+
+    assert rates("it") == (0.0, 0.0, 0.0)
+    assert rates("en")[1] >= 15  # read as English, its "i"s look like a forum post's
+    assert rates("sw") == (None, None, None)  # a language without words: the rates say nothing
+    result = clean_document(document, config, detector)
+    assert isinstance(result, Article) and result.page_type == ARTICLE
+
+
+def test_an_english_forum_post_still_speaks_as_i(config):
+    post = "<p>I tried this on my bike and I think the chain is fine, but my brakes squeal when I stop.</p>" * 3
+    document = InputDocument(source="post.html", html=_page("", post))
+    page = parse_document(document, config)
+    from article_cleaner.transforms.label.page_types import page_signals
+
+    signals = page_signals(page, label_blocks(page, document, config), None, "en", config.page_types.text_shape, "-")
+    assert signals["i_rate"] >= 100

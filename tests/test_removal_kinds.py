@@ -11,9 +11,10 @@ import yaml
 
 from article_cleaner.transforms.config.loading import DEFAULT_CONFIG_PATH, ENGINE_RULE_KINDS, load_config
 from article_cleaner.transforms.corpus.site_boilerplate import paragraph_key, remove_site_boilerplate
+from article_cleaner.transforms.label.language import LanguageDetector
 from article_cleaner.transforms.records import Article, InputDocument
 from article_cleaner.transforms.removal_kinds import REMOVAL_KINDS
-from article_cleaner.transforms.report.explain import PAGE_TYPE_ROW, explain_document
+from article_cleaner.transforms.report.explain import LANGUAGE_ROW, PAGE_TYPE_ROW, explain_document
 
 from support import REPO_ROOT, require_shared
 
@@ -86,13 +87,18 @@ def _naive_text_function():
 @pytest.fixture(scope="module")
 def explained_rows():
     config = load_config()
-    return [row for document in documents() for row in explain_document(document, config)]
+    detector = LanguageDetector(config.language)
+    return [row for document in documents() for row in explain_document(document, config, detector)]
 
 
 def test_every_rule_id_the_code_emits_is_declared_in_the_config(explained_rows):
     declared = declared_rule_ids(yaml.safe_load(DEFAULT_CONFIG_PATH.read_text(encoding="utf-8")))
     # The page-type summary row names the section; its evidence rows name page_types rules.
-    emitted = {row.rule for row in explained_rows if not (row.label == PAGE_TYPE_ROW and row.rule == "page_types")}
+    emitted = {
+        row.rule
+        for row in explained_rows
+        if not (row.label == PAGE_TYPE_ROW and row.rule == "page_types") and row.label != LANGUAGE_ROW
+    }
     assert emitted - declared == set()
     # The sample reaches the rules the code applies by structure, not only the YAML's patterns.
     assert {
@@ -108,7 +114,7 @@ def test_every_rule_id_the_code_emits_is_declared_in_the_config(explained_rows):
 
 
 def test_every_removal_kind_the_code_emits_is_in_the_vocabulary(explained_rows):
-    labels = {"kept", "title", "caption", "reference", PAGE_TYPE_ROW}
+    labels = {"kept", "title", "caption", "reference", PAGE_TYPE_ROW, LANGUAGE_ROW}
     kinds = {row.label for row in explained_rows} - labels
     assert kinds and kinds <= set(REMOVAL_KINDS)
     assert set(REMOVAL_KINDS) <= set(ENGINE_RULE_KINDS)

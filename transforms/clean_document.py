@@ -53,11 +53,18 @@ def label_blocks(page: ParsedPage, document: InputDocument, config: CleanerConfi
 
 
 def page_type_of(
-    page: ParsedPage, labelled: tuple[LabelledBlock, ...], document: InputDocument, config: CleanerConfig
+    page: ParsedPage,
+    labelled: tuple[LabelledBlock, ...],
+    document: InputDocument,
+    language: str | None,
+    config: CleanerConfig,
 ) -> PageTypeDecision:
-    """What kind of page the document is, from its markup (HTML), its URL and its kept text's shape."""
+    """What kind of page the document is, from its markup (HTML), its URL and its kept text's shape
+    (read in the body's language)."""
     settings = config.page_types
-    signals = page_signals(page, labelled, document.url, settings.text_shape, config.html.blocks.link_block_rule)
+    signals = page_signals(
+        page, labelled, document.url, language, settings.text_shape, config.html.blocks.link_block_rule
+    )
     return decide_page_type(signals, settings, html_mode=document.text is None)
 
 
@@ -76,7 +83,7 @@ def clean_document(
 ) -> Article | Rejected | Filtered:
     """The article of one document, or why not. The deadline (see guards.Deadline) is checked
     between stages; limits are checked before parsing. A page of a type the config does not keep
-    is filtered (reason page_type), before language identification."""
+    is filtered (reason page_type); its type is read in the body's language."""
     content = document.text if document.text is not None else document.html
     if content is None or not content.strip():
         return rejection(document, EMPTY_INPUT, "the document has no text")
@@ -92,7 +99,9 @@ def clean_document(
     body = body_paragraphs(labelled, config)
     if not body:
         return rejection(document, NO_ARTICLE_TEXT, f"all {len(labelled)} blocks were removed as boilerplate")
-    page_type = page_type_of(page, labelled, document, config)
+    text = "\n\n".join(body)
+    language = detector.detect(text)  # (code, probability)
+    page_type = page_type_of(page, labelled, document, language[0], config)
     if not is_kept(page_type.type, config.page_types, html_mode=document.text is None):
         return Filtered(
             source=document.source,
@@ -102,7 +111,6 @@ def clean_document(
             input_length=len(content),
             page_type=page_type.type,
         )
-    text = "\n\n".join(body)
     if time_is_up(deadline):
         return over_budget(document, deadline, "assembling the body")
     article = assemble_article(
@@ -111,7 +119,7 @@ def clean_document(
         page=page,
         labelled=labelled,
         body=body,
-        language=detector.detect(text),
+        language=language,
         site=site_of(page.url or document.url, document.folder),
     )
     return replace(article, page_type=page_type.type, page_type_score=page_type.score)

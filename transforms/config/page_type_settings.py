@@ -3,6 +3,7 @@ text-shape measures, validated and compiled once (transforms/label/page_types.py
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from article_cleaner.transforms.config.checks import (
@@ -106,6 +107,19 @@ class PageTypeRule:
 
 
 @dataclass(frozen=True, slots=True)
+class PersonWords:
+    """One language's forms of "we", "I" and "you" (with their possessives), as whitespace-split
+    tokens show them; their rates per 1,000 words are the signals we_rate, i_rate and you_rate."""
+
+    we: frozenset[str]  # a business speaking of itself
+    i: frozenset[str]  # a member posting in a thread
+    you: frozenset[str]  # a page addressing its customer
+
+
+PERSONS = ("we", "i", "you")
+
+
+@dataclass(frozen=True, slots=True)
 class TextShapeSettings:
     """How the text's shape is measured: what counts as prose, a short block, a price."""
 
@@ -113,9 +127,7 @@ class TextShapeSettings:
     prose_endings: str
     short_block_chars: int
     currency_signs: str  # each one in the kept text is a price mentioned (price_mentions)
-    we_words: frozenset[str]  # forms of "we", "our": a business speaking of itself (per 1,000 words: we_rate)
-    i_words: frozenset[str]  # forms of "I", "my": a member posting in a thread (i_rate)
-    you_words: frozenset[str]  # forms of "you", "your": a page addressing its customer (you_rate)
+    person_words: Mapping[str, PersonWords]  # by language code: the words whose rates are signals
     sample_chars: int  # the word rates are read on at most this much of the kept text
     linked_heading_density: float  # a heading this much link text is linked (a teaser's headline, a menu entry)
     min_divs_for_ratio: int  # paragraphs_per_div is unknown on a page of fewer <div>s
@@ -162,9 +174,7 @@ def compile_page_type_settings(raw: object, path: str = "page_types") -> PageTyp
         "prose_endings",
         "short_block_chars",
         "currency_signs",
-        "we_words",
-        "i_words",
-        "you_words",
+        "person_words",
         "sample_chars",
         "linked_heading_density",
         "min_divs_for_ratio",
@@ -191,9 +201,7 @@ def compile_page_type_settings(raw: object, path: str = "page_types") -> PageTyp
                 require_number(shape["short_block_chars"], f"{shape_path}.short_block_chars", minimum=1)
             ),
             currency_signs=require_type(shape["currency_signs"], str, f"{shape_path}.currency_signs"),
-            we_words=_word_forms(shape["we_words"], f"{shape_path}.we_words"),
-            i_words=_word_forms(shape["i_words"], f"{shape_path}.i_words"),
-            you_words=_word_forms(shape["you_words"], f"{shape_path}.you_words"),
+            person_words=_person_words(shape["person_words"], f"{shape_path}.person_words"),
             sample_chars=int(require_number(shape["sample_chars"], f"{shape_path}.sample_chars", minimum=1)),
             linked_heading_density=float(
                 require_number(
@@ -206,6 +214,20 @@ def compile_page_type_settings(raw: object, path: str = "page_types") -> PageTyp
         ),
         rules=tuple(rules),
     )
+
+
+def _person_words(raw: object, path: str) -> dict[str, PersonWords]:
+    """Each language's words of the three persons; every language names all three."""
+    by_language = {}
+    for language, entry in require_mapping(raw, path).items():
+        entry_path = f"{path}.{language}"
+        words = require_mapping(entry, entry_path)
+        reject_unknown_keys(words, set(PERSONS), entry_path)
+        require_keys(words, set(PERSONS), entry_path)
+        by_language[str(language)] = PersonWords(
+            **{person: _word_forms(words[person], f"{entry_path}.{person}") for person in PERSONS}
+        )
+    return by_language
 
 
 def _word_forms(raw: object, path: str) -> frozenset[str]:

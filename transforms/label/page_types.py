@@ -22,10 +22,12 @@ from article_cleaner.transforms.config.page_type_settings import (
     URL_SIGNALS,
     PageTypeRule,
     PageTypeSettings,
+    PersonWords,
     TextShapeSettings,
 )
 from article_cleaner.transforms.records import BODY, LabelledBlock, ParsedPage
 
+_RATE_SIGNALS = ("we_rate", "i_rate", "you_rate")
 _URL_WORD_SEPARATORS = re.compile(r"[^\w]+|_")
 _SLUG_SEPARATORS = re.compile(r"[-_+]|%20")
 # A year in a path segment of its own (/2024/05/...), as blogs and news sites file their posts.
@@ -94,9 +96,15 @@ def url_words(url: str | None) -> frozenset[str]:
 
 
 def page_signals(
-    page: ParsedPage, labelled: tuple[LabelledBlock, ...], url: str | None, settings: TextShapeSettings, link_rule: str
+    page: ParsedPage,
+    labelled: tuple[LabelledBlock, ...],
+    url: str | None,
+    language: str | None,
+    settings: TextShapeSettings,
+    link_rule: str,
 ) -> dict[str, object]:
-    """Every signal of one page: its markup (HTML only), its URL and the shape of its kept text."""
+    """Every signal of one page: its markup (HTML only), its URL and the shape of its kept text
+    (some word rates in the language the text was detected in)."""
     signals: dict[str, object] = dict.fromkeys(MARKUP_SIGNALS)
     markup = page.markup
     if markup is not None:
@@ -118,7 +126,7 @@ def page_signals(
             removal_kinds=frozenset(removal.kind for removal in page.removals),
         )
     signals.update(url_signals(page.url or url))
-    signals.update(_text_shape(labelled, settings))
+    signals.update(_text_shape(labelled, settings, settings.person_words.get(language)))
     # Prices anywhere on the page, the removed text too: a shelf's prices sit in its removed link blocks.
     removed_text = "\n".join(
         [item.block.text for item in labelled if item.label != BODY] + [removal.text for removal in page.removals]
@@ -137,7 +145,9 @@ def _paragraphs_per_div(paragraphs: int, divs: int, settings: TextShapeSettings)
     return round(paragraphs / divs, 3) if divs >= settings.min_divs_for_ratio else None
 
 
-def _text_shape(labelled: tuple[LabelledBlock, ...], settings: TextShapeSettings) -> dict[str, float]:
+def _text_shape(
+    labelled: tuple[LabelledBlock, ...], settings: TextShapeSettings, person_words: PersonWords | None
+) -> dict[str, float | None]:
     """Shares of the kept text by role and by shape; all zero for a page without kept text."""
     kept = [item.block for item in labelled if item.label == BODY]
     total = sum(len(block.text) for block in kept)
@@ -179,7 +189,7 @@ def _text_shape(labelled: tuple[LabelledBlock, ...], settings: TextShapeSettings
         "table_share": share(by_role.get("table_cell", 0)),
         "short_block_share": round(short / blocks, 3) if blocks else 0.0,
         "price_mentions": _count_signs(text, settings.currency_signs),
-        **_word_rates(text[: settings.sample_chars], settings),
+        **_word_rates(text[: settings.sample_chars], person_words),
     }
 
 
@@ -187,14 +197,18 @@ def _count_signs(text: str, signs: str) -> int:
     return sum(text.count(sign) for sign in signs)
 
 
-def _word_rates(sample: str, settings: TextShapeSettings) -> dict[str, float]:
-    """How often a sample of the kept text says "we", "I" and "you", per 1,000 words."""
+def _word_rates(sample: str, words: PersonWords | None) -> dict[str, float | None]:
+    """How often a sample of the kept text says "we", "I" and "you", per 1,000 words, in the words
+    of the text's language; unknown (None) in a language the config gives no words for: a word
+    means one thing in one language only (Italian "i" is "the", Spanish "me" a pronoun)."""
+    if words is None:
+        return dict.fromkeys(_RATE_SIGNALS)
     # In C throughout: the tokens by str.split, the forms present by a set intersection, and each
     # one's count by list.count. A regular expression, str.translate, a Counter or a Python loop
     # over the tokens costs several times more.
     tokens = sample.lower().split()
     rates = {}
-    for name, forms in (("we_rate", settings.we_words), ("i_rate", settings.i_words), ("you_rate", settings.you_words)):
+    for name, forms in zip(_RATE_SIGNALS, (words.we, words.i, words.you), strict=True):
         found = sum(map(tokens.count, forms.intersection(tokens)))
         rates[name] = round(1000 * found / len(tokens), 1) if tokens else 0.0
     return rates

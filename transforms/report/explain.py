@@ -6,6 +6,7 @@ import shutil
 from dataclasses import dataclass
 
 from article_cleaner.transforms.clean_document import (
+    body_paragraphs,
     label_blocks,
     page_type_of,
     parse_document,
@@ -13,6 +14,7 @@ from article_cleaner.transforms.clean_document import (
     within_budget,
 )
 from article_cleaner.transforms.config.loading import CleanerConfig
+from article_cleaner.transforms.label.language import LanguageDetector
 from article_cleaner.transforms.label.page_types import is_kept
 from article_cleaner.transforms.limits.guards import limit_violation
 from article_cleaner.transforms.limits.watchdog import Watchdog
@@ -21,6 +23,7 @@ from article_cleaner.transforms.records import BODY, InputDocument, Rejected
 KEPT = "kept"
 
 PAGE_TYPE_ROW = "page_type"  # the label of the rows that show the page type, not a block
+LANGUAGE_ROW = "language"  # the label of the row that shows the body's language, not a block
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,16 +33,21 @@ class ExplainedBlock:
     text: str
 
 
-def explain_document(document: InputDocument, config: CleanerConfig) -> tuple[ExplainedBlock, ...]:
-    """The page's type and the evidence that decided it, the title, the parser's removals and
-    captions (HTML), then each block in document order."""
+def explain_document(
+    document: InputDocument, config: CleanerConfig, detector: LanguageDetector
+) -> tuple[ExplainedBlock, ...]:
+    """The body's language, the page's type and the evidence that decided it, the title, the
+    parser's removals and captions (HTML), then each block in document order."""
     page = parse_document(document, config)
     labelled = label_blocks(page, document, config)
-    decision = page_type_of(page, labelled, document, config)
+    language, probability = detector.detect("\n\n".join(body_paragraphs(labelled, config)))
+    decision = page_type_of(page, labelled, document, language, config)
     kept = is_kept(decision.type, config.page_types, html_mode=document.text is None)
     outcome = "written" if kept else "filtered (page_type)"
+    detected = f"{language} {probability:.2f}" if language is not None else "unknown (too little text)"
     rows: list[ExplainedBlock] = [
-        ExplainedBlock(PAGE_TYPE_ROW, "page_types", f"{decision.type} {decision.score}: {outcome}")
+        ExplainedBlock(LANGUAGE_ROW, "language", detected),
+        ExplainedBlock(PAGE_TYPE_ROW, "page_types", f"{decision.type} {decision.score}: {outcome}"),
     ]
     rows += [
         ExplainedBlock(PAGE_TYPE_ROW, item.rule, f"{item.type} {item.weight:+g}: {item.signal} = {item.value}")
@@ -59,14 +67,14 @@ def explain_document(document: InputDocument, config: CleanerConfig) -> tuple[Ex
 
 
 def explain_within_limits(
-    document: InputDocument, config: CleanerConfig, watchdog: Watchdog
+    document: InputDocument, config: CleanerConfig, detector: LanguageDetector, watchdog: Watchdog
 ) -> tuple[ExplainedBlock, ...] | Rejected:
     """explain_document, or the reject the cleaner gives a document over a limit or its time budget:
     explaining a page must not hang on what the pipeline would have refused to parse."""
     violation = limit_violation(document.text, document.html, config.limits)
     if violation is not None:
         return rejection(document, *violation)
-    return within_budget(document, config, watchdog, lambda: explain_document(document, config))
+    return within_budget(document, config, watchdog, lambda: explain_document(document, config, detector))
 
 
 def _title_rule(document: InputDocument) -> str:
@@ -93,7 +101,7 @@ def format_explanation(rows: tuple[ExplainedBlock, ...], width: int | None = Non
         lines.append(f"{row.label:<{label_width}}  {row.rule:<{rule_width}}  {text}")
     counts: dict[str, int] = {}
     for row in rows:
-        if row.label != PAGE_TYPE_ROW:  # the counts are of blocks; the page's type is no block
+        if row.label not in (PAGE_TYPE_ROW, LANGUAGE_ROW):  # the counts are of blocks
             counts[row.label] = counts.get(row.label, 0) + 1
     lines.append("-" * min(width, 200))
     lines.append(", ".join(f"{label} {count}" for label, count in sorted(counts.items())))
