@@ -263,6 +263,25 @@ def test_url_words_are_the_lowercased_words_of_the_path_and_the_subdomain_withou
     assert url_words("https://www.example.co.uk/") == url_words("https://example.org/") == frozenset()
     assert url_words(None) == frozenset()
     assert url_words("http://[bad") == frozenset()
+    assert url_words("https://boutique.example.fr/cat%C3%A9gorie/chaussures") == {"boutique", "catégorie", "chaussures"}
+
+
+@pytest.mark.parametrize(
+    ("url", "rule"),
+    [
+        ("https://example.de/kategorie/wanderschuhe", "listing.url_word"),
+        ("https://example.fr/cat%C3%A9gorie/chaussures", "listing.url_word"),
+        ("https://example.es/foro/tema-123", "forum.url_word"),
+        ("https://example.it/notizie/la-diga-apre", "article.url_word"),
+        ("https://example.pt/produtos/bota-de-caminhada", "product.url_word"),
+        ("https://example.nl/diensten/advies", "service.url_word"),
+    ],
+)
+def test_url_words_speak_in_the_languages_of_the_config(config, url, rule):
+    decision = decide_page_type(url_signals(url), config.page_types, html_mode=True)
+    assert rule in {item.rule for item in decision.evidence}
+    english = url.replace(url.split("/")[3], "page")  # the same path without its telling word
+    assert rule not in {item.rule for item in decide_page_type(url_signals(english), config.page_types, True).evidence}
 
 
 def _raw_config() -> dict:

@@ -12,7 +12,7 @@ import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from article_cleaner.transforms.config.page_type_settings import (
     ARTICLE,
@@ -88,7 +88,8 @@ def url_words(url: str | None) -> frozenset[str]:
         host = parts.hostname or ""
     except ValueError:
         return frozenset()
-    words = {word for word in _URL_WORD_SEPARATORS.split(parts.path.lower()) if word and not word.isdigit()}
+    path = unquote(parts.path).lower()  # /cat%C3%A9gorie/ is /catégorie/
+    words = {word for word in _URL_WORD_SEPARATORS.split(path) if word and not word.isdigit()}
     labels = host.split(".")
     if len(labels) >= 3 and labels[0] != "www":  # example.org has none; www. is no word
         words.add(labels[0])
