@@ -211,6 +211,39 @@ def test_prose_concentration_is_the_share_of_prose_in_the_element_holding_most(c
     assert parse_html(_page("", "<ul><li>Home</li></ul>"), config.html).markup.prose_concentration is None
 
 
+TEASER = "The council voted to extend the harbour wall, after storms flooded the fish market three times."
+
+
+def _teaser_cards(count: int) -> str:
+    return "".join(
+        f'<div class="card"><h3><a href="/harbour/story-{index}">Harbour story {index}</a></h3>'
+        f'<time datetime="2026-11-0{index % 9 + 1}">Nov {index % 9 + 1}</time><p>{TEASER}</p></div>'
+        for index in range(1, count + 1)
+    )
+
+
+def test_repeated_item_prose_share_is_the_prose_in_runs_of_linked_short_siblings(config):
+    def share(body: str):
+        return parse_html(_page("", body), config.html).markup.repeated_item_prose_share
+
+    assert share(f"<main><h1>Harbour</h1>{_teaser_cards(10)}</main>") == 1.0
+    # An article whose paragraphs are each wrapped in an element of one class: long, unlinked chunks.
+    wrapped = "".join(f'<div class="paragraph">{paragraph}</div>' for paragraph in [_article_paragraphs(1)] * 10)
+    assert share(f"<article>{wrapped}</article>") == 0.0
+    # An article with a row of related teasers under it: most of the prose is still the article's.
+    with_related = share(f"<article>{_article_paragraphs(10)}</article><section>{_teaser_cards(6)}</section>")
+    assert 0.0 < with_related < 0.4
+    # Too few siblings are no run: three teasers beside a story.
+    assert share(f"<article>{_article_paragraphs(4)}</article>{_teaser_cards(3)}") == 0.0
+    assert share("<ul><li>Home</li></ul>") is None
+
+
+def test_a_listing_of_teasers_whose_url_and_markup_say_nothing_is_kept_out(config):
+    # No declaration and a plain URL: only the teasers' shape tells the prose is not one article's.
+    html = _page("<title>Harbour - Port Ellis Times</title>", f"<main><h1>Harbour</h1>{_teaser_cards(12)}</main>")
+    assert _type_of(config, html, "https://news.example.com/harbour/") != ARTICLE
+
+
 def test_url_signals_read_the_path_depth_a_headline_slug_and_a_year():
     signals = url_signals("https://news.example.com/2026/11/03/council-votes-to-extend-the-harbour-wall?x=1")
     assert (signals["url_segments"], signals["url_slug_words"], signals["url_year"]) == (4, 7, 1)

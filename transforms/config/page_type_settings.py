@@ -41,6 +41,7 @@ MARKUP_SIGNALS = frozenset(
         "h1_elements",
         "paragraphs_per_div",
         "prose_concentration",
+        "repeated_item_prose_share",
         "commerce_elements",
         "removal_kinds",
     }

@@ -114,6 +114,7 @@ def page_signals(
             h1_elements=counts.get("h1", 0),
             paragraphs_per_div=_paragraphs_per_div(counts.get("p", 0), counts.get("div", 0), settings),
             prose_concentration=markup.prose_concentration,
+            repeated_item_prose_share=markup.repeated_item_prose_share,
             commerce_elements=markup.commerce_elements,
             removal_kinds=frozenset(removal.kind for removal in page.removals),
         )
