@@ -244,15 +244,16 @@ def test_a_listing_of_teasers_whose_url_and_markup_say_nothing_is_kept_out(confi
     assert _type_of(config, html, "https://news.example.com/harbour/") != ARTICLE
 
 
-def test_url_signals_read_the_path_depth_a_headline_slug_and_a_year():
-    signals = url_signals("https://news.example.com/2026/11/03/council-votes-to-extend-the-harbour-wall?x=1")
+def test_url_signals_read_the_path_depth_a_headline_slug_and_a_year(config):
+    shape = config.page_types.url_shape
+    signals = url_signals("https://news.example.com/2026/11/03/council-votes-to-extend-the-harbour-wall?x=1", shape)
     assert (signals["url_segments"], signals["url_slug_words"], signals["url_year"]) == (4, 7, 1)
-    shop = url_signals("https://shop.example.com/collections/trail-shoes/2026-sale")
+    shop = url_signals("https://shop.example.com/collections/trail-shoes/2026-sale", shape)
     assert (shop["url_segments"], shop["url_slug_words"], shop["url_year"]) == (3, 2, 0)
-    home = url_signals("https://shop.example.com/")
+    home = url_signals("https://shop.example.com/", shape)
     assert (home["url_segments"], home["url_slug_words"]) == (0, 0)
     # Without a URL nothing is known of its shape: no rule on it fires, for or against a type.
-    assert url_signals(None) == {
+    assert url_signals(None, shape) == {
         "url_words": frozenset(),
         "url_segments": None,
         "url_slug_words": None,
@@ -285,17 +286,29 @@ def test_a_signal_unknown_in_text_mode_never_fires(config):
     assert decision.evidence == ()
 
 
-def test_url_words_are_the_lowercased_words_of_the_path_and_the_subdomain_without_numbers():
-    assert url_words("https://x.org/Forum/threads/boiler-pressure.123/?page=2") == {
+def test_url_words_are_the_lowercased_words_of_the_path_and_the_subdomain_without_numbers(config):
+    shape = config.page_types.url_shape
+    assert url_words("https://x.org/Forum/threads/boiler-pressure.123/?page=2", shape) == {
         "forum",
         "threads",
         "boiler",
         "pressure",
     }
-    assert url_words("https://docs.example.org/en/latest/") == {"docs", "en", "latest"}
-    assert url_words("https://www.example.co.uk/") == url_words("https://example.org/") == frozenset()
-    assert url_words(None) == frozenset()
-    assert url_words("http://[bad") == frozenset()
+    assert url_words("https://docs.example.org/en/latest/", shape) == {"docs", "en", "latest"}
+    assert url_words("https://www.example.co.uk/", shape) == url_words("https://example.org/", shape) == frozenset()
+    assert url_words(None, shape) == frozenset()
+    assert url_words("http://[bad", shape) == frozenset()
+
+
+def test_how_a_url_is_read_is_config(config):
+    # A site writing its slugs with dots and its years as "y2026" is read by changing the YAML only.
+    raw = _raw_config()
+    raw["page_types"]["url_shape"].update(slug_separators=r"[-_+.]", year_segment=r"/y20\d\d(?:/|$)")
+    shape = compile_config(raw).page_types.url_shape
+    url = "https://blog.example.org/y2026/harbour.wall.grows.again"
+    assert (url_signals(url, shape)["url_slug_words"], url_signals(url, shape)["url_year"]) == (4, 1)
+    default = url_signals(url, config.page_types.url_shape)
+    assert (default["url_slug_words"], default["url_year"]) == (1, 0)
 
 
 def _raw_config() -> dict:
@@ -311,6 +324,14 @@ def _raw_config() -> dict:
         (lambda section: section["rules"][1].update(type="blog"), "page_types.rules[1].type: unknown page type"),
         (lambda section: section.update(margin=1), "page_types.margin: unknown key"),
         (lambda section: section["rules"].append(dict(section["rules"][1])), "duplicate rule id"),
+        (
+            lambda section: section["url_shape"].update(year_segment="/(19"),
+            "page_types.url_shape.year_segment: invalid",
+        ),
+        (
+            lambda section: section["url_shape"].pop("slug_separators"),
+            "page_types.url_shape.slug_separators: required key is missing",
+        ),
     ],
 )
 def test_a_bad_page_types_section_is_refused_with_its_key_path(edit, message):
@@ -365,7 +386,7 @@ def test_paragraphs_per_div_speaks_only_on_a_page_of_many_divs(config):
     def ratio(html: str):
         document = InputDocument(source="p.html", html=html)
         page = parse_document(document, config)
-        signals = page_signals(page, label_blocks(page, document, config), None, config.page_types.text_shape, "-")
+        signals = page_signals(page, label_blocks(page, document, config), None, config.page_types, "-")
         return signals["paragraphs_per_div"]
 
     assert ratio(_page("", "<font>A plain page<br>of lines<br>and no divs at all</font>")) is None
