@@ -211,15 +211,49 @@ def test_prose_concentration_is_the_share_of_prose_in_the_element_holding_most(c
     assert parse_html(_page("", "<ul><li>Home</li></ul>"), config.html).markup.prose_concentration is None
 
 
-def test_url_signals_read_the_path_depth_a_headline_slug_and_a_year():
-    signals = url_signals("https://news.example.com/2026/11/03/council-votes-to-extend-the-harbour-wall?x=1")
+TEASER = "The council voted to extend the harbour wall, after storms flooded the fish market three times."
+
+
+def _teaser_cards(count: int) -> str:
+    return "".join(
+        f'<div class="card"><h3><a href="/harbour/story-{index}">Harbour story {index}</a></h3>'
+        f'<time datetime="2026-11-0{index % 9 + 1}">Nov {index % 9 + 1}</time><p>{TEASER}</p></div>'
+        for index in range(1, count + 1)
+    )
+
+
+def test_repeated_item_prose_share_is_the_prose_in_runs_of_linked_short_siblings(config):
+    def share(body: str):
+        return parse_html(_page("", body), config.html).markup.repeated_item_prose_share
+
+    assert share(f"<main><h1>Harbour</h1>{_teaser_cards(10)}</main>") == 1.0
+    # An article whose paragraphs are each wrapped in an element of one class: long, unlinked chunks.
+    wrapped = "".join(f'<div class="paragraph">{paragraph}</div>' for paragraph in [_article_paragraphs(1)] * 10)
+    assert share(f"<article>{wrapped}</article>") == 0.0
+    # An article with a row of related teasers under it: most of the prose is still the article's.
+    with_related = share(f"<article>{_article_paragraphs(10)}</article><section>{_teaser_cards(6)}</section>")
+    assert 0.0 < with_related < 0.4
+    # Too few siblings are no run: three teasers beside a story.
+    assert share(f"<article>{_article_paragraphs(4)}</article>{_teaser_cards(3)}") == 0.0
+    assert share("<ul><li>Home</li></ul>") is None
+
+
+def test_a_listing_of_teasers_whose_url_and_markup_say_nothing_is_kept_out(config):
+    # No declaration and a plain URL: only the teasers' shape tells the prose is not one article's.
+    html = _page("<title>Harbour - Port Ellis Times</title>", f"<main><h1>Harbour</h1>{_teaser_cards(12)}</main>")
+    assert _type_of(config, html, "https://news.example.com/harbour/") != ARTICLE
+
+
+def test_url_signals_read_the_path_depth_a_headline_slug_and_a_year(config):
+    shape = config.page_types.url_shape
+    signals = url_signals("https://news.example.com/2026/11/03/council-votes-to-extend-the-harbour-wall?x=1", shape)
     assert (signals["url_segments"], signals["url_slug_words"], signals["url_year"]) == (4, 7, 1)
-    shop = url_signals("https://shop.example.com/collections/trail-shoes/2026-sale")
+    shop = url_signals("https://shop.example.com/collections/trail-shoes/2026-sale", shape)
     assert (shop["url_segments"], shop["url_slug_words"], shop["url_year"]) == (3, 2, 0)
-    home = url_signals("https://shop.example.com/")
+    home = url_signals("https://shop.example.com/", shape)
     assert (home["url_segments"], home["url_slug_words"]) == (0, 0)
     # Without a URL nothing is known of its shape: no rule on it fires, for or against a type.
-    assert url_signals(None) == {
+    assert url_signals(None, shape) == {
         "url_words": frozenset(),
         "url_segments": None,
         "url_slug_words": None,
@@ -252,18 +286,34 @@ def test_a_signal_unknown_in_text_mode_never_fires(config):
     assert decision.evidence == ()
 
 
-def test_url_words_are_the_lowercased_words_of_the_path_and_the_subdomain_without_numbers():
-    assert url_words("https://x.org/Forum/threads/boiler-pressure.123/?page=2") == {
+def test_url_words_are_the_lowercased_words_of_the_path_and_the_subdomain_without_numbers(config):
+    shape = config.page_types.url_shape
+    assert url_words("https://x.org/Forum/threads/boiler-pressure.123/?page=2", shape) == {
         "forum",
         "threads",
         "boiler",
         "pressure",
     }
-    assert url_words("https://docs.example.org/en/latest/") == {"docs", "en", "latest"}
-    assert url_words("https://www.example.co.uk/") == url_words("https://example.org/") == frozenset()
-    assert url_words(None) == frozenset()
-    assert url_words("http://[bad") == frozenset()
-    assert url_words("https://boutique.example.fr/cat%C3%A9gorie/chaussures") == {"boutique", "catégorie", "chaussures"}
+    assert url_words("https://docs.example.org/en/latest/", shape) == {"docs", "en", "latest"}
+    assert url_words("https://www.example.co.uk/", shape) == url_words("https://example.org/", shape) == frozenset()
+    assert url_words(None, shape) == frozenset()
+    assert url_words("http://[bad", shape) == frozenset()
+    assert url_words("https://boutique.example.fr/cat%C3%A9gorie/chaussures", shape) == {
+        "boutique",
+        "catégorie",
+        "chaussures",
+    }
+
+
+def test_how_a_url_is_read_is_config(config):
+    # A site writing its slugs with dots and its years as "y2026" is read by changing the YAML only.
+    raw = _raw_config()
+    raw["page_types"]["url_shape"].update(slug_separators=r"[-_+.]", year_segment=r"/y20\d\d(?:/|$)")
+    shape = compile_config(raw).page_types.url_shape
+    url = "https://blog.example.org/y2026/harbour.wall.grows.again"
+    assert (url_signals(url, shape)["url_slug_words"], url_signals(url, shape)["url_year"]) == (4, 1)
+    default = url_signals(url, config.page_types.url_shape)
+    assert (default["url_slug_words"], default["url_year"]) == (1, 0)
 
 
 @pytest.mark.parametrize(
@@ -278,10 +328,13 @@ def test_url_words_are_the_lowercased_words_of_the_path_and_the_subdomain_withou
     ],
 )
 def test_url_words_speak_in_the_languages_of_the_config(config, url, rule):
-    decision = decide_page_type(url_signals(url), config.page_types, html_mode=True)
+    shape = config.page_types.url_shape
+    decision = decide_page_type(url_signals(url, shape), config.page_types, html_mode=True)
     assert rule in {item.rule for item in decision.evidence}
     english = url.replace(url.split("/")[3], "page")  # the same path without its telling word
-    assert rule not in {item.rule for item in decide_page_type(url_signals(english), config.page_types, True).evidence}
+    assert rule not in {
+        item.rule for item in decide_page_type(url_signals(english, shape), config.page_types, True).evidence
+    }
 
 
 def _raw_config() -> dict:
@@ -304,6 +357,14 @@ def _raw_config() -> dict:
         (
             lambda section: section["text_shape"]["person_words"]["de"].update(they=["sie"]),
             "page_types.text_shape.person_words.de.they: unknown key",
+        ),
+        (
+            lambda section: section["url_shape"].update(year_segment="/(19"),
+            "page_types.url_shape.year_segment: invalid",
+        ),
+        (
+            lambda section: section["url_shape"].pop("slug_separators"),
+            "page_types.url_shape.slug_separators: required key is missing",
         ),
     ],
 )
@@ -359,9 +420,7 @@ def test_paragraphs_per_div_speaks_only_on_a_page_of_many_divs(config):
     def ratio(html: str):
         document = InputDocument(source="p.html", html=html)
         page = parse_document(document, config)
-        signals = page_signals(
-            page, label_blocks(page, document, config), None, "en", config.page_types.text_shape, "-"
-        )
+        signals = page_signals(page, label_blocks(page, document, config), None, "en", config.page_types, "-")
         return signals["paragraphs_per_div"]
 
     assert ratio(_page("", "<font>A plain page<br>of lines<br>and no divs at all</font>")) is None
@@ -402,7 +461,7 @@ def test_the_word_rates_are_read_in_the_language_of_the_body(config, detector):
     from article_cleaner.transforms.label.page_types import page_signals
 
     def rates(language):
-        signals = page_signals(page, labelled, None, language, config.page_types.text_shape, "-")
+        signals = page_signals(page, labelled, None, language, config.page_types, "-")
         return signals["we_rate"], signals["i_rate"], signals["you_rate"]
 
     assert rates("it") == (0.0, 0.0, 0.0)
@@ -418,5 +477,5 @@ def test_an_english_forum_post_still_speaks_as_i(config):
     page = parse_document(document, config)
     from article_cleaner.transforms.label.page_types import page_signals
 
-    signals = page_signals(page, label_blocks(page, document, config), None, "en", config.page_types.text_shape, "-")
+    signals = page_signals(page, label_blocks(page, document, config), None, "en", config.page_types, "-")
     assert signals["i_rate"] >= 100

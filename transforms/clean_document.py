@@ -62,9 +62,7 @@ def page_type_of(
     """What kind of page the document is, from its markup (HTML), its URL and its kept text's shape
     (read in the body's language)."""
     settings = config.page_types
-    signals = page_signals(
-        page, labelled, document.url, language, settings.text_shape, config.html.blocks.link_block_rule
-    )
+    signals = page_signals(page, labelled, document.url, language, settings, config.html.blocks.link_block_rule)
     return decide_page_type(signals, settings, html_mode=document.text is None)
 
 

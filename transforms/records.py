@@ -66,7 +66,7 @@ class PageMarkup:
     """What an HTML page's markup says of its kind, read while the parser scans it (see
     transforms/label/page_types.py): the types it declares (JSON-LD @type, og:type, microdata
     itemtype), the names of its meta tags (microdata's <meta itemprop> among them), how many elements
-    of a few telling tags it holds, and the two measures below."""
+    of a few telling tags it holds, and the measures below."""
 
     declared_types: frozenset[str] = frozenset()
     meta_names: frozenset[str] = frozenset()
@@ -74,6 +74,9 @@ class PageMarkup:
     commerce_elements: int = 0  # elements with a shop's class/id word (html.commerce_words: price, cart)
     # The share of the page's paragraph points in the one element holding most (None without prose).
     prose_concentration: float | None = None
+    # The share of those points held by runs of repeated items, linked and short: teasers, result
+    # rows, tiles (transforms/extract/repeated_items.py; None without prose).
+    repeated_item_prose_share: float | None = None
 
 
 @dataclass(frozen=True, slots=True)

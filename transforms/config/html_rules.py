@@ -313,6 +313,16 @@ class TwinChunks:
 
 
 @dataclass(frozen=True, slots=True)
+class RepeatedItems:
+    """Runs of sibling elements of one tag and class, each linked and short (teasers, result rows):
+    where they are looked for and what makes one (transforms/extract/repeated_items.py)."""
+
+    max_levels: int  # ancestors of a paragraph's holder that may be the item
+    min_items: int  # siblings of one shape, and as many of them holding a link
+    max_points_per_item: float  # an item's prose points, on average: a teaser's, not an article chunk's
+
+
+@dataclass(frozen=True, slots=True)
 class ContentSelection:
     paragraph_selector: str
     text_holder_tags: frozenset[str]
@@ -331,6 +341,7 @@ class ContentSelection:
     climb_min_gain: float
     climb_into_article_min_gain: float
     twin_chunks: TwinChunks
+    repeated_items: RepeatedItems
     outside_kind: str
     outside_rule: str
     declared_body: DeclaredBody
@@ -626,6 +637,7 @@ def _content(section: Any, path: str) -> ContentSelection:
         "climb_min_gain",
         "climb_into_article_min_gain",
         "twin_chunks",
+        "repeated_items",
         "layout_words",
         "outside",
         "declared_body",
@@ -662,6 +674,8 @@ def _content(section: Any, path: str) -> ContentSelection:
     )
     inline_tags = _tags(section["inline_text_tags"], f"{path}.inline_text_tags")
     twins = require_section(section["twin_chunks"], f"{path}.twin_chunks", {"max_wrapper_levels", "min_share_of_prose"})
+    items_path = f"{path}.repeated_items"
+    items = require_section(section["repeated_items"], items_path, {"max_levels", "min_items", "max_points_per_item"})
     return ContentSelection(
         # The inline tags are scanned with the paragraphs: one selector, one pass over the page.
         paragraph_selector=", ".join(
@@ -696,6 +710,13 @@ def _content(section: Any, path: str) -> ContentSelection:
             ),
             min_share_of_prose=require_number_in(
                 twins["min_share_of_prose"], f"{path}.twin_chunks.min_share_of_prose", 0.0, 1000.0
+            ),
+        ),
+        repeated_items=RepeatedItems(
+            max_levels=require_integer_in(items["max_levels"], f"{items_path}.max_levels", 0, 100),
+            min_items=require_integer_in(items["min_items"], f"{items_path}.min_items", 2, 10_000),
+            max_points_per_item=require_number_in(
+                items["max_points_per_item"], f"{items_path}.max_points_per_item", 0.0, 1000.0
             ),
         ),
         outside_kind=require_choice(outside["kind"], f"{path}.outside.kind", REMOVAL_KINDS),

@@ -3,11 +3,13 @@ text-shape measures, validated and compiled once (transforms/label/page_types.py
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 from article_cleaner.transforms.config.checks import (
     ConfigError,
+    compile_pattern,
     reject_unknown_keys,
     require_keys,
     require_list,
@@ -42,6 +44,7 @@ MARKUP_SIGNALS = frozenset(
         "h1_elements",
         "paragraphs_per_div",
         "prose_concentration",
+        "repeated_item_prose_share",
         "commerce_elements",
         "removal_kinds",
     }
@@ -134,6 +137,15 @@ class TextShapeSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class UrlShapeSettings:
+    """How a URL's path is read into words, slug words and a year, compiled once."""
+
+    word_separators: re.Pattern  # between the words of a path (url_words)
+    slug_separators: re.Pattern  # between the words of one segment (url_slug_words)
+    year_segment: re.Pattern  # a year filed as a segment of its own (url_year)
+
+
+@dataclass(frozen=True, slots=True)
 class PageTypeSettings:
     """The `page_types:` section, validated: which types are written, the prior and margins, how
     the text's shape is measured, and the evidence rules in config order."""
@@ -144,7 +156,23 @@ class PageTypeSettings:
     min_margin: float  # HTML: another type must outscore article by this much
     text_min_margin: float  # text mode, where the evidence is thinner
     text_shape: TextShapeSettings
+    url_shape: UrlShapeSettings
     rules: tuple[PageTypeRule, ...]
+
+
+_SECTION_KEYS = {
+    "keep",
+    "filter_text_mode",
+    "article_prior",
+    "min_margin",
+    "text_min_margin",
+    "text_shape",
+    "url_shape",
+    "rules",
+}
+
+
+_URL_SHAPE_KEYS = {"word_separators", "slug_separators", "year_segment"}
 
 
 _RULE_KEYS = {"id", "type", "signal", "weight", "any_of", "at_least", "below", "description"}
@@ -155,12 +183,12 @@ def compile_page_type_settings(raw: object, path: str = "page_types") -> PageTyp
     section = require_mapping(raw, path)
     reject_unknown_keys(
         section,
-        {"keep", "filter_text_mode", "article_prior", "min_margin", "text_min_margin", "text_shape", "rules"},
+        _SECTION_KEYS,
         path,
     )
     require_keys(
         section,
-        {"keep", "filter_text_mode", "article_prior", "min_margin", "text_min_margin", "text_shape", "rules"},
+        _SECTION_KEYS,
         path,
     )
     keep = require_string_list(section["keep"], f"{path}.keep")
@@ -212,6 +240,7 @@ def compile_page_type_settings(raw: object, path: str = "page_types") -> PageTyp
                 require_number(shape["min_divs_for_ratio"], f"{shape_path}.min_divs_for_ratio", minimum=1)
             ),
         ),
+        url_shape=_url_shape(section["url_shape"], f"{path}.url_shape"),
         rules=tuple(rules),
     )
 
@@ -228,6 +257,15 @@ def _person_words(raw: object, path: str) -> dict[str, PersonWords]:
             **{person: _word_forms(words[person], f"{entry_path}.{person}") for person in PERSONS}
         )
     return by_language
+
+
+def _url_shape(raw: object, path: str) -> UrlShapeSettings:
+    shape = require_mapping(raw, path)
+    reject_unknown_keys(shape, _URL_SHAPE_KEYS, path)
+    require_keys(shape, _URL_SHAPE_KEYS, path)
+    return UrlShapeSettings(
+        **{key: compile_pattern(shape[key], f"{path}.{key}", flags=0) for key in sorted(_URL_SHAPE_KEYS)}
+    )
 
 
 def _word_forms(raw: object, path: str) -> frozenset[str]:

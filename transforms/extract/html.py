@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter, deque
+from dataclasses import dataclass
 from operator import itemgetter
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
@@ -21,6 +22,7 @@ from article_cleaner.transforms.config.html_rules import (
     TwinChunks,
     class_words,
 )
+from article_cleaner.transforms.extract.repeated_items import repeated_item_prose_share
 from article_cleaner.transforms.label.captions import bare_credit, split_credit
 from article_cleaner.transforms.limits.guards import json_nests_deeper_than
 from article_cleaner.transforms.records import Block, Caption, PageMarkup, ParsedPage, Removal
@@ -93,8 +95,8 @@ def parse_html(html: str, rules: HtmlRules, url: str | None = None) -> ParsedPag
     # Script and style hold raw text, never elements: stripping them frees none of the scanned nodes,
     # and every later text() call gets cheaper and cleaner.
     tree.strip_tags(["script", "style"])
-    containers, blocks_in, rulings, concentration = _select_containers(body, paragraphs, rules)
-    markup = _page_markup(declared_types, meta_names, metadata_nodes, paragraphs, commerce_elements, concentration)
+    containers, blocks_in, rulings, layout = _select_containers(body, paragraphs, rules)
+    markup = _page_markup(declared_types, meta_names, metadata_nodes, paragraphs, commerce_elements, layout)
     headlines = {text.lower() for text in (metadata["title"], first_heading) if text}
     walk = _ContentWalk(rules, rulings, headlines)
     for container in containers:
@@ -122,7 +124,7 @@ def _page_markup(
     metadata_nodes: list,
     paragraphs: list,
     commerce_elements: int,
-    prose_concentration: float | None = None,
+    layout: ProseLayout | None = None,
 ) -> PageMarkup:
     """The page's declarations and its counts of a few telling tags, from the nodes the scan returned."""
     # Counted in C: a Python loop over the thousands of scanned nodes would cost a percent of a page.
@@ -134,7 +136,8 @@ def _page_markup(
         meta_names=meta_names,
         element_counts=counts,
         commerce_elements=commerce_elements,
-        prose_concentration=prose_concentration,
+        prose_concentration=layout.concentration if layout else None,
+        repeated_item_prose_share=layout.repeated_item_share if layout else None,
     )
 
 
@@ -344,10 +347,10 @@ def _iso_date(value: str) -> str | None:
 
 def _select_containers(
     body: LexborNode, paragraphs: list[tuple[LexborNode, str]], rules: HtmlRules
-) -> tuple[list[LexborNode], int, PageRulings, float | None]:
+) -> tuple[list[LexborNode], int, PageRulings, ProseLayout]:
     """The element(s) holding the article, how many paragraph candidates the page had (blocks_in),
-    the rulings on this page's elements (its layout words taken out), and the prose concentration:
-    the share of the page's paragraph points held by the one element holding most (None without prose).
+    the rulings on this page's elements (its layout words taken out), and how the page's prose is
+    laid out (ProseLayout: evidence of its type).
 
     Paragraphs score their parent and grandparent; the best candidate outside boilerplate wins, then
     climbs to each ancestor that holds clearly more of the page's prose (an article split in columns
@@ -403,13 +406,9 @@ def _select_containers(
         else:
             entry[1] += points
     if not parent_points:
-        return [body], counted, PageRulings(rules.rulings, frozenset()), None
-    # An article's paragraphs are siblings in one element; the prose of a landing page, a shelf or a
-    # thread is spread over many sections, cards or posts.
-    holder_points = [entry[1] for entry in parent_points.values()]
-    concentration = round(max(holder_points) / sum(holder_points), 3)
-
+        return [body], counted, PageRulings(rules.rulings, frozenset()), ProseLayout()
     ancestry = _Ancestry(body, rules, parent_points.values())
+    layout = _prose_layout(parent_points.values(), ancestry, content)
     page_rulings = ancestry.page_rulings
     scores: dict[int, list] = {}
     mass: dict[int, float] = {}
@@ -426,12 +425,12 @@ def _select_containers(
         for key in chain_ids:
             mass[key] = mass.get(key, 0.0) + points
     if not scores:
-        return [body], counted, page_rulings, concentration
+        return [body], counted, page_rulings, layout
     for entry in scores.values():
         entry[1] *= ancestry.hint_weight(entry[0])
     best = max(scores.values(), key=lambda entry: entry[1])[0]
     if best.mem_id == body.mem_id:
-        return [best], counted, page_rulings, concentration
+        return [best], counted, page_rulings, layout
 
     # Climb to each ancestor that holds clearly more prose than the choice so far, up to body or an
     # excluded element. Out of an element marked as the article only into one marked at least as
@@ -453,7 +452,27 @@ def _select_containers(
                 or node_mass >= chosen_mass * ancestry.leave_gain(chosen)
             ):
                 chosen = node
-    return _with_twin_siblings(chosen, body, mass, content.twin_chunks), counted, page_rulings, concentration
+    return _with_twin_siblings(chosen, body, mass, content.twin_chunks), counted, page_rulings, layout
+
+
+@dataclass(frozen=True, slots=True)
+class ProseLayout:
+    """How a page's prose is laid out, measured on its paragraph holders (None without prose)."""
+
+    # The share of the paragraph points held by the one element holding most: an article's
+    # paragraphs are siblings in one element, a landing page's, a shelf's or a thread's are spread
+    # over many sections, cards or posts.
+    concentration: float | None = None
+    # The share held by runs of repeated items, linked and short (teasers): see repeated_items.py.
+    repeated_item_share: float | None = None
+
+
+def _prose_layout(holders, ancestry: _Ancestry, content) -> ProseLayout:
+    holder_points = [entry[1] for entry in holders]
+    return ProseLayout(
+        concentration=round(max(holder_points) / sum(holder_points), 3),
+        repeated_item_share=repeated_item_prose_share(holders, ancestry, content.repeated_items),
+    )
 
 
 def _with_twin_siblings(

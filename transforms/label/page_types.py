@@ -9,7 +9,6 @@ costs more than keeping a listing, so when unsure the page is an article.
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
@@ -24,14 +23,11 @@ from article_cleaner.transforms.config.page_type_settings import (
     PageTypeSettings,
     PersonWords,
     TextShapeSettings,
+    UrlShapeSettings,
 )
 from article_cleaner.transforms.records import BODY, LabelledBlock, ParsedPage
 
 _RATE_SIGNALS = ("we_rate", "i_rate", "you_rate")
-_URL_WORD_SEPARATORS = re.compile(r"[^\w]+|_")
-_SLUG_SEPARATORS = re.compile(r"[-_+]|%20")
-# A year in a path segment of its own (/2024/05/...), as blogs and news sites file their posts.
-_URL_YEAR = re.compile(r"/(?:19[5-9]\d|20\d\d)(?:/|$)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +55,7 @@ class PageTypeDecision:
         return f"{self.type} {self.score:.2f}: {rules}"
 
 
-def url_signals(url: str | None) -> dict[str, object]:
+def url_signals(url: str | None, shape: UrlShapeSettings) -> dict[str, object]:
     """What a URL's path says: its words, how many segments it has (0: a site's home page), the
     most words one segment is made of (a headline slug, '/2024/05/council-votes-to-extend-the-harbour-wall'
     -> 8) and whether it holds a year. Without a URL only the (empty) words are known."""
@@ -71,14 +67,14 @@ def url_signals(url: str | None) -> dict[str, object]:
         return dict.fromkeys(URL_SIGNALS) | {"url_words": frozenset()}
     segments = [segment for segment in path.split("/") if segment]
     return {
-        "url_words": url_words(url),
+        "url_words": url_words(url, shape),
         "url_segments": len(segments),
-        "url_slug_words": max((len(_SLUG_SEPARATORS.split(segment)) for segment in segments), default=0),
-        "url_year": int(_URL_YEAR.search(path) is not None),
+        "url_slug_words": max((len(shape.slug_separators.split(segment)) for segment in segments), default=0),
+        "url_year": int(shape.year_segment.search(path) is not None),
     }
 
 
-def url_words(url: str | None) -> frozenset[str]:
+def url_words(url: str | None, shape: UrlShapeSettings) -> frozenset[str]:
     """The lowercased words of a URL's path, and its host's subdomain: sites put their forum, docs or
     shop on one ('https://forum.example.org/t/123-my-thread' -> forum, t, my, thread)."""
     if not url:
@@ -89,7 +85,7 @@ def url_words(url: str | None) -> frozenset[str]:
     except ValueError:
         return frozenset()
     path = unquote(parts.path).lower()  # /cat%C3%A9gorie/ is /catégorie/
-    words = {word for word in _URL_WORD_SEPARATORS.split(path) if word and not word.isdigit()}
+    words = {word for word in shape.word_separators.split(path) if word and not word.isdigit()}
     labels = host.split(".")
     if len(labels) >= 3 and labels[0] != "www":  # example.org has none; www. is no word
         words.add(labels[0])
@@ -101,11 +97,12 @@ def page_signals(
     labelled: tuple[LabelledBlock, ...],
     url: str | None,
     language: str | None,
-    settings: TextShapeSettings,
+    page_types: PageTypeSettings,
     link_rule: str,
 ) -> dict[str, object]:
     """Every signal of one page: its markup (HTML only), its URL and the shape of its kept text
     (some word rates in the language the text was detected in)."""
+    settings = page_types.text_shape
     signals: dict[str, object] = dict.fromkeys(MARKUP_SIGNALS)
     markup = page.markup
     if markup is not None:
@@ -123,10 +120,11 @@ def page_signals(
             h1_elements=counts.get("h1", 0),
             paragraphs_per_div=_paragraphs_per_div(counts.get("p", 0), counts.get("div", 0), settings),
             prose_concentration=markup.prose_concentration,
+            repeated_item_prose_share=markup.repeated_item_prose_share,
             commerce_elements=markup.commerce_elements,
             removal_kinds=frozenset(removal.kind for removal in page.removals),
         )
-    signals.update(url_signals(page.url or url))
+    signals.update(url_signals(page.url or url, page_types.url_shape))
     signals.update(_text_shape(labelled, settings, settings.person_words.get(language)))
     # Prices anywhere on the page, the removed text too: a shelf's prices sit in its removed link blocks.
     removed_text = "\n".join(
