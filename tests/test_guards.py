@@ -8,6 +8,7 @@ import time
 from dataclasses import replace
 
 import pytest
+from selectolax.lexbor import LexborHTMLParser
 
 from article_cleaner.transforms.clean_document import clean_document
 from article_cleaner.transforms.config.loading import DEFAULT_LIMITS
@@ -91,6 +92,13 @@ def test_markup_hidden_behind_a_raw_text_opener_inside_an_attribute_value_is_cou
     assert html_nesting_depth('<p a"b="c>d" e="<script>">' + "<div>" * 30) == 30
 
 
+def test_a_comment_closed_at_once_or_by_dash_dash_bang_hides_no_markup():
+    for comment in ("<!-->", "<!--->", "<!-- gone --!>"):
+        assert html_nesting_depth(comment + "<div>" * 30 + "-->") == 30
+        assert html_nesting_depth("<svg>" + comment + "<g>" * 30 + "-->") == 31
+    assert html_nesting_depth("<!-- still open -- >" + "<div>" * 30 + "-->") == 0
+
+
 def test_markup_inside_noscript_is_counted_as_lexbor_parses_it():
     assert html_nesting_depth("<noscript>" + "<div>" * 30 + "</noscript>") == 31
 
@@ -163,3 +171,45 @@ def test_json_nesting_counts_arrays_and_objects_but_not_brackets_inside_strings(
     assert not json_nests_deeper_than('["' + "[{" * 100 + '", "\\"' + '", "[[\\"[["]', 64)
     assert not json_nests_deeper_than('["unterminated ' + "[" * 100, 64)
     assert not json_nests_deeper_than("[]" * 1000, 1)
+
+
+def lexbor_depth(page: str) -> int:
+    """The deepest element nesting of the tree Lexbor builds (iteratively: the tree can be deep)."""
+    deepest = 0
+    stack = [(LexborHTMLParser(page).root, 0)]
+    while stack:
+        node, depth = stack.pop()
+        deepest = max(deepest, depth)
+        stack.extend((child, depth + 1) for child in node.iter(include_text=False))
+    return deepest
+
+
+def test_elements_written_self_closing_inside_svg_do_not_nest_but_outside_do():
+    icon = "<svg viewBox='0 0 24 24'>" + '<path d="M0 0h24v24H0z"/><circle cx="12" cy="12" r="4" />' * 300 + "</svg>"
+    assert html_nesting_depth("<div>" + icon * 3 + "</div>") == 2  # div, svg
+    assert html_nesting_depth("<div>" + "<path d='M0 0'/>" * 30) == 31  # HTML has no self-closing elements
+    assert html_nesting_depth("<svg/>" * 30) == 0
+
+
+def test_inside_svg_every_element_nests_even_those_html_closes_implicitly():
+    for tag in ("td", "input", "a", "option", "p-x"):
+        assert html_nesting_depth("<svg>" + f"<{tag}>" * 30) == 31
+
+
+def test_raw_text_and_cdata_inside_svg_cannot_hide_markup_from_the_scan():
+    # Inside <svg>, <title> and <style> start no raw text and CDATA sections are text: the parser
+    # nests the divs of each page below, and the scan must see at least as deep as it builds.
+    pages = [
+        "<svg><title>" + "<div>" * 60 + "</title></svg>",
+        "<svg><style>" + "<div>" * 60 + "</style></svg>",
+        ("<div>" * 20 + "<svg><![CDATA[>" + "</div>" * 20 + "]]></svg>") * 3,
+        "<svg><![cdata[>" + "<g>" * 60 + "]]></svg>",  # only '<![CDATA[' in upper case opens a section
+        "<svg><td><td><p>" + "<td>" * 60,
+    ]
+    for page in pages:
+        assert html_nesting_depth(page) >= lexbor_depth("<html><body>" + page) - 2  # html, body
+
+
+def test_html_tags_end_svg_content_and_its_elements_close():
+    assert html_nesting_depth("<svg><g><g><p>" + "<td>" * 30) == 3  # <p> ends the svg: <td> outside a table is dropped
+    assert html_nesting_depth("<svg><g></svg>" + "<td>" * 30) == 2

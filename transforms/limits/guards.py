@@ -36,21 +36,54 @@ _RAW_TEXT = ("script", "style", "textarea", "title", "xmp", "plaintext", "iframe
 # linear whatever the page holds; unrolled (text, then '=' and a value, then text...), which the
 # regex engine runs faster than an alternation repeated per attribute.
 _ATTRIBUTES = rb"""[^>=]*+(?:=\s*+(?:"[^"]*+"?|'[^']*+'?)?[^>=]*+)*+"""
-# One token of a page, left to right as the tokenizer meets them: a comment or other <!...>/<?...>
-# (no groups), a raw-text element with its content (groups 1-2: name, attributes), or a start or
-# end tag (groups 3-5: slash, name, attributes). The page is scanned as lower-cased UTF-8 bytes:
-# ASCII-only case folding keeps offsets, and the regex engine runs on bytes faster than on wide
-# strings. Reading tags and raw text in one pass means a '<script' or '<!--' inside an attribute
-# value cannot hide the markup after it.
+# One token of a page, left to right as the tokenizer meets them: a comment (closed by '-->', '--!>',
+# or at once by '<!-->' or '<!--->') or other <!...>/<?...> (group 1 holds its closing '>' when it
+# has one: else it runs to the end of the text scanned), a raw-text
+# element with its content (groups 2-3: name, attributes), or a start or end tag (groups 4-6: slash,
+# name, attributes). The page is scanned as lower-cased UTF-8 bytes: ASCII-only case folding keeps
+# offsets, and the regex engine runs on bytes faster than on wide strings. Reading tags and raw text
+# in one pass means a '<script' or '<!--' inside an attribute value cannot hide the markup after it.
 _MARKUP_TOKEN = re.compile(
-    rb"<(?:!--(?:.*?-->|.*\Z)|[!?][^>]*+"
+    rb"<(?:[!?](?:(?<=!)--(?:-?(?=>)|.*?--!?(?=>)|.*\Z)|[^>]*+)(?:(?=(>)))?"
     rb"|(" + "|".join(_RAW_TEXT).encode() + rb")(?![^\s/>])(" + _ATTRIBUTES + rb")>?"
-    rb"(?:[^<]*+<(?!/\1(?![^\s/>])))*+[^<]*+"
+    rb"(?:[^<]*+<(?!/\2(?![^\s/>])))*+[^<]*+"
     rb"|(/?)([a-z][^\s/>]*+)(" + _ATTRIBUTES + rb"))",
     re.DOTALL,
 )
+# A '<svg' inside a script or a value is not a tag: after this many in a row the scan reads the rest
+# of the page by HTML rules alone, so that it stays linear.
+_MISPLACED_FOREIGN_ROOTS_TRIED = 8
+# What may follow a tag name in the scan's tokens (b"" at the end of the page).
+_NAME_ENDS = frozenset({b"", b" ", b"\t", b"\n", b"\r", b"\f", b"\v", b"/", b">"})
 # One attribute of a tag's attribute text: a name, and its value when it has one.
 _ATTRIBUTE = re.compile(rb"""[^\s/>][^\s/>=]*+(?:\s*+=\s*+(?:"[^"]*+"?|'[^']*+'?|[^\s>]*+))?""")
+# Foreign content (HTML spec, "parsing tokens in foreign content"): inside <svg> and <math> the
+# tokenizer starts no raw text and reads CDATA sections, every element nests unless self-closing,
+# and these tags end foreign content (the parser pops back to HTML).
+_FOREIGN_ROOTS = frozenset({b"svg", b"math"})
+_BREAKOUT_START_TAGS = frozenset(
+    b"b big blockquote body br center code dd div dl dt em embed h1 h2 h3 h4 h5 h6 head hr i img li "
+    b"listing menu meta nobr ol p pre ruby s small span strong strike sub sup table tt u ul var".split()
+)
+_BREAKOUT_END_TAGS = frozenset({b"br", b"p"})
+# A <font> with one of these attributes ends foreign content too; the scan does not read which it has.
+_FONT_BREAKOUT_WORDS = re.compile(rb"color|face|size")
+# Elements whose content is HTML again (SVG's foreignObject, desc and title; MathML's text elements).
+_INTEGRATION_POINTS = frozenset(b"foreignobject desc title mi mo mn ms mtext annotation-xml".split())
+# A tag's attribute text when the tokenizer sets its self-closing flag: well-formed attributes, quoted
+# values only (in an unquoted value a '/' is part of the value), then '/'. Stricter than the
+# tokenizer, never looser: a tag it misses is counted as open.
+_SELF_CLOSING = re.compile(
+    rb"""(?:[\t\n\f\r ]+[^\t\n\f\r "'<=/>]++(?:[\t\n\f\r ]*+=[\t\n\f\r ]*+(?:"[^"]*+"|'[^']*+'))?)*+[\t\n\f\r ]*+/"""
+)
+# One token of foreign content: a comment, a CDATA section (group 1; only '<![CDATA[' in upper case
+# opens one, checked on the page's own bytes), another <!...>/<?...>, or a start or end tag
+# (groups 2-4: slash, name, attributes).
+_FOREIGN_TOKEN = re.compile(
+    rb"<(?:!--(?:-?>|.*?--!?>|.*\Z)|(!\[cdata\[)(?:.*?\]\]>|.*\Z)|[!?][^>]*+"
+    rb"|(/?)([a-z][^\s/>]*+)(" + _ATTRIBUTES + rb"))",
+    re.DOTALL,
+)
 # A JSON string to its closing quote, or to the end of the text when unterminated: a failed match
 # would be retried from every later quote, which makes the scan quadratic on a run of \" escapes.
 _JSON_STRING = re.compile(r'"(?:[^"\\]++|\\.?)*+(?:"|\Z)', re.DOTALL)
@@ -105,36 +138,187 @@ class CappedStream(io.RawIOBase):
 def markup_breach(html: str | bytes, max_depth: int, max_attributes: int, max_tag_bytes: int) -> tuple[str, str] | None:
     """(reason, detail) when a page's markup would make the HTML parser slow, else None; found
     without parsing, in time linear in the page (one regex pass on the C side; Python sees one
-    tuple per tag). Lexbor's time grows with the square of the element nesting and of the
+    match per tag). Lexbor's time grows with the square of the element nesting and of the
     attributes of one element (80,000 attributes: 41 s), and cannot be interrupted once started.
 
     Nesting counts open elements per tag name (so a stray end tag cannot hide depth), skipping void
     and implicitly closed elements, comments and raw text: an upper estimate of the parser's depth.
+    Inside <svg> and <math> the parser follows other rules, and so does the scan (scan_foreign).
     """
     data = html.encode("utf-8", "surrogatepass") if isinstance(html, str) else html
-    # Every attribute takes two bytes at least (a separator and a name): shorter attribute text
-    # cannot hold too many, and most tags are never counted.
-    countable_bytes = min(2 * max_attributes, max_tag_bytes)
-    open_counts: dict[bytes, int] = {}
-    depth = 0
-    for raw_name, raw_attributes, end_slash, name, attributes in _MARKUP_TOKEN.findall(data.lower()):
-        attributes = attributes or raw_attributes
-        if len(attributes) > countable_bytes:
-            breach = _tag_breach(name or raw_name, attributes, max_attributes, max_tag_bytes)
-            if breach is not None:
-                return breach
-        if not name or name in _NOT_NESTING_NAMES:
-            continue
-        if end_slash:
-            if open_counts.get(name, 0) > 0:
-                open_counts[name] -= 1
-                depth -= 1
-            continue
-        open_counts[name] = open_counts.get(name, 0) + 1
-        depth += 1
-        if depth > max_depth:
-            return TOO_DEEPLY_NESTED, f"elements nest more than {max_depth} deep"
-    return None
+    scan = _MarkupScan(data, data.lower(), max_depth, max_attributes, max_tag_bytes)
+    position: int | None = 0
+    while position is not None and scan.breach is None:
+        position = scan.scan_html(position)
+        if position is not None and scan.breach is None:
+            position = scan.scan_foreign(position)
+    return scan.breach
+
+
+class _MarkupScan:
+    """The open elements of one page as the scan reads it, and the first breach found."""
+
+    __slots__ = ("data", "lowered", "max_depth", "max_attributes", "max_tag_bytes", "countable_bytes")
+    __slots__ += ("open_counts", "depth", "foreign_root", "breach")
+
+    def __init__(self, data: bytes, lowered: bytes, max_depth: int, max_attributes: int, max_tag_bytes: int):
+        self.data = data
+        self.lowered = lowered
+        self.max_depth = max_depth
+        self.max_attributes = max_attributes
+        self.max_tag_bytes = max_tag_bytes
+        # Every attribute takes two bytes at least (a separator and a name): shorter attribute text
+        # cannot hold too many, and most tags are never counted.
+        self.countable_bytes = min(2 * max_attributes, max_tag_bytes)
+        self.open_counts: dict[bytes, int] = {}
+        self.depth = 0
+        self.foreign_root = b""
+        self.breach: tuple[str, str] | None = None
+
+    def scan_html(self, position: int) -> int | None:
+        """Reads HTML content from position; returns where foreign content starts (after an <svg>
+        or <math> start tag), or None at the end of the page or at a breach. The tokens are read
+        in stretches that end where an <svg> or <math> tag may begin: findall, which gives no
+        position per token, is the fastest way to read them."""
+        lowered = self.lowered
+        while True:
+            end = position - 1  # the first stretch may end at position itself
+            for _ in range(_MISPLACED_FOREIGN_ROOTS_TRIED):
+                end = _foreign_root_tag_start(lowered, end + 1)
+                tokens = _MARKUP_TOKEN.findall(lowered, position, end)
+                if end == len(lowered) or not tokens or not _runs_to(lowered, position, end, tokens[-1]):
+                    break  # the stretch ends between two tokens
+            else:
+                end = len(lowered)
+                tokens = _MARKUP_TOKEN.findall(lowered, position)
+            if not self._count_html(tokens) or end == len(lowered):
+                return None
+            root = _MARKUP_TOKEN.match(lowered, end)
+            position = root.end()
+            name, attributes = root.group(5, 6)
+            if len(attributes) > self.countable_bytes and self._tag_breach(name, attributes):
+                return None
+            if attributes.endswith(b"/") and _SELF_CLOSING.fullmatch(attributes):
+                continue  # '<svg/>' is closed at once
+            if not self._open(name):
+                return None
+            self.foreign_root = name
+            return position
+
+    def _count_html(self, tokens: list[tuple[bytes, ...]]) -> bool:
+        """Counts the elements that tokens open and close by HTML rules; False at a breach."""
+        open_counts = self.open_counts
+        depth = self.depth
+        max_depth = self.max_depth
+        countable_bytes = self.countable_bytes
+        for _, raw_name, raw_attributes, end_slash, name, attributes in tokens:
+            attributes = attributes or raw_attributes
+            if len(attributes) > countable_bytes and self._tag_breach(name or raw_name, attributes):
+                return False
+            if not name or name in _NOT_NESTING_NAMES:
+                continue
+            if end_slash:
+                if open_counts.get(name, 0) > 0:
+                    open_counts[name] -= 1
+                    depth -= 1
+                continue
+            open_counts[name] = open_counts.get(name, 0) + 1
+            depth += 1
+            if depth > max_depth:
+                self.breach = TOO_DEEPLY_NESTED, f"elements nest more than {max_depth} deep"
+                return False
+        self.depth = depth
+        return True
+
+    def _open(self, name: bytes) -> bool:
+        """Counts one more open element; False at a breach."""
+        self.open_counts[name] = self.open_counts.get(name, 0) + 1
+        self.depth += 1
+        if self.depth > self.max_depth:
+            self.breach = TOO_DEEPLY_NESTED, f"elements nest more than {self.max_depth} deep"
+            return False
+        return True
+
+    def scan_foreign(self, position: int) -> int | None:
+        """Reads the content of the <svg> or <math> element opened just before position, by the
+        parser's rules for foreign content: there '<style>' or '<title>' start no raw text, CDATA
+        sections are text, every element nests ('<td>', '<input>' too) unless written self-closing
+        ('<path/>'), and HTML tags such as <div> or <p> end foreign content. Returns where HTML
+        content resumes (the token that ended foreign content is read again), or None at the end of
+        the page or at a breach.
+
+        Where the parser's state cannot be followed exactly (a start tag inside an HTML integration
+        point such as <foreignObject>, an end tag of no open foreign element), the scan goes back to
+        HTML rules at that token and keeps every foreign element counted as open."""
+        foreign_open = [self.foreign_root]
+        while True:
+            for match in _FOREIGN_TOKEN.finditer(self.lowered, position):
+                cdata, end_slash, name, attributes = match.groups(b"")
+                if cdata and not self.data.startswith(b"<![CDATA[", match.start()):
+                    break  # only the upper-case opener starts a CDATA section; this one is a bogus comment
+                if not name:
+                    continue
+                if len(attributes) > self.countable_bytes and self._tag_breach(name, attributes):
+                    return None
+                if name == b"font" and not end_slash and _FONT_BREAKOUT_WORDS.search(attributes):
+                    return match.start()  # it may end foreign content or not: HTML rules from here on
+                if name in (_BREAKOUT_END_TAGS if end_slash else _BREAKOUT_START_TAGS):
+                    if not any(element in _INTEGRATION_POINTS for element in foreign_open):
+                        self._close(foreign_open, 0)  # the parser pops every foreign element
+                    return match.start()
+                if end_slash:
+                    if name not in foreign_open:
+                        return match.start()  # the HTML rules decide which element it closes, if any
+                    self._close(foreign_open, len(foreign_open) - 1 - foreign_open[::-1].index(name))
+                    if not foreign_open:
+                        return match.end()
+                    continue
+                if foreign_open[-1] in _INTEGRATION_POINTS:
+                    return match.start()  # HTML content inside foreign content
+                if attributes.endswith(b"/") and _SELF_CLOSING.fullmatch(attributes):
+                    continue
+                foreign_open.append(name)
+                if not self._open(name):
+                    return None
+            else:
+                return None
+            comment_end = self.lowered.find(b">", match.start())
+            if comment_end < 0:
+                return None
+            position = comment_end + 1
+
+    def _close(self, foreign_open: list[bytes], index: int) -> None:
+        """Pops the foreign elements from index up, as the parser does."""
+        for name in foreign_open[index:]:
+            self.open_counts[name] -= 1
+            self.depth -= 1
+        del foreign_open[index:]
+
+    def _tag_breach(self, name: bytes, attributes: bytes) -> bool:
+        self.breach = _tag_breach(name, attributes, self.max_attributes, self.max_tag_bytes)
+        return self.breach is not None
+
+
+def _runs_to(lowered: bytes, start: int, end: int, token: tuple[bytes, ...]) -> bool:
+    """Whether a token found in lowered[start:end] reaches end, where it may have been cut short."""
+    closer, raw_name, _, end_slash, name, attributes = token
+    if name:  # a tag ends before its '>', unless it runs to end
+        return lowered.endswith(b"<" + end_slash + name + attributes, start, end)
+    # A comment or <!...> without its '>' runs to end; so does raw text last (else its end tag would be).
+    return not closer
+
+
+def _foreign_root_tag_start(lowered: bytes, start: int) -> int:
+    """Where the next '<svg' or '<math' whose name ends there lies from start (a tag, or text that
+    looks like one), else the length of the page. bytes.find is many times faster than a regex."""
+    found = len(lowered)
+    for opener in (b"<svg", b"<math"):
+        position = lowered.find(opener, start, found)
+        while position >= 0 and lowered[position + len(opener) : position + len(opener) + 1] not in _NAME_ENDS:
+            position = lowered.find(opener, position + 1, found)
+        if position >= 0:
+            found = position
+    return found
 
 
 def _tag_breach(name: bytes, attributes: bytes, max_attributes: int, max_tag_bytes: int) -> tuple[str, str] | None:
