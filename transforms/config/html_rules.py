@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 # The top-level captions section, named apart from this module's CaptionRules (figures and caption markup).
@@ -58,18 +58,28 @@ class CompoundWords:
 
     known: frozenset[str]  # every configured word and the layout nouns
     min_part_chars: int
+    # The split of each word met so far: words recur across a site's class values. Bounded, and
+    # pickled without it, as ElementRulings' memory.
+    _splits: dict[str, tuple[str, ...]] = field(default_factory=dict, compare=False, repr=False)
+
+    def __reduce__(self):
+        return CompoundWords, (self.known, self.min_part_chars)
 
     def with_parts(self, words: tuple[str, ...]) -> tuple[str, ...]:
         """words (as class_words gives them: the words, then each pair of neighbours joined) and the
         parts of each word; a joined pair's parts are its two words already."""
-        known = self.known
-        parts = [
-            part
-            for word in words[: (len(words) + 1) // 2]
-            if word not in known
-            for part in self.parts(word)
-            if part not in words
-        ]
+        known, splits = self.known, self._splits
+        parts = []
+        for word in words[: (len(words) + 1) // 2]:
+            if word in known:
+                continue
+            split = splits.get(word)
+            if split is None:
+                split = self.parts(word)
+                if len(splits) >= _REMEMBERED_RULINGS:
+                    splits.clear()
+                splits[word] = split
+            parts += [part for part in split if part not in words]
         return (*words, *dict.fromkeys(parts)) if parts else words
 
     def parts(self, word: str) -> tuple[str, ...]:
@@ -433,6 +443,8 @@ class LayoutWords:
 
     def of(self, words: tuple[str, ...]) -> tuple[str, ...]:
         """The words of an element that could be layout vocabulary."""
+        if not words:  # most elements: no class/id value holds a configured word
+            return ()
         candidates, prefixes = self.candidates, self.prefixes
         return tuple(word for word in words if word in candidates or (prefixes and word.startswith(prefixes)))
 
@@ -467,6 +479,7 @@ class ElementRulings:
         "_known",
         "_read_attributes",
         "_known_by_read",
+        "_known_words",
     )
 
     def __init__(
@@ -491,6 +504,7 @@ class ElementRulings:
             dict.fromkeys(("class", "id", *sorted(removal.by_attribute), *sorted(hints.by_attribute)))
         )
         self._known_by_read: dict = {}
+        self._known_words: dict[str, tuple[str, ...]] = {}  # by class and id value: a site's vocabulary repeats
 
     def __reduce__(self):
         return ElementRulings, (
@@ -538,10 +552,16 @@ class ElementRulings:
     def words(self, attributes: dict) -> tuple[str, ...]:
         """The class/id words of an element; values without any configured keyword are not split."""
         value = f"{attributes.get('class') or ''} {attributes.get('id') or ''}"
-        # Separators out: a configured word may be two neighbours joined ("upnext" for "up-next").
-        if self._keyword_scan.search(_SEPARATORS.sub("", value.lower())):
-            return self._compounds.with_parts(class_words(value))
-        return ()
+        words = self._known_words.get(value)
+        if words is None:
+            words = ()
+            # Separators out: a configured word may be two neighbours joined ("upnext" for "up-next").
+            if self._keyword_scan.search(_SEPARATORS.sub("", value.lower())):
+                words = self._compounds.with_parts(class_words(value))
+            if len(self._known_words) >= self._limit:
+                self._known_words.clear()
+            self._known_words[value] = words
+        return words
 
 
 def _substring_roots(words: frozenset[str]) -> list[str]:

@@ -538,6 +538,8 @@ class _Ancestry:
         # The prose under each ancestor, boilerplate or not: what tells a wrapper from a box.
         self._mass: dict[int, float] = {}
         self._chains: dict[int, tuple[list[LexborNode], list[int]]] = {}
+        # (tag, attributes) of the ancestors read below, for facts() to read again without Lexbor.
+        self._markup: dict[int, tuple[str, dict]] = {}
         # The layout-word candidates (see LayoutWords) on each node and its ancestors, and the
         # prose under each such word.
         words_above: dict[int, frozenset[str]] = {}
@@ -558,8 +560,12 @@ class _Ancestry:
                     known = words_above.get(key)
                     if known is None:
                         own = ()
-                        if self._mass[key] < total_mass and node.attributes:
-                            own = rulings.of(node.tag, node.attributes)[4]
+                        if self._mass[key] < total_mass:
+                            attributes = node.attributes  # a dict built anew by each read
+                            if attributes:
+                                tag = node.tag
+                                self._markup[key] = (tag, attributes)
+                                own = rulings.of(tag, attributes)[4]
                         known = words.union(own) if own else words
                         words_above[key] = known
                     words = known
@@ -616,7 +622,10 @@ class _Ancestry:
         key = node.mem_id
         facts = self._facts.get(key)
         if facts is None:
-            ruling = self.page_rulings.of(node.tag, node.attributes)
+            markup = self._markup.get(key)
+            ruling = (
+                self.page_rulings.of(*markup) if markup is not None else self.page_rulings.of(node.tag, node.attributes)
+            )
             facts = (ruling.rule, ruling.weight, ruling.boundary, ruling.leave_gain)
             self._facts[key] = facts
         return facts
