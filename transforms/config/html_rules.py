@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 # The top-level captions section, named apart from this module's CaptionRules (figures and caption markup).
@@ -30,6 +30,7 @@ _CAMEL_HUMP = re.compile(r"(?<=[a-z])(?=[A-Z])")
 _SEPARATORS = re.compile(r"[^a-z0-9]+")
 # Distinct (tag, attributes) whose rulings a worker remembers: a few MB, more than a site's markup.
 _REMEMBERED_RULINGS = 50_000
+_ABSENT = object()  # an attribute not on the element, apart from one without a value (None)
 
 BLOCK_ROLES = ("paragraph", "heading", "list_item", "quote", "preformatted", "table_cell")
 
@@ -57,18 +58,28 @@ class CompoundWords:
 
     known: frozenset[str]  # every configured word and the layout nouns
     min_part_chars: int
+    # The split of each word met so far: words recur across a site's class values. Bounded, and
+    # pickled without it, as ElementRulings' memory.
+    _splits: dict[str, tuple[str, ...]] = field(default_factory=dict, compare=False, repr=False)
+
+    def __reduce__(self):
+        return CompoundWords, (self.known, self.min_part_chars)
 
     def with_parts(self, words: tuple[str, ...]) -> tuple[str, ...]:
         """words (as class_words gives them: the words, then each pair of neighbours joined) and the
         parts of each word; a joined pair's parts are its two words already."""
-        known = self.known
-        parts = [
-            part
-            for word in words[: (len(words) + 1) // 2]
-            if word not in known
-            for part in self.parts(word)
-            if part not in words
-        ]
+        known, splits = self.known, self._splits
+        parts = []
+        for word in words[: (len(words) + 1) // 2]:
+            if word in known:
+                continue
+            split = splits.get(word)
+            if split is None:
+                split = self.parts(word)
+                if len(splits) >= _REMEMBERED_RULINGS:
+                    splits.clear()
+                splits[word] = split
+            parts += [part for part in split if part not in words]
         return (*words, *dict.fromkeys(parts)) if parts else words
 
     def parts(self, word: str) -> tuple[str, ...]:
@@ -138,6 +149,8 @@ class RemovalIndex:
     by_attribute: dict[str, tuple[tuple[re.Pattern[str], int], ...]]
     modifier_words: frozenset[str]
     prefixes: tuple[str, ...]  # the prefixes of by_prefix, for one startswith() test per word
+    # The rule of an element without attributes, which only its tag can match.
+    rule_by_tag: dict[str, RemovalRule]
 
     @classmethod
     def build(cls, rules: tuple[RemovalRule, ...], modifier_words: frozenset[str]) -> RemovalIndex:
@@ -154,7 +167,8 @@ class RemovalIndex:
                     by_word.setdefault(word, index)
                 by_prefix.extend((prefix, index) for prefix in rule.matcher.words.prefixes)
         prefixes = tuple(prefix for prefix, _ in by_prefix)
-        return cls(rules, by_tag, by_word, tuple(by_prefix), by_attribute, modifier_words, prefixes)
+        rule_by_tag = {tag: rules[index] for tag, index in by_tag.items()}
+        return cls(rules, by_tag, by_word, tuple(by_prefix), by_attribute, modifier_words, prefixes, rule_by_tag)
 
     def first_match(self, tag: str, attributes: dict, words: tuple[str, ...]) -> RemovalRule | None:
         best = self.by_tag.get(tag, len(self.rules))
@@ -405,7 +419,10 @@ class TitleRules:
 class HtmlRules:
     """Everything parse_html needs, validated and compiled."""
 
-    drop_tags: tuple[str, ...]
+    drop_tags: frozenset[str]
+    # The tags the content walk skips with their content: the dropped tags, the blocks' skip_tags
+    # and comments, less the caption tags (taken as captions instead).
+    walk_skipped_tags: frozenset[str]
     removal: RemovalIndex
     rulings: ElementRulings  # removal and hint verdicts per element, remembered
     removal_guard: RemovalGuard
@@ -437,6 +454,8 @@ class LayoutWords:
 
     def of(self, words: tuple[str, ...]) -> tuple[str, ...]:
         """The words of an element that could be layout vocabulary."""
+        if not words:  # most elements: no class/id value holds a configured word
+            return ()
         candidates, prefixes = self.candidates, self.prefixes
         return tuple(word for word in words if word in candidates or (prefixes and word.startswith(prefixes)))
 
@@ -461,7 +480,18 @@ class ElementRulings:
     never depend on what was seen before. Pickled without it.
     """
 
-    __slots__ = ("_removal", "_hints", "_keyword_scan", "layout", "_compounds", "_limit", "_known")
+    __slots__ = (
+        "_removal",
+        "_hints",
+        "_keyword_scan",
+        "layout",
+        "_compounds",
+        "_limit",
+        "_known",
+        "_read_attributes",
+        "_known_by_read",
+        "_known_words",
+    )
 
     def __init__(
         self,
@@ -479,6 +509,13 @@ class ElementRulings:
         self._compounds = compounds
         self._limit = limit
         self._known: dict = {}
+        # The attributes a ruling reads: class, id and those the rules and hints match on. Elements
+        # with a unique href, src or data-* value share a ruling with their twins on other pages.
+        self._read_attributes = tuple(
+            dict.fromkeys(("class", "id", *sorted(removal.by_attribute), *sorted(hints.by_attribute)))
+        )
+        self._known_by_read: dict = {}
+        self._known_words: dict[str, tuple[str, ...]] = {}  # by class and id value: a site's vocabulary repeats
 
     def __reduce__(self):
         return ElementRulings, (
@@ -494,10 +531,22 @@ class ElementRulings:
         key = (tag, *attributes.items())
         ruling = self._known.get(key)
         if ruling is None:
-            ruling = self._ruling(tag, attributes, self.words(attributes))
+            ruling = self._of_read_attributes(tag, attributes)
             if len(self._known) >= self._limit:
                 self._known.clear()
             self._known[key] = ruling
+        return ruling
+
+    def _of_read_attributes(self, tag: str, attributes: dict) -> ElementRuling:
+        """The ruling remembered by the values of the attributes it reads alone (a second, slower key:
+        most elements are found by all their attributes first)."""
+        key = (tag, *[attributes.get(name, _ABSENT) for name in self._read_attributes])
+        ruling = self._known_by_read.get(key)
+        if ruling is None:
+            ruling = self._ruling(tag, attributes, self.words(attributes))
+            if len(self._known_by_read) >= self._limit:
+                self._known_by_read.clear()
+            self._known_by_read[key] = ruling
         return ruling
 
     def without(
@@ -514,10 +563,16 @@ class ElementRulings:
     def words(self, attributes: dict) -> tuple[str, ...]:
         """The class/id words of an element; values without any configured keyword are not split."""
         value = f"{attributes.get('class') or ''} {attributes.get('id') or ''}"
-        # Separators out: a configured word may be two neighbours joined ("upnext" for "up-next").
-        if self._keyword_scan.search(_SEPARATORS.sub("", value.lower())):
-            return self._compounds.with_parts(class_words(value))
-        return ()
+        words = self._known_words.get(value)
+        if words is None:
+            words = ()
+            # Separators out: a configured word may be two neighbours joined ("upnext" for "up-next").
+            if self._keyword_scan.search(_SEPARATORS.sub("", value.lower())):
+                words = self._compounds.with_parts(class_words(value))
+            if len(self._known_words) >= self._limit:
+                self._known_words.clear()
+            self._known_words[value] = words
+        return words
 
 
 def _substring_roots(words: frozenset[str]) -> list[str]:
@@ -859,6 +914,7 @@ def compile_html_rules(section: dict, path: str = "html", *, credits: CreditRule
         raise ConfigError(f"{path}.commerce_words: whole words only, no prefixes ('*')")
     content = _content(section["content"], f"{path}.content")
     captions = _captions(section["captions"], f"{path}.captions", credits)
+    blocks = _blocks(section["blocks"], f"{path}.blocks")
     guard = require_section(
         section["removal_guard"],
         f"{path}.removal_guard",
@@ -882,8 +938,10 @@ def compile_html_rules(section: dict, path: str = "html", *, credits: CreditRule
     removal = RemovalIndex.build(rules, frozenset(_words(section["modifier_words"], f"{path}.modifier_words").words))
     # One scan over a lower-cased class/id value: only values it hits are split into words.
     keyword_scan = _class_keyword_scan(word_matchers)
+    drop_tags = _tags(section["drop_tags"], f"{path}.drop_tags")
     return HtmlRules(
-        drop_tags=tuple(_tags(section["drop_tags"], f"{path}.drop_tags")),
+        drop_tags=drop_tags,
+        walk_skipped_tags=(drop_tags | blocks.skip_tags | {"-comment"}) - captions.caption_tags,
         removal=removal,
         rulings=ElementRulings(
             removal,
@@ -920,7 +978,7 @@ def compile_html_rules(section: dict, path: str = "html", *, credits: CreditRule
         ),
         removal_text_chars=require_integer_in(section["removal_text_chars"], f"{path}.removal_text_chars", 0, 100_000),
         content=content,
-        blocks=_blocks(section["blocks"], f"{path}.blocks"),
+        blocks=blocks,
         captions=captions,
         title=TitleRules(
             separators=require_texts(title["separators"], f"{path}.title.separators"),

@@ -525,10 +525,17 @@ class PageRulings:
             self.of = rulings.of  # most pages: no indirection on the walk's hot path
             return
 
+        # The page's elements repeat a few class values: each is ruled without its layout words once.
+        known_without: dict[tuple, tuple] = {}
+
         def of(tag: str, attributes: dict) -> tuple:
             ruling = rulings.of(tag, attributes)
             if ruling[4] and not layout_words.isdisjoint(ruling[4]):
-                return rulings.without(tag, attributes, ruling[0], layout_words)
+                key = (tag, *attributes.items())
+                without = known_without.get(key)
+                if without is None:
+                    without = known_without[key] = rulings.without(tag, attributes, ruling[0], layout_words)
+                return without
             return ruling
 
         self.of = of
@@ -550,6 +557,8 @@ class _Ancestry:
         # The prose under each ancestor, boilerplate or not: what tells a wrapper from a box.
         self._mass: dict[int, float] = {}
         self._chains: dict[int, tuple[list[LexborNode], list[int]]] = {}
+        # (tag, attributes) of the ancestors read below, for facts() to read again without Lexbor.
+        self._markup: dict[int, tuple[str, dict]] = {}
         # The layout-word candidates (see LayoutWords) on each node and its ancestors, and the
         # prose under each such word.
         words_above: dict[int, frozenset[str]] = {}
@@ -570,8 +579,12 @@ class _Ancestry:
                     known = words_above.get(key)
                     if known is None:
                         own = ()
-                        if self._mass[key] < total_mass and node.attributes:
-                            own = rulings.of(node.tag, node.attributes)[4]
+                        if self._mass[key] < total_mass:
+                            attributes = node.attributes  # a dict built anew by each read
+                            if attributes:
+                                tag = node.tag
+                                self._markup[key] = (tag, attributes)
+                                own = rulings.of(tag, attributes)[4]
                         known = words.union(own) if own else words
                         words_above[key] = known
                     words = known
@@ -591,12 +604,16 @@ class _Ancestry:
         return self._chain(node)[1]
 
     def _chain(self, node: LexborNode) -> tuple[list[LexborNode], list[int]]:
+        chains = self._chains
         start = node.mem_id
-        known = self._chains.get(start)
+        known = chains.get(start)
         if known is not None:
             return known
+        # Up to body, or to the first ancestor whose chain is known: the paragraphs of a page share
+        # most of their ancestors, and each step up costs a node object from Lexbor.
         nodes, ids = [], []
         key = start
+        above: tuple[list[LexborNode], list[int]] = ([], [])
         while True:
             nodes.append(node)
             ids.append(key)
@@ -606,8 +623,17 @@ class _Ancestry:
             if node is None:
                 break
             key = node.mem_id
-        self._chains[start] = (nodes, ids)
-        return nodes, ids
+            known = chains.get(key)
+            if known is not None:
+                above = known
+                break
+        # Every node passed on the way up gets its chain, the tail of this one.
+        above_nodes, above_ids = above
+        for level in range(len(nodes) - 1, -1, -1):
+            above_nodes = [nodes[level], *above_nodes]
+            above_ids = [ids[level], *above_ids]
+            chains[ids[level]] = (above_nodes, above_ids)
+        return above_nodes, above_ids
 
     def facts(self, node: LexborNode) -> tuple:
         """(removal rule or None, hint weight, is a boundary hint, the gain that leaves it) of a node,
@@ -615,7 +641,10 @@ class _Ancestry:
         key = node.mem_id
         facts = self._facts.get(key)
         if facts is None:
-            ruling = self.page_rulings.of(node.tag, node.attributes)
+            markup = self._markup.get(key)
+            ruling = (
+                self.page_rulings.of(*markup) if markup is not None else self.page_rulings.of(node.tag, node.attributes)
+            )
             facts = (ruling.rule, ruling.weight, ruling.boundary, ruling.leave_gain)
             self._facts[key] = facts
         return facts
@@ -800,13 +829,13 @@ class _ContentWalk:
         # Skipped with their content (an img leaves its alt text); figures and figcaptions are taken
         # as captions (see CaptionRules.caption_tags).
         self._caption_tags = rules.captions.caption_tags
-        self._skipped = (frozenset(rules.drop_tags) | rules.blocks.skip_tags | {"-comment"}) - self._caption_tags
+        self._skipped = rules.walk_skipped_tags
         self._caption_selector = rules.captions.caption_selector
         # The skipped elements of the container that hold a figcaption (a lightbox <button> around a
         # figure, a <picture> holding its caption): their captions are taken, the rest stays skipped.
         self._skipped_caption_holders: frozenset[int] = frozenset()
         # An element without attributes can only match a removal rule by its tag.
-        self._tag_rules = {tag: rules.removal.rules[index] for tag, index in rules.removal.by_tag.items()}
+        self._tag_rules = rules.removal.rule_by_tag
 
     def walk_container(self, container: LexborNode) -> None:
         self._container = container
