@@ -144,7 +144,7 @@ def test_element_rulings_are_pickled_without_what_they_remember():
     rulings = load_config().html.rulings
     fresh = len(pickle.dumps(rulings))
     for index in range(100):
-        rulings.of("div", {"class": f"box-{index}"})
+        rulings.of("div", {"class": f"box-{index} sidebarcard{index}"})  # compounds split and remembered
     assert len(pickle.dumps(rulings)) == fresh
     shipped = pickle.loads(pickle.dumps(rulings))
     assert shipped.of("div", {"class": "share"})[1].id == rulings.of("div", {"class": "share"})[1].id == "share.class"
