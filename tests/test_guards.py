@@ -213,3 +213,35 @@ def test_raw_text_and_cdata_inside_svg_cannot_hide_markup_from_the_scan():
 def test_html_tags_end_svg_content_and_its_elements_close():
     assert html_nesting_depth("<svg><g><g><p>" + "<td>" * 30) == 3  # <p> ends the svg: <td> outside a table is dropped
     assert html_nesting_depth("<svg><g></svg>" + "<td>" * 30) == 2
+
+
+def test_html_inside_an_svg_integration_point_ends_at_its_end_tag_and_svg_rules_resume():
+    # <foreignObject>, <desc> and SVG <title> hold HTML content until their own end tag (once the HTML
+    # elements opened inside are closed): after it <title> and <style> are SVG elements again, whose
+    # content the parser nests. The page's own elements lie one level below Lexbor's <body>.
+    pages = [
+        "<svg><foreignObject><div></svg></div></foreignObject><title>" + "<div>" * 60,
+        "<svg><desc><b>Chart</b></desc><style>" + "<div>" * 60,
+        "<svg><foreignObject><p>Label<div></div></foreignObject><title>" + "<div>" * 60,
+        "<svg><foreignObject><script>'</foreignObject>'</script></foreignObject><title>" + "<div>" * 60,
+        "<svg><foreignObject><svg><g></svg></foreignObject><title>" + "<div>" * 60,
+        "<svg><foreignObject><span>Label</foreignObject>" + "<div/>" * 60,  # the span is open: HTML still
+        "<math><annotation-xml encoding='text/html'><b>x</b></annotation-xml><mi></mi><style>" + "<div>" * 60,
+    ]
+    for page in pages:
+        assert html_nesting_depth(page) >= lexbor_depth("<html><body>" + page) - 1
+    # Each <svg> inside HTML content is read by foreign rules again, however deep, within Python's stack.
+    assert nests_deeper_than("<svg><foreignObject>" * 100_000, 50_000)
+
+
+def test_end_tags_that_close_nothing_and_mglyph_keep_the_scan_in_foreign_content():
+    # '</x>' closes no element, so the parser stays in <svg>; <mglyph> inside a MathML text element
+    # is MathML, and a <div> there pops back to that element, whose content is HTML.
+    pages = ["<svg></x><title>" + "<div>" * 60, "<math><mo><mglyph><style>" + "<div>" * 60]
+    for page in pages:
+        assert html_nesting_depth(page) >= lexbor_depth("<html><body>" + page) - 1
+
+
+def test_svg_with_html_labels_in_foreign_objects_is_as_shallow_as_it_is_built():
+    diagram = "<svg>" + "<foreignObject><div><p>Label</div></foreignObject><path d='M0 0'/>" * 300 + "</svg>"
+    assert html_nesting_depth("<div>" + diagram + "</div>") == 4  # div, svg, foreignObject, div

@@ -22,9 +22,10 @@ from article_cleaner.transforms.outcomes import (
 
 # Elements that never nest (void) or that the HTML parser closes implicitly (p, li, td, a, ...):
 # counting them would mistake a flat list of unclosed <p> for depth.
+_VOID = "area base br col embed hr img input link meta param source track wbr keygen basefont bgsound frame"
 _NOT_NESTING = frozenset(
-    "area base br col embed hr img input link meta param source track wbr keygen basefont bgsound frame "
-    "p li dt dd tr td th tbody thead tfoot caption colgroup option optgroup rb rt rtc rp "
+    _VOID.split()
+    + "p li dt dd tr td th tbody thead tfoot caption colgroup option optgroup rb rt rtc rp "
     "a button form nobr h1 h2 h3 h4 h5 h6 html head body".split()
 )
 _NOT_NESTING_NAMES = frozenset(name.encode() for name in _NOT_NESTING)
@@ -68,8 +69,54 @@ _BREAKOUT_START_TAGS = frozenset(
 _BREAKOUT_END_TAGS = frozenset({b"br", b"p"})
 # A <font> with one of these attributes ends foreign content too; the scan does not read which it has.
 _FONT_BREAKOUT_WORDS = re.compile(rb"color|face|size")
-# Elements whose content is HTML again (SVG's foreignObject, desc and title; MathML's text elements).
-_INTEGRATION_POINTS = frozenset(b"foreignobject desc title mi mo mn ms mtext annotation-xml".split())
+# Elements whose content is HTML again, by the namespace of the foreign root they are in (SVG's
+# foreignObject, desc and title; MathML's text elements, and annotation-xml with an HTML encoding):
+# start tags inside them are read by HTML rules, and an end tag by foreign rules once no HTML element
+# opened inside them is left open.
+_INTEGRATION_POINTS = {
+    b"svg": frozenset(b"foreignobject desc title".split()),
+    b"math": frozenset(b"mi mo mn ms mtext annotation-xml".split()),
+}
+# In MathML's text elements (not annotation-xml) these two start tags are foreign content still.
+_TEXT_INTEGRATION_POINTS = frozenset(b"mi mo mn ms mtext".split())
+_FOREIGN_IN_TEXT = frozenset({b"mglyph", b"malignmark"})
+_HTML_ENCODING = re.compile(rb"""encoding\s*+=\s*+["']?\s*+(?:text/html|application/xhtml\+xml)\s*+["'\s/]""")
+# The same element when it is not one (an annotation-xml of another encoding): counted under this name.
+_NOT_AN_INTEGRATION_POINT = b"annotation-xml "
+# HTML content inside an integration point, as the parser builds it (HTML spec, "in body"): the scan
+# keeps a stack of the elements opened there, to know when an end tag reaches the integration point.
+_VOID_NAMES = frozenset(name.encode() for name in _VOID.split())
+# Special elements: an end tag of no dedicated rule stops at them ('<span><div></span>' closes nothing).
+_SPECIAL = frozenset(
+    b"address applet area article aside base basefont bgsound blockquote body br button caption center col "
+    b"colgroup dd details dir div dl dt embed fieldset figcaption figure footer form frame frameset h1 h2 h3 "
+    b"h4 h5 h6 head header hgroup hr html iframe img input keygen li link listing main marquee menu meta nav "
+    b"noembed noframes noscript object ol p param plaintext pre script search section select source style "
+    b"summary table tbody td template textarea tfoot th thead title tr track ul wbr xmp".split()
+)
+# End tags with a rule of their own: they close their element through any other (implied end tags).
+_CLOSING_THROUGH = frozenset(
+    b"address article aside blockquote button center details dialog dir div dl fieldset figcaption figure "
+    b"footer header hgroup listing main menu nav ol pre search section summary ul form p li dd dt h1 h2 h3 h4 "
+    b"h5 h6 a b big code em font i nobr s small strike strong tt u applet marquee object".split()
+)
+# Start tags that close an open <p> first; and elements a start tag of the same name closes (one is
+# open at a time, as the scan keeps them).
+_CLOSING_P = frozenset(
+    b"address article aside blockquote center details dialog dir div dl fieldset figcaption figure footer "
+    b"header hgroup main menu nav ol p search section summary ul h1 h2 h3 h4 h5 h6 pre listing form table "
+    b"hr xmp li dd dt plaintext".split()
+)
+_ONE_OPEN = frozenset(b"li dd dt a nobr button option optgroup rb rt rtc rp".split())
+_HEADINGS = frozenset(b"h1 h2 h3 h4 h5 h6".split())
+# Start tags that open no element in body content: table parts outside a table, and the page's own.
+_TABLE_PARTS = frozenset(b"caption col colgroup tbody td tfoot th thead tr".split())
+_NO_ELEMENT = frozenset(b"html head body frameset".split())
+# An <svg> or <math> inside an integration point is followed by a nested call (two stack frames):
+# deeper than this, it is read as an HTML element (whose content the scan then reads by HTML rules),
+# so that no depth limit can exhaust Python's stack. Each level opens two elements at least: at the
+# default depth limit (400) the limit is reached first.
+_NESTED_FOREIGN_ROOTS_FOLLOWED = 200
 # A tag's attribute text when the tokenizer sets its self-closing flag: well-formed attributes, quoted
 # values only (in an unquoted value a '/' is part of the value), then '/'. Stricter than the
 # tokenizer, never looser: a tag it misses is counted as open.
@@ -151,7 +198,7 @@ def markup_breach(html: str | bytes, max_depth: int, max_attributes: int, max_ta
     while position is not None and scan.breach is None:
         position = scan.scan_html(position)
         if position is not None and scan.breach is None:
-            position = scan.scan_foreign(position)
+            position = scan.scan_foreign(position, scan.foreign_root)
     return scan.breach
 
 
@@ -159,7 +206,7 @@ class _MarkupScan:
     """The open elements of one page as the scan reads it, and the first breach found."""
 
     __slots__ = ("data", "lowered", "max_depth", "max_attributes", "max_tag_bytes", "countable_bytes")
-    __slots__ += ("open_counts", "depth", "foreign_root", "breach")
+    __slots__ += ("open_counts", "depth", "foreign_root", "foreign_levels", "breach")
 
     def __init__(self, data: bytes, lowered: bytes, max_depth: int, max_attributes: int, max_tag_bytes: int):
         self.data = data
@@ -173,6 +220,7 @@ class _MarkupScan:
         self.open_counts: dict[bytes, int] = {}
         self.depth = 0
         self.foreign_root = b""
+        self.foreign_levels = 0
         self.breach: tuple[str, str] | None = None
 
     def scan_html(self, position: int) -> int | None:
@@ -239,7 +287,7 @@ class _MarkupScan:
             return False
         return True
 
-    def scan_foreign(self, position: int) -> int | None:
+    def scan_foreign(self, position: int, root: bytes) -> int | None:
         """Reads the content of the <svg> or <math> element opened just before position, by the
         parser's rules for foreign content: there '<style>' or '<title>' start no raw text, CDATA
         sections are text, every element nests ('<td>', '<input>' too) unless written self-closing
@@ -247,10 +295,13 @@ class _MarkupScan:
         content resumes (the token that ended foreign content is read again), or None at the end of
         the page or at a breach.
 
-        Where the parser's state cannot be followed exactly (a start tag inside an HTML integration
-        point such as <foreignObject>, an end tag of no open foreign element), the scan goes back to
-        HTML rules at that token and keeps every foreign element counted as open."""
-        foreign_open = [self.foreign_root]
+        HTML content inside an integration point (<foreignObject>, <mi>...) is read by
+        _scan_integration_point, after which foreign content goes on. An end tag of no open foreign
+        element is ignored when no HTML element of its name may be open; else the scan cannot follow
+        the parser exactly and goes back to HTML rules at that token, every foreign element counted
+        as open."""
+        foreign_open = [root]
+        integration_points = _INTEGRATION_POINTS[root]
         while True:
             for match in _FOREIGN_TOKEN.finditer(self.lowered, position):
                 cdata, end_slash, name, attributes = match.groups(b"")
@@ -260,21 +311,39 @@ class _MarkupScan:
                     continue
                 if len(attributes) > self.countable_bytes and self._tag_breach(name, attributes):
                     return None
+                if not end_slash and _starts_html_content(foreign_open, name, integration_points):
+                    position = self._scan_integration_point(match.start(), foreign_open, integration_points)
+                    if position is None or not foreign_open:
+                        return position
+                    break  # its end tag was read: foreign content again
                 if name == b"font" and not end_slash and _FONT_BREAKOUT_WORDS.search(attributes):
                     return match.start()  # it may end foreign content or not: HTML rules from here on
                 if name in (_BREAKOUT_END_TAGS if end_slash else _BREAKOUT_START_TAGS):
-                    if not any(element in _INTEGRATION_POINTS for element in foreign_open):
-                        self._close(foreign_open, 0)  # the parser pops every foreign element
-                    return match.start()
+                    # The parser pops the foreign elements above the last integration point (all when
+                    # there is none) and reads the tag again there.
+                    index = len(foreign_open)
+                    while index and foreign_open[index - 1] not in integration_points:
+                        index -= 1
+                    self._close(foreign_open, index)
+                    if not foreign_open:
+                        return match.start()
+                    if end_slash:
+                        continue  # '</p>' or '</br>' at an integration point closes nothing
+                    position = self._scan_integration_point(match.start(), foreign_open, integration_points)
+                    if position is None or not foreign_open:
+                        return position
+                    break
                 if end_slash:
                     if name not in foreign_open:
-                        return match.start()  # the HTML rules decide which element it closes, if any
+                        if name in _NOT_NESTING_NAMES or self.open_counts.get(name, 0) > 0:
+                            return match.start()  # the HTML rules decide which element it closes, if any
+                        continue  # it closes nothing: the parser ignores it
                     self._close(foreign_open, len(foreign_open) - 1 - foreign_open[::-1].index(name))
                     if not foreign_open:
                         return match.end()
                     continue
-                if foreign_open[-1] in _INTEGRATION_POINTS:
-                    return match.start()  # HTML content inside foreign content
+                if name == b"annotation-xml" and not _HTML_ENCODING.search(attributes):
+                    name = _NOT_AN_INTEGRATION_POINT
                 if attributes.endswith(b"/") and _SELF_CLOSING.fullmatch(attributes):
                     continue
                 foreign_open.append(name)
@@ -282,10 +351,73 @@ class _MarkupScan:
                     return None
             else:
                 return None
-            comment_end = self.lowered.find(b">", match.start())
-            if comment_end < 0:
+            if cdata:
+                comment_end = self.lowered.find(b">", match.start())
+                if comment_end < 0:
+                    return None
+                position = comment_end + 1
+
+    def _scan_integration_point(
+        self, position: int, foreign_open: list[bytes], integration_points: frozenset[bytes]
+    ) -> int | None:
+        """Reads the HTML content of the integration point atop foreign_open (a start tag at position)
+        by HTML rules, with a stack of the HTML elements opened inside it: an end tag of a foreign
+        element closes it (foreign rules) once none of them is left open, and is ignored before.
+        Returns the position after that end tag (foreign_open popped down to its element), or None at
+        the end of the page or at a breach. An <svg> or <math> inside is read by scan_foreign again
+        (at most _NESTED_FOREIGN_ROOTS_FOLLOWED levels deep)."""
+        inside: list[bytes] = []
+        while True:
+            for match in _MARKUP_TOKEN.finditer(self.lowered, position):
+                _, raw_name, raw_attributes, end_slash, name, attributes = match.groups(b"")
+                attributes = attributes or raw_attributes
+                if len(attributes) > self.countable_bytes and self._tag_breach(name or raw_name, attributes):
+                    return None
+                if not name:
+                    continue  # a comment or raw text, not counted (as in _count_html)
+                if end_slash:
+                    if name in inside:
+                        index = len(inside) - 1 - inside[::-1].index(name)
+                        if name in _CLOSING_THROUGH or not any(element in _SPECIAL for element in inside[index + 1 :]):
+                            self._close_html(inside, index)
+                    elif not inside and name in foreign_open:
+                        self._close(foreign_open, len(foreign_open) - 1 - foreign_open[::-1].index(name))
+                        return match.end()
+                    continue
+                if not inside and not _starts_html_content(foreign_open, name, integration_points):
+                    return match.start()
+                if name in _FOREIGN_ROOTS and self.foreign_levels < _NESTED_FOREIGN_ROOTS_FOLLOWED:
+                    if attributes.endswith(b"/") and _SELF_CLOSING.fullmatch(attributes):
+                        continue
+                    if not self._open(name):
+                        return None
+                    self.foreign_levels += 1
+                    position = self.scan_foreign(match.end(), name)
+                    self.foreign_levels -= 1
+                    if position is None:
+                        return None
+                    break  # HTML content again
+                if name in _VOID_NAMES or name in _NO_ELEMENT or (name in _TABLE_PARTS and b"table" not in inside):
+                    continue
+                if name in _CLOSING_P and b"p" in inside:
+                    self._close_html(inside, len(inside) - 1 - inside[::-1].index(b"p"))
+                if name in _HEADINGS and inside and inside[-1] in _HEADINGS:
+                    self._close_html(inside, len(inside) - 1)
+                if name in _ONE_OPEN and name in inside:
+                    continue  # the parser closes the one open and opens this one
+                inside.append(name)
+                if name not in _NOT_NESTING_NAMES and not self._open(name):
+                    return None
+            else:
                 return None
-            position = comment_end + 1
+
+    def _close_html(self, inside: list[bytes], index: int) -> None:
+        """Pops the HTML elements of an integration point from index up."""
+        for name in inside[index:]:
+            if name not in _NOT_NESTING_NAMES:
+                self.open_counts[name] -= 1
+                self.depth -= 1
+        del inside[index:]
 
     def _close(self, foreign_open: list[bytes], index: int) -> None:
         """Pops the foreign elements from index up, as the parser does."""
@@ -297,6 +429,13 @@ class _MarkupScan:
     def _tag_breach(self, name: bytes, attributes: bytes) -> bool:
         self.breach = _tag_breach(name, attributes, self.max_attributes, self.max_tag_bytes)
         return self.breach is not None
+
+
+def _starts_html_content(foreign_open: list[bytes], name: bytes, integration_points: frozenset[bytes]) -> bool:
+    """Whether a start tag of name, met with foreign_open open, is read by HTML rules: atop an
+    integration point, but for <mglyph> and <malignmark> in MathML's text elements."""
+    top = foreign_open[-1]
+    return top in integration_points and not (name in _FOREIGN_IN_TEXT and top in _TEXT_INTEGRATION_POINTS)
 
 
 def _runs_to(lowered: bytes, start: int, end: int, token: tuple[bytes, ...]) -> bool:
