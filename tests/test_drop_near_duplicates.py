@@ -121,6 +121,7 @@ def test_an_exact_copy_is_reported_as_exact_and_a_near_copy_as_near(reprint_line
         ({"shingle_words": 0}, "corpus.near_duplicates.shingle_words: must be >= 1"),
         ({"enabled": "yes"}, "corpus.near_duplicates.enabled: expected bool"),
         ({"rows": 8}, "corpus.near_duplicates.rows: unknown key"),
+        ({"giant_bucket_articles": 1}, "corpus.near_duplicates.giant_bucket_articles: must be >= 2"),
     ],
 )
 def test_invalid_near_duplicate_settings_name_their_key(change, message):
