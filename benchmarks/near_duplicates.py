@@ -446,6 +446,7 @@ def scale_pipeline(args) -> int:
     from apache_beam.options.pipeline_options import PipelineOptions
 
     from article_cleaner.transforms.corpus.drop_near_duplicates import DropNearDuplicates
+    from article_cleaner.transforms.corpus.runners import limit_allocator_growth
     from article_cleaner.transforms.records import Article
 
     pages = load_pages()
@@ -475,6 +476,7 @@ def scale_pipeline(args) -> int:
             )
 
     output = Path(args.output)
+    limit_allocator_growth()  # as the command does (transforms/corpus/runners.py)
     options = PipelineOptions(
         [
             "--runner=FnApiRunner",

@@ -5,14 +5,21 @@ from __future__ import annotations
 
 import json
 import random
+from dataclasses import replace
 from pathlib import Path
 
+import apache_beam as beam
 import pytest
 import yaml
+from apache_beam.metrics.metric import MetricsFilter
+from apache_beam.options.pipeline_options import PipelineOptions
 
 from article_cleaner.pipelines.clean_articles import run
 from article_cleaner.transforms.config.checks import ConfigError
-from article_cleaner.transforms.config.loading import DEFAULT_CONFIG_PATH, compile_config
+from article_cleaner.transforms.config.loading import DEFAULT_CONFIG_PATH, compile_config, load_config
+from article_cleaner.transforms.corpus.drop_near_duplicates import DropNearDuplicates
+from article_cleaner.transforms.outcomes import GIANT_BUCKETS
+from article_cleaner.transforms.records import Article
 
 REPRINTS = Path(__file__).parent / "data" / "near_duplicates" / "reprints.jsonl"
 MULTI_PROCESSING = ["--direct_running_mode=multi_processing", "--direct_num_workers=2"]
@@ -121,6 +128,7 @@ def test_an_exact_copy_is_reported_as_exact_and_a_near_copy_as_near(reprint_line
         ({"shingle_words": 0}, "corpus.near_duplicates.shingle_words: must be >= 1"),
         ({"enabled": "yes"}, "corpus.near_duplicates.enabled: expected bool"),
         ({"rows": 8}, "corpus.near_duplicates.rows: unknown key"),
+        ({"giant_bucket_articles": 1}, "corpus.near_duplicates.giant_bucket_articles: must be >= 2"),
     ],
 )
 def test_invalid_near_duplicate_settings_name_their_key(change, message):
@@ -128,3 +136,43 @@ def test_invalid_near_duplicate_settings_name_their_key(change, message):
     raw["corpus"]["near_duplicates"].update(change)
     with pytest.raises(ConfigError, match=message):
         compile_config(raw)
+
+
+def _reprint_article(number: int, body: str) -> Article:
+    return Article(
+        id=f"wire-{number}",
+        source=f"wire.jsonl:{number}",
+        url=f"https://paper{number}.example.com/lead-pipes",
+        title=None,
+        body=body,
+        captions=(),
+        references=(),
+        language="en",
+        language_score=1.0,
+        removed=(),
+        chars_in=len(body),
+        chars_out=len(body),
+        blocks_in=1,
+        blocks_kept=1,
+    )
+
+
+def _giant_buckets_counted(reprint_lines, giant_bucket_articles: int, tmp_path: Path) -> int:
+    body = json.loads(reprint_lines[0])["text"]
+    settings = replace(load_config().corpus.near_duplicates, giant_bucket_articles=giant_bucket_articles)
+    pipeline = beam.Pipeline(options=PipelineOptions(["--runner=FnApiRunner"]))
+    _ = (
+        pipeline
+        | beam.Create([_reprint_article(number, body) for number in range(3)])
+        | DropNearDuplicates(settings, spill_root=str(tmp_path))
+    )
+    result = pipeline.run()
+    result.wait_until_finish()
+    counters = result.metrics().query(MetricsFilter().with_name(GIANT_BUCKETS))["counters"]
+    return sum(counter.committed or 0 for counter in counters)
+
+
+def test_band_buckets_of_giant_bucket_articles_or_more_are_counted(reprint_lines, tmp_path):
+    # Three copies of one body share a bucket in each of the 24 bands.
+    assert _giant_buckets_counted(reprint_lines, 3, tmp_path) == load_config().corpus.near_duplicates.bands
+    assert _giant_buckets_counted(reprint_lines, 4, tmp_path) == 0

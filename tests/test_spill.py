@@ -9,7 +9,13 @@ import pytest
 from apache_beam.options.pipeline_options import PipelineOptions
 from apache_beam.runners.runner import PipelineRunner
 
-from article_cleaner.transforms.corpus.spill import SpillFileWriter, new_spill_folder, read_spill_file, spill_root_of
+from article_cleaner.transforms.corpus.spill import (
+    SpillFileWriter,
+    new_spill_folder,
+    read_spill_file,
+    read_spill_records,
+    spill_root_of,
+)
 from article_cleaner.transforms.records import Article, Caption, Removal
 
 
@@ -42,6 +48,18 @@ def test_spilled_articles_read_back_equal_and_in_order_at_their_positions(tmp_pa
     assert [position.index for position in positions] == list(range(40))
     assert {position.path for position in positions} == {f"{folder}/file"}
     assert list(read_spill_file(f"{folder}/file")) == articles
+
+
+def test_reading_chosen_places_returns_those_records_alone_in_file_order(tmp_path):
+    folder = new_spill_folder(str(tmp_path), "test")
+    articles = [article(number, f"Paragraph {number}.\n\n{'y' * number * 30}") for number in range(25)]
+    writer = SpillFileWriter(f"{folder}/file")
+    for item in articles:
+        writer.write(item)
+    writer.close()
+    chosen = {17, 3, 4, 24}
+    assert list(read_spill_records(f"{folder}/file", chosen)) == [(index, articles[index]) for index in sorted(chosen)]
+    assert list(read_spill_records(f"{folder}/file", set())) == []
 
 
 def test_each_step_spills_into_a_folder_of_its_own(tmp_path):

@@ -36,6 +36,7 @@ class NearDuplicateSettings:
     permutations: int  # MinHash values per signature
     bands: int  # LSH bands: a pair sharing one band's values is compared
     seed: int
+    giant_bucket_articles: int  # a band bucket this full is counted (near_duplicates.giant_buckets)
 
     @property
     def rows_per_band(self) -> int:

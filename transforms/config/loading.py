@@ -417,6 +417,7 @@ def _compile_near_duplicates(raw: object) -> NearDuplicateSettings:
         ("permutations", 1, 1024),
         ("bands", 1, 1024),
         ("seed", 0, 2**63 - 1),
+        ("giant_bucket_articles", 2, 2**63 - 1),
     ):
         require_type(section[name], int, f"{path}.{name}")
         integers[name] = int(require_number(section[name], f"{path}.{name}", minimum=minimum, maximum=maximum))

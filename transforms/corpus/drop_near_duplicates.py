@@ -1,10 +1,14 @@
 """The near-duplicate step in Beam: LSH band buckets grouped by Beam's shuffle, candidate pairs kept
 when their estimated similarity reaches the threshold, clusters resolved, one article kept of each.
 
-No article crosses a shuffle, nor a signature (transforms/spill.py): each article waits in a spill
-file with its MinHash signature while only its band hashes are grouped (packed, 24 bytes a band);
-the files holding candidate pairs are read for their signatures, and every file is read back once
-with its decisions.
+No article crosses a shuffle, nor a signature, nor its band hashes (transforms/spill.py): each
+article waits in a spill file, its band hashes and MinHash signature in a band file beside it; only
+the names of the band files and the (band, shard) to pair are handed on. Each shard's worker reads
+its band's column of every band file, pairs the members of each bucket and reads the two
+signatures of each pair to judge it: the pairs that reach the threshold (near-duplicates, a few
+integers each, once per bundle) are the first records that cross a shuffle. The spill files holding
+them are read for what the clusters need (id, length, URL), and every file is read back once with
+its decisions.
 """
 
 from __future__ import annotations
@@ -13,10 +17,11 @@ import hashlib
 import heapq
 import uuid
 from collections import Counter
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import apache_beam as beam
 import numpy as np
+from apache_beam.io.filesystem import CompressionTypes
 from apache_beam.io.filesystems import FileSystems
 from apache_beam.transforms.window import GlobalWindows
 
@@ -24,9 +29,9 @@ from article_cleaner.transforms.config.corpus_settings import NearDuplicateSetti
 from article_cleaner.transforms.corpus.near_duplicates import (
     ClusterMember,
     MinHasher,
+    agreeing_values,
     bucket_pairs,
     bucket_sizes,
-    estimated_similarity,
     has_words,
     resolve_clusters,
 )
@@ -36,7 +41,9 @@ from article_cleaner.transforms.corpus.spill import (
     SpillFileWriter,
     SpillPosition,
     new_spill_folder,
+    read_exactly,
     read_spill_file,
+    read_spill_records,
     spill_root_of,
 )
 from article_cleaner.transforms.outcomes import DUPLICATES, DUPLICATES_FOUND, GIANT_BUCKETS, NEAR_DUPLICATES_FOUND
@@ -45,20 +52,21 @@ from article_cleaner.transforms.report.counters import counter
 
 CLUSTERS = "clusters"
 FILES = "files"
-PACKS = "packs"
+BAND_FILES = "band_files"
 FILES_READ = "files_read"
-# A band's buckets are grouped in shards of about this many articles (from the corpus's article
-# count): a worker holds one shard of one band (24 bytes an article), and a small corpus is a few
-# shuffled elements however its bundles are cut.
+# A band's buckets are paired in shards of about this many articles (from the corpus's article
+# count): a worker holds one shard of one band (24 bytes an article).
 ARTICLES_PER_BAND_SHARD = 50_000
-# The band hashes of this many articles of a bundle travel as one byte string.
-ARTICLES_PER_PACK = 10_000
+# The band hashes of up to this many articles of a bundle go to one band file.
+ARTICLES_PER_BAND_FILE = 10_000
+# Similar pairs a pairing worker holds before it drops the repeats (a pair meets in many bands)
+# and hands them on: 40 bytes each.
+PAIRS_PER_FLUSH = 200_000
+# Candidate pairs judged at once: bounds the signatures a pairing worker holds (2 x 768 bytes each).
+PAIRS_PER_JUDGEMENT = 8_192
 # An article's place: its spill file's key (a hash of the path) and its index in the file.
 _INDEX_BITS = 16
 assert ARTICLES_PER_SPILL_FILE < 2**_INDEX_BITS
-# A bucket this full is counted (near_duplicates.giant_buckets): a template or a wire story filling
-# one band; it still costs one candidate pair per member (see bucket_pairs).
-GIANT_BUCKET_MEMBERS = 1_000
 LARGEST_CLUSTERS = 20  # reported, largest first
 
 
@@ -71,7 +79,6 @@ class ArticleSketch:
     source: str
     url: str | None
     body_chars: int
-    signature: bytes  # the MinHash values as uint32; empty once the pair is judged
     position: SpillPosition
 
     @property
@@ -112,22 +119,20 @@ def _file_key(path: str) -> int:
     return int.from_bytes(hashlib.blake2b(path.encode("utf-8"), digest_size=6).digest(), "little") >> 1
 
 
-def _signature(sketch: ArticleSketch) -> np.ndarray:
-    return np.frombuffer(sketch.signature, dtype=np.uint32).astype(np.uint64)
-
-
 def shards_per_band(articles: int) -> int:
     return max(1, -(-articles // ARTICLES_PER_BAND_SHARD))
 
 
-class _SpillAndPackBands(beam.DoFn):
-    """Article -> (article, its signature as uint32 bytes) in a spill file of the bundle; the band
-    hashes, name and place of up to ARTICLES_PER_PACK articles as one uint64 array (main: a row
-    an article, its bands then its member and place); (file key, path) of each spill file (files).
+class _SpillAndWriteBands(beam.DoFn):
+    """Article -> the article in a spill file of the bundle; its band hashes, name, place and MinHash
+    signature in a band file of up to ARTICLES_PER_BAND_FILE articles, whose (path, articles) is
+    yielded (band_files); (file key, path) of each spill file (files).
 
-    Nothing is shuffled per article: the local runners hold every shuffled element, decoded, in the
-    launcher, and 24 elements an article (one per band) would cost hundreds of MiB at 100,000
-    articles. A body without words has no bands: it is nobody's near-duplicate.
+    A band file holds a uint64 column per band, then the members and places, then the signatures
+    as uint32 rows. Nothing is shuffled per article: the local runners hold every shuffled element
+    in the launcher, decoded, and even packed, the band hashes of a corpus (24 bytes a band an
+    article) would make the launcher's memory grow with it. A body without words has no bands: it
+    is nobody's near-duplicate.
     """
 
     def __init__(self, folder: str, hasher: MinHasher):
@@ -138,32 +143,38 @@ class _SpillAndPackBands(beam.DoFn):
         self._writer: SpillFileWriter | None = None
         self._files: list[tuple[int, str]] = []
         self._rows: list[np.ndarray] = []
+        self._signatures: list[np.ndarray] = []
 
     def process(self, article: Article):
         if self._writer is None or self._writer.articles >= ARTICLES_PER_SPILL_FILE:
             self._close()
             self._writer = SpillFileWriter(FileSystems.join(self._folder, uuid.uuid4().hex))
             self._files.append((_file_key(self._writer.path), self._writer.path))
+        position = self._writer.write(article)
         signature = self._hasher.signature(article.body)
-        position = self._writer.write((article, signature.astype(np.uint32).tobytes()))
         if has_words(signature):
             place = (self._files[-1][0] << _INDEX_BITS) | position.index
             tail = np.array([_member_of(article.id, article.source), place], dtype=np.uint64)
             self._rows.append(np.concatenate((self._hasher.band_hashes(signature), tail)))
-        if len(self._rows) >= ARTICLES_PER_PACK:
-            yield self._pack()
+            self._signatures.append(signature.astype(np.uint32))
+        if len(self._rows) >= ARTICLES_PER_BAND_FILE:
+            yield self._write_band_file()
 
     def finish_bundle(self):
         self._close()
         for file in self._files:
             yield beam.pvalue.TaggedOutput(FILES, GlobalWindows.windowed_value(file))
         if self._rows:
-            yield GlobalWindows.windowed_value(self._pack())
+            yield GlobalWindows.windowed_value(self._write_band_file())
 
-    def _pack(self) -> bytes:
-        packed = np.stack(self._rows).tobytes()
-        self._rows = []
-        return packed
+    def _write_band_file(self) -> tuple[str, int]:
+        path = FileSystems.join(self._folder, f"bands-{uuid.uuid4().hex}")
+        columns = np.ascontiguousarray(np.stack(self._rows).T)
+        with FileSystems.create(path, "application/octet-stream", CompressionTypes.UNCOMPRESSED) as handle:
+            handle.write(columns.tobytes())
+            handle.write(np.stack(self._signatures).tobytes())
+        self._rows, self._signatures = [], []
+        return path, columns.shape[1]
 
     def _close(self) -> None:
         if self._writer is not None:
@@ -171,53 +182,130 @@ class _SpillAndPackBands(beam.DoFn):
             self._writer = None
 
 
-def _articles_in_pack(pack: bytes, bands: int) -> int:
-    return len(pack) // (8 * (bands + 2))
+@dataclass(frozen=True, slots=True)
+class _BandShard:
+    """The articles of one shard of one band, read from the band files: parallel uint64 arrays."""
+
+    hashes: np.ndarray
+    members: np.ndarray
+    places: np.ndarray  # where each article waits in the spill files
+    rows: np.ndarray  # where its signature is: band file number << 32 | row in that file
 
 
-def _band_shards(pack: bytes, articles: int, bands: int):
-    """A pack of rows -> ((band, shard), packed (band hash, member, place) uint64 triples) per band shard."""
-    rows = np.frombuffer(pack, dtype=np.uint64).reshape(-1, bands + 2)
-    members, places = rows[:, bands], rows[:, bands + 1]
-    shards = np.uint64(shards_per_band(articles))
+def _read_column(handle, column: int, articles: int) -> np.ndarray:
+    handle.seek(column * articles * 8)
+    return np.frombuffer(read_exactly(handle, articles * 8), dtype=np.uint64)
+
+
+def _read_band_shard(band_files, band: int, shard: int, shards: int, bands: int) -> _BandShard:
+    """The articles whose band hash is shard modulo shards, three columns of each band file read."""
+    parts = []
+    for number, (path, articles) in enumerate(band_files):
+        with FileSystems.open(path, compression_type=CompressionTypes.UNCOMPRESSED) as handle:
+            column = _read_column(handle, band, articles)
+            chosen = np.flatnonzero(column % np.uint64(shards) == np.uint64(shard)).astype(np.uint64)
+            members = _read_column(handle, bands, articles)[chosen]
+            places = _read_column(handle, bands + 1, articles)[chosen]
+            parts.append((column[chosen], members, places, (np.uint64(number) << np.uint64(32)) | chosen))
+    if not parts:
+        empty = np.empty(0, dtype=np.uint64)
+        return _BandShard(empty, empty, empty, empty)
+    return _BandShard(*(np.concatenate(arrays) for arrays in zip(*parts, strict=True)))
+
+
+def _read_signatures(band_files, rows: np.ndarray, bands: int, permutations: int) -> np.ndarray:
+    """The signatures (uint32 rows) at the given sorted, distinct band file rows."""
+    signatures = np.empty((len(rows), permutations), dtype=np.uint32)
+    numbers = (rows >> np.uint64(32)).astype(np.int64)
+    for number in np.unique(numbers).tolist():
+        path, articles = band_files[number]
+        start = (bands + 2) * articles * 8
+        with FileSystems.open(path, compression_type=CompressionTypes.UNCOMPRESSED) as handle:
+            for place in np.flatnonzero(numbers == number).tolist():
+                handle.seek(start + int(rows[place] & np.uint64(0xFFFFFFFF)) * permutations * 4)
+                signatures[place] = np.frombuffer(read_exactly(handle, permutations * 4), dtype=np.uint32)
+    return signatures
+
+
+def _band_shards(unused_start, articles: int, bands: int):
+    """(band, shard, shards) of each shard of each band."""
+    shards = shards_per_band(articles)
     for band in range(bands):
-        column = rows[:, band]
-        shard_of = column % shards
-        order = np.argsort(shard_of, kind="stable")
-        for chosen in np.split(order, np.flatnonzero(np.diff(shard_of[order])) + 1):
-            packed = np.column_stack((column[chosen], members[chosen], places[chosen])).tobytes()
-            yield (band, int(shard_of[chosen[0]])), packed
+        for shard in range(shards):
+            yield band, shard, shards
 
 
-def _candidate_pairs(band_shard):
-    """One band shard's packed entries -> (anchor, its place, member, its place) for each other
-    member of each bucket (its anchor: its smallest member)."""
-    _, packs = band_shard
-    entries = np.concatenate([np.frombuffer(pack, dtype=np.uint64) for pack in packs]).reshape(-1, 3)
-    hashes, members, places = entries[:, 0], entries[:, 1], entries[:, 2]
-    giant = int(np.count_nonzero(bucket_sizes(hashes) >= GIANT_BUCKET_MEMBERS))
-    if giant:
-        counter(GIANT_BUCKETS).inc(giant)
-    pairs = bucket_pairs(hashes, members)
-    if not len(pairs):
-        return
-    by_member = np.argsort(members, kind="stable")
-    anchor_places = places[by_member[np.searchsorted(members[by_member], pairs[:, 0])]]
-    member_places = places[by_member[np.searchsorted(members[by_member], pairs[:, 1])]]
-    yield from zip(
-        pairs[:, 0].tolist(), anchor_places.tolist(), pairs[:, 1].tolist(), member_places.tolist(), strict=True
-    )
+class _SimilarPairs(beam.DoFn):
+    """(band, shard, shards) -> (anchor, its place, member, its place, agreeing signature values) of
+    each candidate pair of that band shard (each other member of a bucket, with the bucket's smallest
+    member, its anchor) whose estimated similarity reaches the threshold. Read from the band files;
+    buckets of giant_bucket_articles or more are counted.
+
+    A near-duplicate pair meets in most bands: the pairs of a bundle's band shards are held (up to
+    PAIRS_PER_FLUSH) and handed on once each.
+    """
+
+    def __init__(self, settings: NearDuplicateSettings):
+        self._settings = settings
+
+    def start_bundle(self):
+        self._pairs: list[np.ndarray] = []
+        self._held = 0
+
+    def process(self, band_shard, band_files):
+        band, shard, shards = band_shard
+        settings = self._settings
+        entries = _read_band_shard(band_files, band, shard, shards, settings.bands)
+        giant = int(np.count_nonzero(bucket_sizes(entries.hashes) >= settings.giant_bucket_articles))
+        if giant:
+            counter(GIANT_BUCKETS).inc(giant)
+        pairs = bucket_pairs(entries.hashes, entries.members)
+        by_member = np.argsort(entries.members, kind="stable")
+        for start in range(0, len(pairs), PAIRS_PER_JUDGEMENT):
+            chunk = pairs[start : start + PAIRS_PER_JUDGEMENT]
+            anchors = by_member[np.searchsorted(entries.members[by_member], chunk[:, 0])]
+            others = by_member[np.searchsorted(entries.members[by_member], chunk[:, 1])]
+            rows, ends = np.unique(np.concatenate((entries.rows[anchors], entries.rows[others])), return_inverse=True)
+            signatures = _read_signatures(band_files, rows, settings.bands, settings.permutations)
+            agreeing = agreeing_values(signatures[ends[: len(chunk)]], signatures[ends[len(chunk) :]])
+            similar = agreeing / settings.permutations >= settings.threshold
+            if similar.any():
+                self._pairs.append(
+                    np.column_stack(
+                        (
+                            chunk[similar, 0],
+                            entries.places[anchors[similar]],
+                            chunk[similar, 1],
+                            entries.places[others[similar]],
+                            agreeing[similar].astype(np.uint64),
+                        )
+                    )
+                )
+                self._held += int(np.count_nonzero(similar))
+        if self._held >= PAIRS_PER_FLUSH:
+            yield from self._distinct_pairs()
+
+    def finish_bundle(self):
+        for pair in self._distinct_pairs():
+            yield GlobalWindows.windowed_value(pair)
+
+    def _distinct_pairs(self):
+        if not self._pairs:
+            return
+        distinct = np.unique(np.concatenate(self._pairs), axis=0)
+        self._pairs, self._held = [], 0
+        yield from map(tuple, distinct.tolist())
 
 
 def _pair_ends(pair):
-    """(anchor, its place, member, its place) -> (file key, (index, pair)) for each of the two."""
+    """(anchor, its place, member, its place, agreeing) -> (file key, (index, pair)) for each of the two."""
     for place in (pair[1], pair[3]):
         yield place >> _INDEX_BITS, (place & (2**_INDEX_BITS - 1), pair)
 
 
 class _SketchesOfFile(beam.DoFn):
-    """(file key, its path and the (index, pair) of its articles in candidate pairs) -> (pair, the
-    article's ArticleSketch) for each; a file without candidate pairs is not read."""
+    """(file key, its path and the (index, pair) of its articles in similar pairs) -> (pair, the
+    article's ArticleSketch) for each; a file without similar pairs is not read."""
 
     def process(self, file_group):
         _, grouped = file_group
@@ -227,36 +315,31 @@ class _SketchesOfFile(beam.DoFn):
         if not pairs_at:
             return
         path = next(iter(grouped["path"]))
-        last = max(pairs_at)
-        for index, (article, signature) in enumerate(read_spill_file(path)):
-            for pair in pairs_at.get(index, ()):
-                yield pair, _sketch(article, signature, SpillPosition(path, index))
-            if index == last:
-                break
+        for index, article in read_spill_records(path, pairs_at.keys()):
+            for pair in pairs_at[index]:
+                yield pair, _sketch(article, SpillPosition(path, index))
 
 
-def _sketch(article: Article, signature: bytes, position: SpillPosition) -> ArticleSketch:
+def _sketch(article: Article, position: SpillPosition) -> ArticleSketch:
     return ArticleSketch(
         member=_member_of(article.id, article.source),
         id=article.id,
         source=article.source,
         url=article.url,
         body_chars=len(article.body),
-        signature=signature,
         position=position,
     )
 
 
-def _similar_pair(pair_sketches, threshold: float):
-    """(pair, its two sketches) -> SimilarPair when their estimated similarity reaches threshold."""
-    _, sketches = pair_sketches
+def _similar_pair(pair_sketches, permutations: int):
+    """(similar pair, its two sketches) -> SimilarPair with the estimated similarity: the share of
+    the signatures' values the two agree on."""
+    pair, sketches = pair_sketches
     sketches = list(sketches)
     if len(sketches) != 2:  # two articles whose ids and sources hash alike: too rare to judge
         return
     first, second = sorted(sketches, key=lambda sketch: sketch.member)
-    similarity = estimated_similarity(_signature(first), _signature(second))
-    if similarity >= threshold:
-        yield SimilarPair(replace(first, signature=b""), replace(second, signature=b""), round(similarity, 4))
+    yield SimilarPair(first, second, round(pair[4] / permutations, 4))
 
 
 class _ResolveClusters(beam.DoFn):
@@ -304,7 +387,7 @@ class _DropNearDuplicatesFromFile(beam.DoFn):
     def process(self, file_decisions):
         path, decisions = file_decisions
         duplicate_at = dict(decision for decision in decisions if decision is not None)
-        for index, (article, _) in enumerate(read_spill_file(path)):
+        for index, article in enumerate(read_spill_file(path)):
             duplicate = duplicate_at.get(index)
             if duplicate is None:
                 yield article
@@ -319,12 +402,13 @@ class DropNearDuplicates(beam.PTransform):
     """Articles -> one article of each cluster of near-duplicates (main), a Duplicate record (kind
     near) for each other member (tag "duplicates") and the largest clusters (tag "clusters").
 
-    Each article waits in a spill file under spill_root with its MinHash signature, cut into band
-    hashes; bodies agreeing on a band's hash share its bucket, grouped by Beam's shuffle in shards
-    of a band (ARTICLES_PER_BAND_SHARD). Each bucket gives candidate pairs (its members with its anchor);
-    the files holding them are read for the two signatures, and a pair is kept when its estimated
-    Jaccard similarity reaches the threshold. The connected components of the kept pairs are the
-    clusters, each keeping its longest body, then smallest id.
+    Each article waits in a spill file under spill_root, its band hashes and MinHash signature in a
+    band file; bodies agreeing on a band's hash share its bucket, paired by one worker per shard of
+    a band (ARTICLES_PER_BAND_SHARD). Each bucket gives candidate pairs (its members with its
+    anchor), judged there on their two signatures: a pair is kept when its estimated Jaccard
+    similarity reaches the threshold. The spill files of the kept pairs are read for what the
+    clusters need; the connected components of the kept pairs are the clusters, each keeping its
+    longest body, then smallest id.
     """
 
     def __init__(self, settings: NearDuplicateSettings, spill_root: str | None = None):
@@ -335,19 +419,20 @@ class DropNearDuplicates(beam.PTransform):
     def expand(self, articles):
         settings = self._settings
         folder = new_spill_folder(self._spill_root or spill_root_of(articles.pipeline), "near-duplicates")
-        spilled = articles | "SpillAndPackBands" >> beam.ParDo(
-            _SpillAndPackBands(folder, MinHasher(settings))
-        ).with_outputs(FILES, main="packs")
+        spilled = articles | "SpillAndWriteBands" >> beam.ParDo(
+            _SpillAndWriteBands(folder, MinHasher(settings))
+        ).with_outputs(FILES, main=BAND_FILES)
         article_count = (
-            spilled.packs
-            | "ArticlesInPack" >> beam.Map(_articles_in_pack, settings.bands)
+            spilled[BAND_FILES]
+            | "ArticlesInBandFile" >> beam.Map(lambda band_file: band_file[1])
             | "CountArticles" >> beam.CombineGlobally(sum)
         )
         pair_ends = (
-            spilled.packs
+            articles.pipeline
+            | "Start" >> beam.Create([None])
             | "BandShards" >> beam.FlatMap(_band_shards, beam.pvalue.AsSingleton(article_count), settings.bands)
-            | "GroupBandShards" >> beam.GroupByKey()
-            | "CandidatePairs" >> beam.FlatMap(_candidate_pairs)
+            | "SpreadBandShards" >> beam.Reshuffle()
+            | "SimilarPairsOfBands" >> beam.ParDo(_SimilarPairs(settings), beam.pvalue.AsList(spilled[BAND_FILES]))
             | "DistinctPairs" >> beam.Distinct()
             | "PairEnds" >> beam.FlatMap(_pair_ends)
         )
@@ -356,7 +441,7 @@ class DropNearDuplicates(beam.PTransform):
             | "JoinPairsToFiles" >> beam.CoGroupByKey()
             | "SketchesOfFiles" >> beam.ParDo(_SketchesOfFile())
             | "GroupPairs" >> beam.GroupByKey()
-            | "SimilarPairs" >> beam.FlatMap(_similar_pair, settings.threshold)
+            | "SimilarPairs" >> beam.FlatMap(_similar_pair, settings.permutations)
         )
         resolved = (
             similar

@@ -8,7 +8,6 @@ Unsigned 64-bit arithmetic wraps around by design (numpy does not warn for array
 from __future__ import annotations
 
 import functools
-import hashlib
 import re
 import sys
 from collections.abc import Iterable
@@ -34,6 +33,11 @@ _SHINGLE_MULTIPLIERS = np.array(
     ],
     dtype=np.uint64,
 )
+# Odd 64-bit multipliers of a band's rows, from a fixed seed (a band hash is the same on every run);
+# a band has at most 1024 rows (corpus.near_duplicates.permutations <= 1024).
+_ROW_MULTIPLIERS = np.random.Generator(np.random.PCG64(0x5EED)).integers(
+    0, np.iinfo(np.uint64).max, size=1024, dtype=np.uint64
+) | np.uint64(1)
 _SHIFT = np.uint64(32)
 _UNSEEN = np.uint64(2**32)  # above every hash value: a permutation no shingle reached
 # Shingles hashed against the permutations at once: bounds the temporary matrix of a very long body.
@@ -74,28 +78,15 @@ class MinHasher:
         return lowest >> _SHIFT
 
     def band_hashes(self, signature: np.ndarray) -> np.ndarray:
-        """One 64-bit hash per band (uint64, band order): equal exactly when band_keys are; the compact
-        form a band bucket is grouped by."""
-        rows = self.settings.rows_per_band
-        return np.array(
-            [
-                int.from_bytes(_band_digest(signature[band * rows : (band + 1) * rows]), "little")
-                for band in range(self.settings.bands)
-            ],
-            dtype=np.uint64,
-        )
+        """One 64-bit hash per band (uint64, band order), the key a band bucket is grouped by: equal
+        for bands whose rows are equal, and for different rows only by a chance of about 2**-32
+        (which costs one comparison of the two signatures, never a wrong pair).
 
-    def band_keys(self, signature: np.ndarray) -> list[str]:
-        """One key per band: bodies whose signatures agree on all of a band's rows share its key."""
-        rows = self.settings.rows_per_band
-        return [
-            f"{band}:{_band_digest(signature[band * rows : (band + 1) * rows]).hex()}"
-            for band in range(self.settings.bands)
-        ]
-
-
-def _band_digest(rows: np.ndarray) -> bytes:
-    return hashlib.blake2b(rows.tobytes(), digest_size=8).digest()
+        Vectorised over the bands: each band's rows are summed with fixed odd 64-bit multipliers
+        (a value below 2**32 times an odd number never vanishes modulo 2**64), then mixed.
+        """
+        rows = signature.reshape(self.settings.bands, self.settings.rows_per_band)
+        return _mixed(rows @ _ROW_MULTIPLIERS[: self.settings.rows_per_band])
 
 
 def shingle_hashes(text: str, shingle_words: int) -> np.ndarray:
@@ -130,26 +121,52 @@ def _word_hashes(text: str) -> np.ndarray:
     """One 64-bit hash per word (a run of \\w characters, casefolded), in text order.
 
     All in numpy over the text's code points, no Python step per word: each word is a polynomial
-    in its code points (base _WORD_BASE, modulo 2**64), summed per word with add.reduceat, then
-    mixed (the MurmurHash3 finalizer) so that similar words get unrelated hashes.
+    in its code points, sum((code + 1) * B**(place in word + 1)) modulo 2**64 (B = _WORD_BASE), then
+    mixed (the MurmurHash3 finalizer) so that similar words get unrelated hashes. The polynomials
+    come from one running sum over the whole text: a word's is the difference of the sums at its
+    two ends, brought back to its own start by B's inverse (B is odd, so it has one modulo 2**64).
     """
     codes = np.frombuffer(text.casefold().encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    is_word = _word_characters()[codes]
-    if not is_word.any():
+    edges = np.flatnonzero(np.diff(_word_characters()[codes], prepend=False, append=False))
+    if not len(edges):
         return np.empty(0, dtype=np.uint64)
-    starts_word = is_word & ~np.r_[False, is_word[:-1]]
-    word_of = np.cumsum(starts_word)[is_word] - 1  # per word character, its word's number
-    starts = np.flatnonzero(starts_word)
-    offsets = np.flatnonzero(is_word) - starts[word_of]  # per word character, its place in its word
-    powers = np.cumprod(np.full(int(offsets.max()) + 1, _WORD_BASE, dtype=np.uint64))
-    terms = (codes[is_word].astype(np.uint64) + np.uint64(1)) * powers[offsets]
-    hashes = np.add.reduceat(terms, np.flatnonzero(np.r_[True, word_of[1:] != word_of[:-1]]))
+    starts, ends = edges[0::2], edges[1::2]  # a word is codes[start:end]
+    powers, inverse_powers = _powers_of_word_base(len(codes))
+    running = np.zeros(len(codes) + 1, dtype=np.uint64)
+    np.cumsum((codes.astype(np.uint64) + np.uint64(1)) * powers[1 : len(codes) + 1], out=running[1:])
+    return _mixed((running[ends] - running[starts]) * inverse_powers[starts])
+
+
+def _mixed(hashes: np.ndarray) -> np.ndarray:
+    """The MurmurHash3 finalizer, in place: every input bit moves about half of the output bits."""
     hashes ^= hashes >> np.uint64(33)
     hashes *= np.uint64(0xFF51AFD7ED558CCD)
     hashes ^= hashes >> np.uint64(33)
     hashes *= np.uint64(0xC4CEB9FE1A85EC53)
     hashes ^= hashes >> np.uint64(33)
     return hashes
+
+
+_SHORTEST_POWER_TABLE = 2**16  # characters: one table (1 MiB) serves every body up to this length
+
+
+def _powers_of_word_base(characters: int) -> tuple[np.ndarray, np.ndarray]:
+    """(B**i, B**-i modulo 2**64 for i up to at least characters + 1), read-only, B = _WORD_BASE."""
+    return _power_tables(max(_SHORTEST_POWER_TABLE, 1 << (characters + 1).bit_length()))
+
+
+@functools.cache
+def _power_tables(size: int) -> tuple[np.ndarray, np.ndarray]:
+    """Built once per process for each size (a power of two): a body longer than any before costs
+    one table of twice its length, never one per body."""
+    inverse = np.uint64(pow(int(_WORD_BASE), -1, 2**64))
+    tables = []
+    for base in (_WORD_BASE, inverse):
+        table = np.ones(size, dtype=np.uint64)
+        np.cumprod(np.full(size - 1, base, dtype=np.uint64), out=table[1:])
+        table.flags.writeable = False
+        tables.append(table)
+    return tables[0], tables[1]
 
 
 def has_words(signature: np.ndarray) -> bool:
@@ -159,7 +176,13 @@ def has_words(signature: np.ndarray) -> bool:
 
 def estimated_similarity(first: np.ndarray, second: np.ndarray) -> float:
     """The share of permutations on which two signatures agree: an estimate of their Jaccard similarity."""
-    return float(np.count_nonzero(first == second)) / len(first)
+    return float(agreeing_values(first, second)) / len(first)
+
+
+def agreeing_values(first: np.ndarray, second: np.ndarray) -> np.ndarray:
+    """On how many permutations signatures agree: of two signatures, or of each pair of rows of two
+    stacks of them."""
+    return np.count_nonzero(first == second, axis=-1)
 
 
 def bucket_pairs(band_hashes: np.ndarray, members: np.ndarray) -> np.ndarray:

@@ -11,7 +11,7 @@ import pickle
 import struct
 import tempfile
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
 
 import apache_beam as beam
@@ -81,7 +81,8 @@ class SpillFileWriter:
         self._handle.close()
 
 
-def _read_exactly(handle, size: int) -> bytes:
+def read_exactly(handle, size: int) -> bytes:
+    """size bytes from a file handle, however many reads that takes; OSError where the file ends first."""
     chunks, missing = [], size
     while missing:
         chunk = handle.read(missing)
@@ -94,11 +95,31 @@ def _read_exactly(handle, size: int) -> bytes:
 
 def read_spill_file(path: str) -> Iterator[Article]:
     """The articles of a spill file, one at a time, in the order they were written."""
+    for _, data in _frames(path):
+        yield pickle.loads(data)
+
+
+def read_spill_records(path: str, wanted: Collection[int]) -> Iterator[tuple[int, object]]:
+    """(index, record) of the wanted places of a spill file, in file order: the others are skipped
+    unread (not unpickled), and reading stops after the last wanted one."""
+    if not wanted:
+        return
+    last = max(wanted)
+    for index, data in _frames(path):
+        if index in wanted:
+            yield index, pickle.loads(data)
+        if index >= last:
+            return
+
+
+def _frames(path: str) -> Iterator[tuple[int, bytes]]:
     with FileSystems.open(path, compression_type=CompressionTypes.UNCOMPRESSED) as handle:
+        index = 0
         while header := handle.read(_FRAME_LENGTH.size):
-            header += _read_exactly(handle, _FRAME_LENGTH.size - len(header))
+            header += read_exactly(handle, _FRAME_LENGTH.size - len(header))
             (size,) = _FRAME_LENGTH.unpack(header)
-            yield pickle.loads(_read_exactly(handle, size))
+            yield index, read_exactly(handle, size)
+            index += 1
 
 
 class SpillArticles(beam.DoFn):
