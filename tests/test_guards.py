@@ -19,8 +19,8 @@ from article_cleaner.transforms.limits.guards import (
     decompressed_byte_cap,
     json_nests_deeper_than,
     limit_violation,
-    markup_breach,
 )
+from article_cleaner.transforms.limits.markup_scan import markup_breach
 from article_cleaner.transforms.records import InputDocument
 
 

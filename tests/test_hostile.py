@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from article_cleaner.transforms.clean_document import clean_document, clean_document_in_time
 from article_cleaner.transforms.extract.html import parse_html
 from article_cleaner.transforms.extract.text import parse_text
-from article_cleaner.transforms.limits.guards import markup_breach
+from article_cleaner.transforms.limits.markup_scan import markup_breach
 from article_cleaner.transforms.limits.watchdog import Watchdog
 from article_cleaner.transforms.records import Article, Filtered, InputDocument, Rejected
 
