@@ -1,4 +1,5 @@
-"""What the tests share besides fixtures: where the repo and ../shared are, and two guards.
+"""What the tests share besides fixtures: where the repo and ../shared are, two guards, and an
+article record built from a body.
 
 tests/ is not a package: pytest puts this folder on sys.path, so a test imports this as `support`.
 """
@@ -11,10 +12,13 @@ import signal
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from types import ModuleType
 
 import pytest
+
+from article_cleaner.transforms.records import Article
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SHARED_DIR = REPO_ROOT.parent / "shared"
@@ -65,3 +69,26 @@ def fails_instead_of_hanging(seconds: float) -> Iterator[None]:
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+
+
+def article_of(body: str, **fields) -> Article:
+    """An English article record of this body (one block a paragraph, nothing removed), with fields
+    given overriding the defaults: what the corpus steps' tests feed them."""
+    blocks = body.count("\n\n") + 1
+    article = Article(
+        id="a",
+        source="s",
+        url=None,
+        title=None,
+        body=body,
+        captions=(),
+        references=(),
+        language="en",
+        language_score=1.0,
+        removed=(),
+        chars_in=len(body),
+        chars_out=len(body),
+        blocks_in=blocks,
+        blocks_kept=blocks,
+    )
+    return replace(article, **fields) if fields else article

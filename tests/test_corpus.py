@@ -25,6 +25,8 @@ from article_cleaner.transforms.io.sinks import to_json_line
 from article_cleaner.transforms.outcomes import ARTICLES
 from article_cleaner.transforms.records import Article, InputDocument
 
+from support import article_of
+
 CORPUS = Path(__file__).parent / "data" / "corpus" / "local_news.jsonl"
 SITE_PROMPT = (
     "Riverdale Gazette readers keep this newsroom going: add your name to the Gazette Circle "
@@ -130,22 +132,7 @@ def test_language_filter_and_dedup_match_hand_counts(config, tmp_path):
 
 
 def article(body: str, removed=()) -> Article:
-    return Article(
-        id="a",
-        source="s",
-        url=None,
-        title=None,
-        body=body,
-        captions=(),
-        references=(),
-        language="en",
-        language_score=1.0,
-        removed=tuple(removed),
-        chars_in=len(body),
-        chars_out=len(body),
-        blocks_in=body.count("\n\n") + 1,
-        blocks_kept=body.count("\n\n") + 1,
-    )
+    return article_of(body, removed=tuple(removed))
 
 
 def test_boilerplate_threshold_needs_both_page_count_and_share():

@@ -21,6 +21,8 @@ from article_cleaner.transforms.corpus.drop_near_duplicates import DropNearDupli
 from article_cleaner.transforms.outcomes import GIANT_BUCKETS
 from article_cleaner.transforms.records import Article
 
+from support import article_of
+
 REPRINTS = Path(__file__).parent / "data" / "near_duplicates" / "reprints.jsonl"
 MULTI_PROCESSING = ["--direct_running_mode=multi_processing", "--direct_num_workers=2"]
 
@@ -139,19 +141,11 @@ def test_invalid_near_duplicate_settings_name_their_key(change, message):
 
 
 def _reprint_article(number: int, body: str) -> Article:
-    return Article(
+    return article_of(
+        body,
         id=f"wire-{number}",
         source=f"wire.jsonl:{number}",
         url=f"https://paper{number}.example.com/lead-pipes",
-        title=None,
-        body=body,
-        captions=(),
-        references=(),
-        language="en",
-        language_score=1.0,
-        removed=(),
-        chars_in=len(body),
-        chars_out=len(body),
         blocks_in=1,
         blocks_kept=1,
     )

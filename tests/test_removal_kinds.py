@@ -12,11 +12,11 @@ import yaml
 from article_cleaner.transforms.config.loading import DEFAULT_CONFIG_PATH, ENGINE_RULE_KINDS, load_config
 from article_cleaner.transforms.corpus.site_boilerplate import paragraph_key, remove_site_boilerplate
 from article_cleaner.transforms.label.language import LanguageDetector
-from article_cleaner.transforms.records import Article, InputDocument
+from article_cleaner.transforms.records import InputDocument
 from article_cleaner.transforms.removal_kinds import REMOVAL_KINDS
 from article_cleaner.transforms.report.explain import LANGUAGE_ROW, PAGE_TYPE_ROW, explain_document
 
-from support import REPO_ROOT, require_shared
+from support import REPO_ROOT, article_of, require_shared
 
 # Every tenth page of each article set, in HTML and as a naive scraper flattens it.
 SAMPLE_STEP = 10
@@ -123,23 +123,7 @@ def test_every_removal_kind_the_code_emits_is_in_the_vocabulary(explained_rows):
 def test_the_site_boilerplate_rule_is_declared_with_its_site_placeholder():
     paragraph = "Sign up for the Harbour Gazette's morning briefing, delivered to your inbox daily."
     body = f"{paragraph}\n\nThe storm kept the harbour closed."
-    article = Article(
-        id="a",
-        source="a.txt",
-        url=None,
-        title="Storm",
-        body=body,
-        captions=(),
-        references=(),
-        language="en",
-        language_score=1.0,
-        removed=(),
-        chars_in=len(body),
-        chars_out=len(body),
-        blocks_in=2,
-        blocks_kept=2,
-        site="harbour-gazette.example",
-    )
+    article = article_of(body, source="a.txt", title="Storm", site="harbour-gazette.example")
     cleaned = remove_site_boilerplate(article, article.site, {paragraph_key(paragraph)})
     (removal,) = cleaned.removed
     declared = declared_rule_ids(yaml.safe_load(DEFAULT_CONFIG_PATH.read_text(encoding="utf-8")))
