@@ -29,6 +29,7 @@ from apache_beam.io.filesystems import FileSystems
 from apache_beam.options.pipeline_options import PipelineOptions, StandardOptions
 
 from article_cleaner.pipelines.launch_checks import field_problem, folder_problem, option_problem
+from article_cleaner.pipelines.local_runner import local_runner
 from article_cleaner.pipelines.partitions import (
     DATE_PLACEHOLDER,
     PartitionError,
@@ -237,7 +238,8 @@ def run(argv: list[str] | None = None) -> int:
     try:
         FileSystems.mkdirs(staging)
         limit_allocator_growth()
-        pipeline = beam.Pipeline(options=options)
+        runner = local_runner(options, CleanArticlesOptions) if standard.runner == DEFAULT_RUNNER else None
+        pipeline = beam.Pipeline(runner=runner, options=options)
         build_pipeline(pipeline, cleaner_options, config, fields, staging, progress_folder)
         result = pipeline.run()
         result.wait_until_finish()
