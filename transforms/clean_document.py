@@ -10,7 +10,7 @@ from article_cleaner.transforms.config.loading import CleanerConfig
 from article_cleaner.transforms.corpus.sites import site_of
 from article_cleaner.transforms.extract.html import parse_html
 from article_cleaner.transforms.extract.text import parse_text
-from article_cleaner.transforms.label.assemble import article_id, assemble_article, body_paragraphs
+from article_cleaner.transforms.label.assemble import article_id, assemble_article, body_paragraphs, body_text
 from article_cleaner.transforms.label.classify import classify_blocks
 from article_cleaner.transforms.label.language import LanguageDetector
 from article_cleaner.transforms.label.page_types import PageTypeDecision, decide_page_type, is_kept, page_signals
@@ -69,7 +69,7 @@ def page_type_of(
 def extract_body(document: InputDocument, config: CleanerConfig) -> str:
     """The body the pipeline writes for a document, without language id or corpus steps (benchmarks)."""
     page = parse_document(document, config)
-    return "\n\n".join(body_paragraphs(label_blocks(page, document, config), config))
+    return body_text(body_paragraphs(label_blocks(page, document, config), config))
 
 
 def over_budget(document: InputDocument, deadline: Deadline, stage: str) -> Rejected:
@@ -97,7 +97,7 @@ def clean_document(
     body = body_paragraphs(labelled, config)
     if not body:
         return rejection(document, NO_ARTICLE_TEXT, f"all {len(labelled)} blocks were removed as boilerplate")
-    text = "\n\n".join(body)
+    text = body_text(body)
     language = detector.detect(text)  # (code, probability)
     page_type = page_type_of(page, labelled, document, language[0], config)
     if not is_kept(page_type.type, config.page_types, html_mode=document.text is None):
@@ -117,6 +117,7 @@ def clean_document(
         page=page,
         labelled=labelled,
         body=body,
+        text=text,
         language=language,
         site=site_of(page.url or document.url, document.folder),
     )
