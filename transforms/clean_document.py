@@ -42,7 +42,8 @@ def parse_document(document: InputDocument, config: CleanerConfig) -> ParsedPage
     """Blocks of the document: the HTML parser's main content, or the paragraphs of flattened text."""
     if document.text is not None:
         return parse_text(document.text, title=document.title, url=document.url)
-    page = parse_html(document.html or "", config.html, url=document.url)
+    html = document.html_utf8 if document.html_utf8 is not None else document.html or ""
+    page = parse_html(html, config.html, url=document.url)
     return page if document.title is None else replace(page, title=document.title)
 
 

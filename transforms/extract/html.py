@@ -72,8 +72,11 @@ def _excerpt(text: str, limit: int) -> str:
     return collapse_whitespace(text[: 2 * limit])[:limit]
 
 
-def parse_html(html: str, rules: HtmlRules, url: str | None = None) -> ParsedPage:
-    """The main content of an HTML page as ordered blocks, with captions, metadata and removals."""
+def parse_html(html: str | bytes, rules: HtmlRules, url: str | None = None) -> ParsedPage:
+    """The main content of an HTML page as ordered blocks, with captions, metadata and removals.
+
+    html: the page's text, or its UTF-8 bytes (Lexbor parses UTF-8: bytes spare it encoding the text).
+    """
     tree = LexborHTMLParser(html or "")
     metadata_nodes, paragraphs = [], []
     for node in tree.css(f"{_SCAN_SELECTOR}, {rules.content.paragraph_selector}"):
