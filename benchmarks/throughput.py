@@ -272,7 +272,7 @@ def text_mode_speed(bench: Path, passes: int = 5) -> tuple[float, int]:
 
     from article_cleaner.transforms.config.loading import load_config
     from article_cleaner.transforms.extract.text import parse_text
-    from article_cleaner.transforms.label.assemble import assemble_article, body_paragraphs
+    from article_cleaner.transforms.label.assemble import assemble_article, body_paragraphs, body_text
     from article_cleaner.transforms.label.classify import classify_blocks
 
     config = load_config()
@@ -291,6 +291,7 @@ def text_mode_speed(bench: Path, passes: int = 5) -> tuple[float, int]:
                     page=page,
                     labelled=labelled,
                     body=body,
+                    text=body_text(body),
                     language=(None, None),
                     site="x",
                 )

@@ -25,6 +25,21 @@ def test_byte_order_mark_wins_and_is_dropped():
     assert decode_text("Headline".encode("utf-32")).encoding == "utf-32-le"
 
 
+def test_bytes_that_are_utf8_as_read_are_kept_for_the_parser_and_others_are_not():
+    page = f"<p>{CYRILLIC} Café</p>".encode()
+    assert decode_text(page, html=True).utf8 is page
+    assert decode_text(b"\xef\xbb\xbf" + page, html=True).utf8 == page  # without its byte-order mark
+    ascii_page = b'<meta charset="utf-8"><p>Harbour reopens</p>'
+    assert decode_text(ascii_page, html=True).utf8 == ascii_page
+    # Decoded from another encoding, or with stray bytes replaced: the bytes are not the text's UTF-8.
+    assert decode_text(CYRILLIC.encode("cp1251"), declared="windows-1251").utf8 is None
+    assert decode_text("Portão".encode("utf-16")).utf8 is None
+    assert decode_text(b"\x1b$B$3$s$K$A$O\x1b(B", declared="iso-2022-jp").utf8 is None
+    stray = (CYRILLIC * 40).encode() + b"\xff"
+    assert decode_text(stray).method == "utf-8-with-stray-bytes"
+    assert decode_text(stray).utf8 is None
+
+
 def test_http_content_type_charset_decodes_the_payload():
     assert charset_from_content_type("text/html; charset=windows-1251") == "windows-1251"
     assert charset_from_content_type('text/html; Charset="KOI8-R"') == "KOI8-R"

@@ -140,6 +140,40 @@ def test_element_rulings_answer_as_the_removal_rules_and_hints_do():
     assert ruling.layout_candidates == ("share", "sharebar")  # both removal words; "article" is a hint
 
 
+def test_elements_without_class_words_are_ruled_by_their_tag_and_the_attributes_rules_match():
+    rules = load_config().html
+    rulings = ElementRulings(*rules.rulings.__reduce__()[1])
+    # One after another: a remembered ruling of a wordless element must not answer for another
+    # whose tag or hidden/role/style attributes differ.
+    elements = [
+        ("div", {"class": "qx7-wrapper"}),
+        ("div", {"class": "zk3-box", "hidden": None}),
+        ("div", {"class": "zk3-box", "aria-hidden": "true"}),
+        ("div", {"class": "zk3-box", "aria-hidden": "false"}),
+        ("nav", {"class": "qx7-wrapper"}),
+        ("div", {"id": "qx7", "role": "main"}),
+        ("div", {"class": "qx7", "style": "display: none"}),
+        ("div", {"class": "vv9-grid", "data-id": "41"}),
+    ]
+    for tag, attributes in elements:
+        ruling = rulings.of(tag, attributes)
+        assert ruling.words == ()
+        assert ruling.rule is rules.removal.first_match(tag, attributes, ())
+        assert (ruling.weight, ruling.boundary, ruling.leave_gain) == rules.content.hint_index.score(
+            tag, attributes, ()
+        )
+    assert [rulings.of(tag, attributes).rule is None for tag, attributes in elements] == [
+        True,
+        False,
+        False,
+        True,
+        False,
+        True,
+        False,
+        True,
+    ]
+
+
 def test_element_rulings_are_pickled_without_what_they_remember():
     rulings = load_config().html.rulings
     fresh = len(pickle.dumps(rulings))

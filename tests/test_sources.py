@@ -15,7 +15,8 @@ from hypothesis import strategies as st
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from article_cleaner.transforms.config.loading import DEFAULT_LIMITS
+from article_cleaner.transforms.clean_document import parse_document
+from article_cleaner.transforms.config.loading import DEFAULT_LIMITS, load_config
 from article_cleaner.transforms.io.field_mapping import parse_field_map
 from article_cleaner.transforms.io.sources import (
     DEFAULT_READ_SETTINGS,
@@ -87,6 +88,16 @@ def test_gzipped_html_file_with_a_meta_charset_becomes_an_html_document():
     page = PAGE.replace("<head>", '<head><meta charset="windows-1251">').replace("Harbour reopens</h1>", "Порт</h1>")
     [document] = read("page.html.gz", gzip.compress(page.encode("cp1251")))
     assert document == InputDocument(source="page.html.gz", html=page)
+
+
+def test_a_utf8_html_file_reaches_the_parser_as_the_bytes_read_and_parses_as_its_text_does():
+    page = PAGE.replace("Harbour reopens</h1>", "Hafen öffnet wieder – «Portão»</h1>")
+    [document] = read("page.html", page.encode())
+    assert document.html == page and document.html_utf8 == page.encode()
+    config = load_config()
+    assert parse_document(document, config) == parse_document(replace(document, html_utf8=None), config)
+    [declared] = read("page.html", page.replace("<head>", '<head><meta charset="windows-1252">').encode("cp1252"))
+    assert declared.html_utf8 is None  # decoded from cp1252: the parser encodes its text
 
 
 def test_file_over_the_size_limit_is_rejected_from_its_size_without_being_read():

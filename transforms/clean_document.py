@@ -10,7 +10,7 @@ from article_cleaner.transforms.config.loading import CleanerConfig
 from article_cleaner.transforms.corpus.sites import site_of
 from article_cleaner.transforms.extract.html import parse_html
 from article_cleaner.transforms.extract.text import parse_text
-from article_cleaner.transforms.label.assemble import article_id, assemble_article, body_paragraphs
+from article_cleaner.transforms.label.assemble import article_id, assemble_article, body_paragraphs, body_text
 from article_cleaner.transforms.label.classify import classify_blocks
 from article_cleaner.transforms.label.language import LanguageDetector
 from article_cleaner.transforms.label.page_types import PageTypeDecision, decide_page_type, is_kept, page_signals
@@ -42,7 +42,8 @@ def parse_document(document: InputDocument, config: CleanerConfig) -> ParsedPage
     """Blocks of the document: the HTML parser's main content, or the paragraphs of flattened text."""
     if document.text is not None:
         return parse_text(document.text, title=document.title, url=document.url)
-    page = parse_html(document.html or "", config.html, url=document.url)
+    html = document.html_utf8 if document.html_utf8 is not None else document.html or ""
+    page = parse_html(html, config.html, url=document.url)
     return page if document.title is None else replace(page, title=document.title)
 
 
@@ -69,7 +70,7 @@ def page_type_of(
 def extract_body(document: InputDocument, config: CleanerConfig) -> str:
     """The body the pipeline writes for a document, without language id or corpus steps (benchmarks)."""
     page = parse_document(document, config)
-    return "\n\n".join(body_paragraphs(label_blocks(page, document, config), config))
+    return body_text(body_paragraphs(label_blocks(page, document, config), config))
 
 
 def over_budget(document: InputDocument, deadline: Deadline, stage: str) -> Rejected:
@@ -97,7 +98,7 @@ def clean_document(
     body = body_paragraphs(labelled, config)
     if not body:
         return rejection(document, NO_ARTICLE_TEXT, f"all {len(labelled)} blocks were removed as boilerplate")
-    text = "\n\n".join(body)
+    text = body_text(body)
     language = detector.detect(text)  # (code, probability)
     page_type = page_type_of(page, labelled, document, language[0], config)
     if not is_kept(page_type.type, config.page_types, html_mode=document.text is None):
@@ -117,6 +118,7 @@ def clean_document(
         page=page,
         labelled=labelled,
         body=body,
+        text=text,
         language=language,
         site=site_of(page.url or document.url, document.folder),
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 # Labels a block can get besides a removal kind.
 BODY = "body"
@@ -23,6 +23,10 @@ class InputDocument:
     url: str | None = None
     title: str | None = None
     folder: str | None = None  # the input file's folder: the site of a document without a URL
+    # html's UTF-8 encoding as the reader read it, when the bytes were that already: the HTML parser
+    # takes them instead of encoding html again. The same content as html, so no part of the
+    # document's identity; a copy that changes html must drop it.
+    html_utf8: bytes | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)

@@ -30,7 +30,6 @@ _CAMEL_HUMP = re.compile(r"(?<=[a-z])(?=[A-Z])")
 _SEPARATORS = re.compile(r"[^a-z0-9]+")
 # Distinct (tag, attributes) whose rulings a worker remembers: a few MB, more than a site's markup.
 _REMEMBERED_RULINGS = 50_000
-_ABSENT = object()  # an attribute not on the element, apart from one without a value (None)
 
 BLOCK_ROLES = ("paragraph", "heading", "list_item", "quote", "preformatted", "table_cell")
 
@@ -489,7 +488,9 @@ class ElementRulings:
         "_limit",
         "_known",
         "_read_attributes",
+        "_matched_attributes",
         "_known_by_read",
+        "_known_wordless",
         "_known_words",
     )
 
@@ -511,10 +512,12 @@ class ElementRulings:
         self._known: dict = {}
         # The attributes a ruling reads: class, id and those the rules and hints match on. Elements
         # with a unique href, src or data-* value share a ruling with their twins on other pages.
-        self._read_attributes = tuple(
-            dict.fromkeys(("class", "id", *sorted(removal.by_attribute), *sorted(hints.by_attribute)))
-        )
+        self._matched_attributes = frozenset(removal.by_attribute) | frozenset(hints.by_attribute)
+        self._read_attributes = self._matched_attributes | {"class", "id"}
         self._known_by_read: dict = {}
+        # Rulings of elements whose class/id value holds no configured word (a site's own names, new
+        # on each site): their tag and matched attributes decide, so a handful serve them all.
+        self._known_wordless: dict = {}
         self._known_words: dict[str, tuple[str, ...]] = {}  # by class and id value: a site's vocabulary repeats
 
     def __reduce__(self):
@@ -538,15 +541,30 @@ class ElementRulings:
         return ruling
 
     def _of_read_attributes(self, tag: str, attributes: dict) -> ElementRuling:
-        """The ruling remembered by the values of the attributes it reads alone (a second, slower key:
-        most elements are found by all their attributes first)."""
-        key = (tag, *[attributes.get(name, _ABSENT) for name in self._read_attributes])
+        """The ruling remembered by the attributes it reads alone (a second, slower key: most elements
+        are found by all their attributes first). An element carries a few attributes: filtering its
+        own costs less than looking up every read name."""
+        read = self._read_attributes
+        key = (tag, *[item for item in attributes.items() if item[0] in read])
         ruling = self._known_by_read.get(key)
         if ruling is None:
-            ruling = self._ruling(tag, attributes, self.words(attributes))
+            words = self.words(attributes)
+            ruling = self._ruling(tag, attributes, words) if words else self._wordless_ruling(tag, attributes)
             if len(self._known_by_read) >= self._limit:
                 self._known_by_read.clear()
             self._known_by_read[key] = ruling
+        return ruling
+
+    def _wordless_ruling(self, tag: str, attributes: dict) -> ElementRuling:
+        """The ruling of an element without class/id words: its tag and matched attributes decide."""
+        matched = self._matched_attributes
+        key = (tag, *[item for item in attributes.items() if item[0] in matched])
+        ruling = self._known_wordless.get(key)
+        if ruling is None:
+            ruling = self._ruling(tag, attributes, ())
+            if len(self._known_wordless) >= self._limit:
+                self._known_wordless.clear()
+            self._known_wordless[key] = ruling
         return ruling
 
     def without(

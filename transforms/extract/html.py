@@ -17,6 +17,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from article_cleaner.transforms.config.html_rules import (
     BlockRules,
+    ElementRuling,
     ElementRulings,
     HtmlRules,
     TwinChunks,
@@ -72,8 +73,11 @@ def _excerpt(text: str, limit: int) -> str:
     return collapse_whitespace(text[: 2 * limit])[:limit]
 
 
-def parse_html(html: str, rules: HtmlRules, url: str | None = None) -> ParsedPage:
-    """The main content of an HTML page as ordered blocks, with captions, metadata and removals."""
+def parse_html(html: str | bytes, rules: HtmlRules, url: str | None = None) -> ParsedPage:
+    """The main content of an HTML page as ordered blocks, with captions, metadata and removals.
+
+    html: the page's text, or its UTF-8 bytes (Lexbor parses UTF-8: bytes spare it encoding the text).
+    """
     tree = LexborHTMLParser(html or "")
     metadata_nodes, paragraphs = [], []
     for node in tree.css(f"{_SCAN_SELECTOR}, {rules.content.paragraph_selector}"):
@@ -557,8 +561,9 @@ class _Ancestry:
         # The prose under each ancestor, boilerplate or not: what tells a wrapper from a box.
         self._mass: dict[int, float] = {}
         self._chains: dict[int, tuple[list[LexborNode], list[int]]] = {}
-        # (tag, attributes) of the ancestors read below, for facts() to read again without Lexbor.
-        self._markup: dict[int, tuple[str, dict]] = {}
+        # (tag, attributes, ruling) of the ancestors read below, for facts() to read again without
+        # Lexbor, and without ruling again on a page whose rulings keep every word.
+        self._markup: dict[int, tuple[str, dict, ElementRuling]] = {}
         # The layout-word candidates (see LayoutWords) on each node and its ancestors, and the
         # prose under each such word.
         words_above: dict[int, frozenset[str]] = {}
@@ -583,8 +588,9 @@ class _Ancestry:
                             attributes = node.attributes  # a dict built anew by each read
                             if attributes:
                                 tag = node.tag
-                                self._markup[key] = (tag, attributes)
-                                own = rulings.of(tag, attributes)[4]
+                                ruling = rulings.of(tag, attributes)
+                                self._markup[key] = (tag, attributes, ruling)
+                                own = ruling.layout_candidates
                         known = words.union(own) if own else words
                         words_above[key] = known
                     words = known
@@ -642,9 +648,12 @@ class _Ancestry:
         facts = self._facts.get(key)
         if facts is None:
             markup = self._markup.get(key)
-            ruling = (
-                self.page_rulings.of(*markup) if markup is not None else self.page_rulings.of(node.tag, node.attributes)
-            )
+            if markup is None:
+                ruling = self.page_rulings.of(node.tag, node.attributes)
+            elif self.page_rulings.layout_words:
+                ruling = self.page_rulings.of(markup[0], markup[1])
+            else:  # no layout words: the page's rulings are the rules' own, read above
+                ruling = markup[2]
             facts = (ruling.rule, ruling.weight, ruling.boundary, ruling.leave_gain)
             self._facts[key] = facts
         return facts

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import codecs
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from charset_normalizer import from_bytes
 
@@ -54,6 +54,9 @@ class DecodedText:
     text: str
     encoding: str  # the Python codec that decoded it
     method: str  # bom, declared, utf-8, utf-8-with-stray-bytes, detected
+    # The bytes decoded, when they are text's own UTF-8 encoding (read as strict UTF-8): a UTF-8
+    # parser can take them as they stand instead of encoding text again.
+    utf8: bytes | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,29 +109,34 @@ def decode_text(data: bytes, declared: str | None = None, html: bool = False) ->
     return decoded
 
 
+def _strictly_decoded(data: bytes, encoding: str, method: str) -> DecodedText:
+    """data decoded with no error tolerated (raising as bytes.decode does)."""
+    return DecodedText(data.decode(encoding), encoding, method, data if encoding == "utf-8" else None)
+
+
 def _decode(data: bytes, declared: str | None, html: bool) -> DecodedText | Undecodable:
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             try:
-                return DecodedText(data[len(bom) :].decode(encoding), encoding, "bom")
+                return _strictly_decoded(data[len(bom) :], encoding, "bom")
             except UnicodeDecodeError as error:
                 return Undecodable(f"invalid {encoding} after its byte-order mark at byte {error.start}")
     if not data.isascii():
         try:
-            return DecodedText(data.decode("utf-8"), "utf-8", "utf-8")
+            return _strictly_decoded(data, "utf-8", "utf-8")
         except UnicodeDecodeError:
             pass
     # Pure ASCII may still be a 7-bit encoding such as ISO-2022-JP: the declaration decides.
     labels = [declared, charset_from_html_meta(data) if html else None]
     for label in labels:
-        codec = text_codec(label) if label else None
+        codec = text_codec(label) if label else None  # a Python codec's own name: "utf-8" for any UTF-8 label
         if codec is not None:
             try:
-                return DecodedText(data.decode(codec), codec, "declared")
+                return _strictly_decoded(data, codec, "declared")
             except UnicodeError:  # Python's "undefined" codec refuses everything with a plain UnicodeError
                 pass  # pages misdeclare their charset; what follows decides
     try:
-        return DecodedText(data.decode("utf-8"), "utf-8", "utf-8")
+        return _strictly_decoded(data, "utf-8", "utf-8")
     except UnicodeDecodeError as error:
         first_error = error
     mostly_utf8 = _mostly_utf8(data)

@@ -152,7 +152,7 @@ def document_from_bytes(
     if isinstance(decoded, Undecodable):
         return reject(source, UNDECODABLE, decoded.detail, data)
     if html:
-        return InputDocument(source=source, html=decoded.text, **fields)
+        return InputDocument(source=source, html=decoded.text, html_utf8=decoded.utf8, **fields)
     return InputDocument(source=source, text=decoded.text, **fields)
 
 
@@ -173,6 +173,8 @@ def document_from_record(
             if isinstance(decoded, Undecodable):
                 return reject(source, UNDECODABLE, f"field {fields.source_of(name)!r}: {decoded.detail}", original)
             values[name] = decoded.text
+            if name == "html":
+                values["html_utf8"] = decoded.utf8
     return InputDocument(source=source, **values)
 
 

@@ -42,6 +42,11 @@ def body_paragraphs(labelled: tuple[LabelledBlock, ...], config: CleanerConfig) 
     return [nfc(paragraph) for paragraph in map(str.strip, texts) if paragraph]
 
 
+def body_text(paragraphs: list[str]) -> str:
+    """The article's body as its record holds it: the paragraphs, a blank line between them."""
+    return "\n\n".join(paragraphs)
+
+
 def collect_captions(page: ParsedPage, labelled: tuple[LabelledBlock, ...]) -> tuple[Caption, ...]:
     """Captions the parser found and caption blocks, in order, each text once (each credit once, of
     the captions that are only a credit)."""
@@ -71,10 +76,12 @@ def assemble_article(
     page: ParsedPage,
     labelled: tuple[LabelledBlock, ...],
     body: list[str],
+    text: str,
     language: tuple[str | None, float | None],
     site: str,
 ) -> Article:
-    text = "\n\n".join(body)
+    """body: the body's paragraphs; text: body_text(body), which the caller has already built to
+    identify its language."""
     return Article(
         id=record_id,
         source=source,
