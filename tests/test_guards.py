@@ -12,6 +12,7 @@ from selectolax.lexbor import LexborHTMLParser
 
 from article_cleaner.transforms.clean_document import clean_document
 from article_cleaner.transforms.config.loading import DEFAULT_LIMITS
+from article_cleaner.transforms.io.sources import document_from_bytes
 from article_cleaner.transforms.limits.guards import (
     CappedStream,
     Deadline,
@@ -127,6 +128,23 @@ def test_an_attribute_bomb_is_rejected_before_parsing(config, detector):
     rejected = clean_document(InputDocument(source="bomb.html", html=page), config, detector)
     assert rejected.reason == "too_many_attributes"
     assert time.perf_counter() - started < 1  # Lexbor takes about 40 s on this page
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        "<html><body>" + "<div>" * 500 + "é",
+        "<html><body><p " + " ".join(f"a{n}=ü" for n in range(300)) + ">text</p></body></html>",
+        "<html><body><p title='" + "é" * 3000 + "'>text</p></body></html>",
+    ],
+    ids=["deep", "attributes", "tag_bytes"],
+)
+def test_a_page_read_as_utf8_bytes_gets_the_verdict_of_its_text(page):
+    limits = replace(DEFAULT_LIMITS, max_tag_bytes=5000)
+    read = document_from_bytes("page.html", page.encode("utf-8"), html=True)
+    assert read.html_utf8 is not None  # the scan reads the reader's bytes ...
+    verdict = limit_violation(None, read.html, limits, read.html_utf8)
+    assert verdict is not None and verdict == limit_violation(None, page, limits)  # ... to the same verdict
 
 
 def test_capped_stream_raises_past_its_cap():

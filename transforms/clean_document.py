@@ -86,7 +86,7 @@ def clean_document(
     content = document.text if document.text is not None else document.html
     if content is None or not content.strip():
         return rejection(document, EMPTY_INPUT, "the document has no text")
-    violation = limit_violation(document.text, document.html, config.limits)
+    violation = limit_violation(document.text, document.html, config.limits, document.html_utf8)
     if violation is not None:
         return rejection(document, *violation)
     page = parse_document(document, config)

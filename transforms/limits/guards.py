@@ -96,17 +96,23 @@ def time_is_up(deadline: Deadline | None) -> bool:
     return deadline is not None and deadline.passed()
 
 
-def limit_violation(text: str | None, html: str | None, limits) -> tuple[str, str] | None:
+def limit_violation(
+    text: str | None, html: str | None, limits, html_utf8: bytes | None = None
+) -> tuple[str, str] | None:
     """(reason, detail) when a document is over a limit and must not be parsed, else None.
 
     Readers check bytes before decoding; this catches documents handed in directly (a library user's
-    beam.Create). A character count over the byte limit means the bytes are over it too.
+    beam.Create). A character count over the byte limit means the bytes are over it too. html_utf8,
+    html's UTF-8 encoding when the reader kept it, spares the markup scan encoding html again.
     """
     content = text if text is not None else html
     if content is not None and len(content) > limits.max_document_bytes:
         return TOO_LARGE, f"{len(content)} characters, over the {limits.max_document_bytes}-byte limit"
     if text is None and html is not None:
         return markup_breach(
-            html, limits.max_html_nesting_depth, limits.max_attributes_per_element, limits.max_tag_bytes
+            html if html_utf8 is None else html_utf8,
+            limits.max_html_nesting_depth,
+            limits.max_attributes_per_element,
+            limits.max_tag_bytes,
         )
     return None
