@@ -46,7 +46,7 @@ from article_cleaner.transforms.config.checks import ConfigError
 from article_cleaner.transforms.config.loading import config_problems, load_config
 from article_cleaner.transforms.config.overlay import effective_config
 from article_cleaner.transforms.corpus.clean_corpus import CleanCorpus
-from article_cleaner.transforms.corpus.runners import LOCAL_RUNNERS, limit_allocator_growth
+from article_cleaner.transforms.corpus.runners import LOCAL_RUNNERS, allocator_growth_limited
 from article_cleaner.transforms.io.field_mapping import FieldMapError, parse_field_map
 from article_cleaner.transforms.io.sinks import OUTPUT_COMPRESSIONS, OUTPUT_FORMATS, WriteOutputs, write_report
 from article_cleaner.transforms.io.sources import FORMATS, ReadDocuments, ReadSettings, read_file
@@ -220,11 +220,11 @@ def run(argv: list[str] | None = None) -> int:
     staging = staging_folder(target, run_id)
     try:
         FileSystems.mkdirs(staging)
-        limit_allocator_growth()
-        pipeline = beam.Pipeline(options=options)
-        build_pipeline(pipeline, cleaner_options, config, fields, staging)
-        result = pipeline.run()
-        result.wait_until_finish()
+        with allocator_growth_limited():
+            pipeline = beam.Pipeline(options=options)
+            build_pipeline(pipeline, cleaner_options, config, fields, staging)
+            result = pipeline.run()
+            result.wait_until_finish()
     except SystemExit as error:  # argparse, reading an option Beam's own checks use, prints why
         discard(staging)
         return error.code if isinstance(error.code, int) else EXIT_BAD_ARGUMENTS
