@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
-import ctypes.util
 import functools
 import os
 import threading
@@ -28,11 +27,12 @@ _LAUNCHER_RELEASE_SECONDS = 1.0
 
 @functools.cache
 def _glibc() -> ctypes.CDLL | None:
-    """The C library when it is glibc (it has malloc_trim and reads MALLOC_ARENA_MAX), else None."""
-    library = ctypes.util.find_library("c")
-    if library is None:
+    """The C library this process runs on when it is glibc (it has malloc_trim and reads
+    MALLOC_ARENA_MAX), else None. Looked up among the symbols already loaded: no ldconfig run."""
+    try:
+        c_library = ctypes.CDLL(None)
+    except (OSError, TypeError):  # a platform without a process-wide symbol table (Windows)
         return None
-    c_library = ctypes.CDLL(library)
     if getattr(c_library, "malloc_trim", None) is None or getattr(c_library, "mallopt", None) is None:
         return None
     return c_library
