@@ -20,8 +20,8 @@ LOCAL_RUNNERS = frozenset({"FnApiRunner", "DirectRunner", "BundleBasedDirectRunn
 _MALLOC_ENVIRONMENT = {"MALLOC_ARENA_MAX": "2"}
 _M_ARENA_MAX = -8  # mallopt parameter (malloc.h)
 # How often the launcher hands freed memory back while a run lasts: its gRPC threads free what the
-# runner shuffled between stages, which no code of ours runs beside. A trim takes about a
-# millisecond for a few hundred MiB of heap.
+# runner shuffled between stages, which no code of ours runs beside. A trim of a fragmented 90 MiB
+# heap costs about 2 ms of CPU (14 ms the first time, when most is handed back): 0.2% of a core.
 _LAUNCHER_RELEASE_SECONDS = 1.0
 
 
