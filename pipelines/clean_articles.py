@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import shutil
 import sys
+import tempfile
 import time
 
 from article_cleaner.pipelines.quiet_imports import silence_apitools_warning
@@ -27,6 +29,7 @@ from apache_beam.io.filesystems import FileSystems
 from apache_beam.options.pipeline_options import PipelineOptions, StandardOptions
 
 from article_cleaner.pipelines.launch_checks import field_problem, folder_problem, option_problem
+from article_cleaner.pipelines.local_runner import local_runner
 from article_cleaner.pipelines.partitions import (
     DATE_PLACEHOLDER,
     PartitionError,
@@ -139,7 +142,16 @@ def spreads_documents(choice: str, runner: str | None) -> bool:
     return (runner or DEFAULT_RUNNER) not in LOCAL_RUNNERS
 
 
-def build_pipeline(pipeline: beam.Pipeline, options: CleanArticlesOptions, config, fields, output_dir: str) -> None:
+def build_pipeline(
+    pipeline: beam.Pipeline,
+    options: CleanArticlesOptions,
+    config,
+    fields,
+    output_dir: str,
+    progress_folder: str | None = None,
+) -> None:
+    """The whole job; with a progress_folder (a local folder every worker can write), progress
+    lines on stderr summed over the workers."""
     settings = ReadSettings(input_format=options.format, fields=fields, limits=config.limits)
     runner = pipeline.options.view_as(StandardOptions).runner
     # A few big input files: spread slices of them over the workers (see ReadDocuments).
@@ -148,9 +160,13 @@ def build_pipeline(pipeline: beam.Pipeline, options: CleanArticlesOptions, confi
     cleaned = read[DOCUMENTS] | "CleanArticles" >> CleanArticles(config)
     # The corpus steps spill articles beside the outputs: a folder every worker reads, gone before publishing.
     corpus = cleaned[ARTICLES] | "CleanCorpus" >> CleanCorpus(config.corpus, spill_root=output_dir)
-    if options.progress_seconds > 0 and (runner or DEFAULT_RUNNER) in LOCAL_RUNNERS:
-        read[DOCUMENTS] | "ProgressRead" >> CountProgress("documents read", options.progress_seconds)
-        corpus["articles"] | "ProgressWritten" >> CountProgress("articles written", options.progress_seconds)
+    if progress_folder and options.progress_seconds > 0 and (runner or DEFAULT_RUNNER) in LOCAL_RUNNERS:
+        started_at = time.time()
+        for label, collection, what in (
+            ("ProgressRead", read[DOCUMENTS], "documents read"),
+            ("ProgressWritten", corpus[ARTICLES], "articles written"),
+        ):
+            collection | label >> CountProgress(what, options.progress_seconds, progress_folder, started_at)
 
     outputs = {
         ARTICLES: corpus[ARTICLES],
@@ -218,11 +234,13 @@ def run(argv: list[str] | None = None) -> int:
     clock = time.monotonic()
     run_id = new_run_id()
     staging = staging_folder(target, run_id)
+    progress_folder = tempfile.mkdtemp(prefix="article-cleaner-progress-")
     try:
         FileSystems.mkdirs(staging)
         with allocator_growth_limited():
-            pipeline = beam.Pipeline(options=options)
-            build_pipeline(pipeline, cleaner_options, config, fields, staging)
+            runner = local_runner(options, CleanArticlesOptions) if standard.runner == DEFAULT_RUNNER else None
+            pipeline = beam.Pipeline(runner=runner, options=options)
+            build_pipeline(pipeline, cleaner_options, config, fields, staging, progress_folder)
             result = pipeline.run()
             result.wait_until_finish()
     except SystemExit as error:  # argparse, reading an option Beam's own checks use, prints why
@@ -232,6 +250,8 @@ def run(argv: list[str] | None = None) -> int:
         discard(staging)
         print(f"article-cleaner: the run failed: {type(error).__name__}: {error}", file=sys.stderr)
         return EXIT_RUN_FAILED
+    finally:
+        shutil.rmtree(progress_folder, ignore_errors=True)
     summary = summarize_metrics(result)
     if cleaner_options.progress_seconds > 0:
         seconds = time.monotonic() - clock

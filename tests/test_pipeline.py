@@ -392,7 +392,7 @@ def test_a_run_reports_progress_and_a_final_count_on_stderr(tmp_path, capsys):
     arguments = ["--input", str(inputs / "*"), "--output", str(tmp_path / "out"), "--progress_seconds", "0.000001"]
     assert run(arguments) == 0
     error = capsys.readouterr().err
-    assert re.search(r"^progress: \d+ documents read \([\d,]+/s, process \d+\)$", error, re.MULTILINE)
+    assert re.search(r"^progress: \d+ documents read \([\d,]+/s, 1 worker\)$", error, re.MULTILINE)
     assert re.search(r"^progress: \d+ articles written ", error, re.MULTILINE)
     assert re.search(r"^progress: done in [\d,]+ s: 40 inputs, 40 articles written$", error, re.MULTILINE)
     assert run([*arguments[:3], str(tmp_path / "quiet"), "--progress_seconds", "0"]) == 0
