@@ -446,7 +446,7 @@ def scale_pipeline(args) -> int:
     from apache_beam.options.pipeline_options import PipelineOptions
 
     from article_cleaner.transforms.corpus.drop_near_duplicates import DropNearDuplicates
-    from article_cleaner.transforms.corpus.runners import limit_allocator_growth
+    from article_cleaner.transforms.corpus.runners import allocator_growth_limited
     from article_cleaner.transforms.records import Article
 
     pages = load_pages()
@@ -476,7 +476,6 @@ def scale_pipeline(args) -> int:
             )
 
     output = Path(args.output)
-    limit_allocator_growth()  # as the command does (transforms/corpus/runners.py)
     options = PipelineOptions(
         [
             "--runner=FnApiRunner",
@@ -484,7 +483,8 @@ def scale_pipeline(args) -> int:
             f"--direct_num_workers={args.workers}",
         ]
     )
-    with beam.Pipeline(options=options) as pipeline:
+    # as the command does (transforms/corpus/runners.py)
+    with allocator_growth_limited(), beam.Pipeline(options=options) as pipeline:
         articles = (
             pipeline
             | beam.Create(range(shards))

@@ -49,7 +49,7 @@ from article_cleaner.transforms.config.checks import ConfigError
 from article_cleaner.transforms.config.loading import config_problems, load_config
 from article_cleaner.transforms.config.overlay import effective_config
 from article_cleaner.transforms.corpus.clean_corpus import CleanCorpus
-from article_cleaner.transforms.corpus.runners import LOCAL_RUNNERS, limit_allocator_growth
+from article_cleaner.transforms.corpus.runners import LOCAL_RUNNERS, allocator_growth_limited
 from article_cleaner.transforms.io.field_mapping import FieldMapError, parse_field_map
 from article_cleaner.transforms.io.sinks import OUTPUT_COMPRESSIONS, OUTPUT_FORMATS, WriteOutputs, write_report
 from article_cleaner.transforms.io.sources import FORMATS, ReadDocuments, ReadSettings, read_file
@@ -237,12 +237,12 @@ def run(argv: list[str] | None = None) -> int:
     progress_folder = tempfile.mkdtemp(prefix="article-cleaner-progress-")
     try:
         FileSystems.mkdirs(staging)
-        limit_allocator_growth()
-        runner = local_runner(options, CleanArticlesOptions) if standard.runner == DEFAULT_RUNNER else None
-        pipeline = beam.Pipeline(runner=runner, options=options)
-        build_pipeline(pipeline, cleaner_options, config, fields, staging, progress_folder)
-        result = pipeline.run()
-        result.wait_until_finish()
+        with allocator_growth_limited():
+            runner = local_runner(options, CleanArticlesOptions) if standard.runner == DEFAULT_RUNNER else None
+            pipeline = beam.Pipeline(runner=runner, options=options)
+            build_pipeline(pipeline, cleaner_options, config, fields, staging, progress_folder)
+            result = pipeline.run()
+            result.wait_until_finish()
     except SystemExit as error:  # argparse, reading an option Beam's own checks use, prints why
         discard(staging)
         return error.code if isinstance(error.code, int) else EXIT_BAD_ARGUMENTS

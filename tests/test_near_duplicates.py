@@ -80,6 +80,17 @@ def test_identical_bodies_up_to_case_and_punctuation_have_identical_signatures_a
     assert (hasher.band_hashes(hasher.signature(WIRE_STORY)) == hasher.band_hashes(hasher.signature(shouted))).all()
 
 
+def test_a_long_bodys_signature_is_the_least_value_over_all_its_shingles(hasher):
+    # Far more shingles than the signature hashes at once; two halves overlapping by four words hold
+    # together exactly the shingles of the whole, so its signature is the least of theirs.
+    words = " ".join(f"{WIRE_STORY} {OTHER_STORY} Update {number}." for number in range(12)).split()
+    middle = len(words) // 2 + 7
+    first_half, second_half = " ".join(words[:middle]), " ".join(words[middle - 4 :])
+    expected = np.minimum(hasher.signature(first_half), hasher.signature(second_half))
+    assert len(words) > 2000
+    assert np.array_equal(hasher.signature(" ".join(words)), expected)
+
+
 def test_signatures_are_the_same_after_pickling_to_a_worker(hasher):
     shipped = pickle.loads(pickle.dumps(hasher))
     assert (shipped.signature(WIRE_STORY) == hasher.signature(WIRE_STORY)).all()

@@ -35,6 +35,7 @@ from article_cleaner.transforms.corpus.near_duplicates import (
     has_words,
     resolve_clusters,
 )
+from article_cleaner.transforms.corpus.runners import release_freed_memory
 from article_cleaner.transforms.corpus.spill import (
     ARTICLES_PER_SPILL_FILE,
     DeleteSpillFolder,
@@ -72,9 +73,9 @@ LARGEST_CLUSTERS = 20  # reported, largest first
 
 @dataclass(frozen=True, slots=True)
 class ArticleSketch:
-    """What finding an article's near-duplicates and reporting one needs, and where the article waits."""
+    """What resolving an article's cluster and reporting it needs, and where the article waits."""
 
-    member: int  # a 63-bit hash of id and source: the article's compact name in band buckets, stable across reruns
+    place: int  # its spill file's key << _INDEX_BITS | its index in that file: how similar pairs name it
     id: str
     source: str
     url: str | None
@@ -85,15 +86,6 @@ class ArticleSketch:
     def node(self) -> str:
         """Unique among articles and ordered by id first: the kept copy's tie-break is the smallest id."""
         return f"{self.id}\x00{self.source}"
-
-
-@dataclass(frozen=True, slots=True)
-class SimilarPair:
-    """Two articles whose estimated similarity reaches the threshold (first has the smaller member)."""
-
-    first: ArticleSketch
-    second: ArticleSketch
-    similarity: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,6 +166,7 @@ class _SpillAndWriteBands(beam.DoFn):
             handle.write(columns.tobytes())
             handle.write(np.stack(self._signatures).tobytes())
         self._rows, self._signatures = [], []
+        release_freed_memory()
         return path, columns.shape[1]
 
     def _close(self) -> None:
@@ -284,10 +277,12 @@ class _SimilarPairs(beam.DoFn):
                 self._held += int(np.count_nonzero(similar))
         if self._held >= PAIRS_PER_FLUSH:
             yield from self._distinct_pairs()
+        release_freed_memory()  # the shard's columns and signatures
 
     def finish_bundle(self):
         for pair in self._distinct_pairs():
             yield GlobalWindows.windowed_value(pair)
+        release_freed_memory()
 
     def _distinct_pairs(self):
         if not self._pairs:
@@ -298,31 +293,29 @@ class _SimilarPairs(beam.DoFn):
 
 
 def _pair_ends(pair):
-    """(anchor, its place, member, its place, agreeing) -> (file key, (index, pair)) for each of the two."""
+    """(anchor, its place, member, its place, agreeing) -> (file key, index) of each of the two."""
     for place in (pair[1], pair[3]):
-        yield place >> _INDEX_BITS, (place & (2**_INDEX_BITS - 1), pair)
+        yield place >> _INDEX_BITS, place & (2**_INDEX_BITS - 1)
 
 
 class _SketchesOfFile(beam.DoFn):
-    """(file key, its path and the (index, pair) of its articles in similar pairs) -> (pair, the
-    article's ArticleSketch) for each; a file without similar pairs is not read."""
+    """(file key, its path and the indexes of its articles in similar pairs) -> the ArticleSketch of
+    each such article, once however many pairs it is in; a file without similar pairs is not read."""
 
     def process(self, file_group):
-        _, grouped = file_group
-        pairs_at: dict[int, list] = {}
-        for index, pair in grouped["ends"]:
-            pairs_at.setdefault(index, []).append(pair)
-        if not pairs_at:
+        file_key, grouped = file_group
+        wanted = set(grouped["ends"])
+        if not wanted:
             return
         path = next(iter(grouped["path"]))
-        for index, article in read_spill_records(path, pairs_at.keys()):
-            for pair in pairs_at[index]:
-                yield pair, _sketch(article, SpillPosition(path, index))
+        for index, article in read_spill_records(path, wanted):
+            yield _sketch(article, (file_key << _INDEX_BITS) | index, SpillPosition(path, index))
+        release_freed_memory()  # the file's articles
 
 
-def _sketch(article: Article, position: SpillPosition) -> ArticleSketch:
+def _sketch(article: Article, place: int, position: SpillPosition) -> ArticleSketch:
     return ArticleSketch(
-        member=_member_of(article.id, article.source),
+        place=place,
         id=article.id,
         source=article.source,
         url=article.url,
@@ -331,34 +324,28 @@ def _sketch(article: Article, position: SpillPosition) -> ArticleSketch:
     )
 
 
-def _similar_pair(pair_sketches, permutations: int):
-    """(similar pair, its two sketches) -> SimilarPair with the estimated similarity: the share of
-    the signatures' values the two agree on."""
-    pair, sketches = pair_sketches
-    sketches = list(sketches)
-    if len(sketches) != 2:  # two articles whose ids and sources hash alike: too rare to judge
-        return
-    first, second = sorted(sketches, key=lambda sketch: sketch.member)
-    yield SimilarPair(first, second, round(pair[4] / permutations, 4))
-
-
 class _ResolveClusters(beam.DoFn):
-    """Every similar pair, at once -> (spill file, (index, Duplicate)) of each article a cluster's kept
-    one stands for (main), and the LARGEST_CLUSTERS largest clusters (clusters).
+    """Every similar pair and the sketches of their articles, at once -> (spill file, (index,
+    Duplicate)) of each article a cluster's kept one stands for (main), and the LARGEST_CLUSTERS
+    largest clusters (clusters).
 
-    One worker holds the pairs: they are the near-duplicates alone (a few hundred bytes each, at most
-    one pair a duplicate per band through its bucket's anchor), not the corpus; a corpus whose
-    near-duplicate pairs do not fit one worker wants iterative label propagation instead.
+    One worker holds them: the near-duplicates alone (five integers a pair, at most one pair a
+    duplicate per band through its bucket's anchor; one sketch an article), not the corpus; a corpus
+    whose near-duplicate pairs do not fit one worker wants iterative label propagation instead.
     """
 
-    def process(self, keyed_pairs):
-        _, pairs = keyed_pairs
-        sketches: dict[str, ArticleSketch] = {}
+    def __init__(self, permutations: int):
+        self._permutations = permutations
+
+    def process(self, keyed_group):
+        _, grouped = keyed_group
+        sketch_at = {sketch.place: sketch for sketch in grouped["sketches"]}
         edges = []
-        for pair in pairs:
-            sketches[pair.first.node] = pair.first
-            sketches[pair.second.node] = pair.second
-            edges.append((pair.first.node, pair.second.node, pair.similarity))
+        for _, first_place, _, second_place, agreeing in grouped["pairs"]:
+            first, second = sketch_at.get(first_place), sketch_at.get(second_place)
+            if first is not None and second is not None:  # else a spill file's key collided: too rare to judge
+                edges.append((first.node, second.node, round(agreeing / self._permutations, 4)))
+        sketches = {sketch.node: sketch for sketch in sketch_at.values()}
         members = [ClusterMember(node, sketch.body_chars) for node, sketch in sketches.items()]
         duplicates = resolve_clusters(members, edges)
         for duplicate in duplicates:
@@ -378,6 +365,7 @@ class _ResolveClusters(beam.DoFn):
             yield beam.pvalue.TaggedOutput(
                 CLUSTERS, NearDuplicateCluster(kept.id, kept.source, kept.url, articles=others + 1)
             )
+        release_freed_memory()  # every pair of the corpus, decoded at once
 
 
 class _DropNearDuplicatesFromFile(beam.DoFn):
@@ -396,6 +384,7 @@ class _DropNearDuplicatesFromFile(beam.DoFn):
             counter(NEAR_DUPLICATES_FOUND).inc()
             yield beam.pvalue.TaggedOutput(DUPLICATES, duplicate)
         yield beam.pvalue.TaggedOutput(FILES_READ, path)
+        release_freed_memory()  # the file's articles
 
 
 class DropNearDuplicates(beam.PTransform):
@@ -427,27 +416,29 @@ class DropNearDuplicates(beam.PTransform):
             | "ArticlesInBandFile" >> beam.Map(lambda band_file: band_file[1])
             | "CountArticles" >> beam.CombineGlobally(sum)
         )
-        pair_ends = (
+        pairs = (
             articles.pipeline
             | "Start" >> beam.Create([None])
             | "BandShards" >> beam.FlatMap(_band_shards, beam.pvalue.AsSingleton(article_count), settings.bands)
             | "SpreadBandShards" >> beam.Reshuffle()
             | "SimilarPairsOfBands" >> beam.ParDo(_SimilarPairs(settings), beam.pvalue.AsList(spilled[BAND_FILES]))
             | "DistinctPairs" >> beam.Distinct()
-            | "PairEnds" >> beam.FlatMap(_pair_ends)
         )
-        similar = (
-            {"path": spilled[FILES], "ends": pair_ends}
+        sketches = (
+            {"path": spilled[FILES], "ends": pairs | "PairEnds" >> beam.FlatMap(_pair_ends)}
             | "JoinPairsToFiles" >> beam.CoGroupByKey()
             | "SketchesOfFiles" >> beam.ParDo(_SketchesOfFile())
-            | "GroupPairs" >> beam.GroupByKey()
-            | "SimilarPairs" >> beam.FlatMap(_similar_pair, settings.permutations)
         )
         resolved = (
-            similar
-            | "AllPairs" >> beam.Map(lambda pair: (None, pair))
-            | "GroupAllPairs" >> beam.GroupByKey()
-            | "ResolveClusters" >> beam.ParDo(_ResolveClusters()).with_outputs(CLUSTERS, main="decisions")
+            {
+                "pairs": pairs | "AllPairs" >> beam.Map(lambda pair: (None, pair)),
+                "sketches": sketches | "AllSketches" >> beam.Map(lambda sketch: (None, sketch)),
+            }
+            | "GroupAll" >> beam.CoGroupByKey()
+            | "ResolveClusters"
+            >> beam.ParDo(_ResolveClusters(settings.permutations))
+            .with_output_types(tuple[str, tuple[int, Duplicate]])
+            .with_outputs(CLUSTERS, main="decisions")
         )
         read = (
             (spilled[FILES] | "FileAlone" >> beam.Map(lambda file: (file[1], None)), resolved.decisions)

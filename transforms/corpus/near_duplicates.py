@@ -40,8 +40,9 @@ _ROW_MULTIPLIERS = np.random.Generator(np.random.PCG64(0x5EED)).integers(
 ) | np.uint64(1)
 _SHIFT = np.uint64(32)
 _UNSEEN = np.uint64(2**32)  # above every hash value: a permutation no shingle reached
-# Shingles hashed against the permutations at once: bounds the temporary matrix of a very long body.
-_CHUNK_SHINGLES = 1024
+# Shingles hashed against the permutations at once: bounds the temporary matrix of a very long body
+# (permutations x 512 x 8 bytes, 768 KiB at 192 permutations: it stays in a core's cache).
+_CHUNK_SHINGLES = 512
 
 
 class MinHasher:
@@ -49,7 +50,9 @@ class MinHasher:
 
     A shingle's hash combines the hashes of its words (vectorised, no string per word or shingle);
     each permutation is a multiply-add-shift hash of it (odd 64-bit multiplier, top 32 bits), a
-    universal family that needs no division.
+    universal family that needs no division. The multipliers and increments are held as whole
+    permutations x _CHUNK_SHINGLES matrices: numpy's loops over two contiguous rows run at about
+    twice the speed of those that broadcast one value along a row.
     """
 
     __slots__ = ("settings", "_multipliers", "_increments")
@@ -58,8 +61,11 @@ class MinHasher:
         self.settings = settings
         generator = np.random.Generator(np.random.PCG64(settings.seed))
         top = np.iinfo(np.uint64).max
-        self._multipliers = generator.integers(0, top, size=(settings.permutations, 1), dtype=np.uint64) | np.uint64(1)
-        self._increments = generator.integers(0, top, size=(settings.permutations, 1), dtype=np.uint64)
+        multipliers = generator.integers(0, top, size=(settings.permutations, 1), dtype=np.uint64) | np.uint64(1)
+        increments = generator.integers(0, top, size=(settings.permutations, 1), dtype=np.uint64)
+        shape = (settings.permutations, _CHUNK_SHINGLES)
+        self._multipliers = np.ascontiguousarray(np.broadcast_to(multipliers, shape))
+        self._increments = np.ascontiguousarray(np.broadcast_to(increments, shape))
 
     def __reduce__(self):
         return MinHasher, (self.settings,)
@@ -71,8 +77,9 @@ class MinHasher:
             return np.full(self.settings.permutations, _UNSEEN, dtype=np.uint64)
         lowest = np.full(self.settings.permutations, np.iinfo(np.uint64).max, dtype=np.uint64)
         for start in range(0, len(hashes), _CHUNK_SHINGLES):
-            permuted = self._multipliers * hashes[None, start : start + _CHUNK_SHINGLES]
-            permuted += self._increments
+            chunk = hashes[None, start : start + _CHUNK_SHINGLES]
+            permuted = self._multipliers[:, : chunk.shape[1]] * chunk
+            permuted += self._increments[:, : chunk.shape[1]]
             np.minimum(lowest, permuted.min(axis=1), out=lowest)
         # The top 32 bits of the least value are the least top 32 bits: shift 192 values, not all.
         return lowest >> _SHIFT
