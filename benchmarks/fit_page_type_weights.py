@@ -41,7 +41,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from scipy.optimize import linprog, minimize
 
 from article_cleaner.transforms.clean_document import label_blocks, parse_document
 from article_cleaner.transforms.config.loading import load_config
@@ -199,6 +198,8 @@ class RuleModel:
         start = np.array(
             [rule.weight for rule in self.rules] + [self.settings.article_prior - self.settings.min_margin]
         )
+        from scipy.optimize import minimize  # the bench extra: evidence and replay need no scipy
+
         result = minimize(loss, start, jac=True, method="L-BFGS-B", bounds=bounds)
         return result.x[:-1], float(result.x[-1])
 
@@ -228,6 +229,8 @@ class RuleModel:
         distance = np.hstack([np.eye(rules), np.zeros((rules, 1 + constraints)), -np.eye(rules), np.eye(rules)])
         step = penalty / len(features)
         objective = np.concatenate([np.zeros(rules + 1), np.array(costs) / constraints, np.full(2 * rules, step)])
+        from scipy.optimize import linprog
+
         result = linprog(
             objective,
             A_ub=matrix,

@@ -11,8 +11,6 @@ from article_cleaner.transforms.records import InputDocument
 
 from support import load_benchmark_module
 
-pytest.importorskip("scipy")  # a benchmark dependency (the bench extra), not the pipeline's
-
 fitting = load_benchmark_module("fit_page_type_weights")
 
 PROSE = (
@@ -99,6 +97,7 @@ def _separable_pages() -> list:
 
 @pytest.mark.parametrize("objective", ["types", "kept-out", "hinge"])
 def test_a_fit_separates_forums_from_articles_and_keeps_each_weights_sign(config, objective):
+    pytest.importorskip("scipy")  # fitting needs the bench extra; evidence and replay do not
     model = fitting.RuleModel(config.page_types)
     pages = _separable_pages()
     weights, prior = fitting.fitted_weights(model, pages, 0.01, 10.0, objective, allowed_lost=0)
