@@ -10,6 +10,7 @@ from dataclasses import replace
 
 import pyarrow as pa
 import pyarrow.parquet as parquet
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from warcio.statusandheaders import StatusAndHeaders
@@ -27,10 +28,12 @@ from article_cleaner.transforms.io.sources import (
     bounded_lines,
     document_from_json_line,
     format_of,
+    nesting_depth,
     plan_slices,
     read_file,
     read_slice,
 )
+from article_cleaner.transforms.limits.guards import json_nests_deeper_than
 from article_cleaner.transforms.records import Filtered, InputDocument, Rejected
 
 ARTICLE = (
@@ -164,12 +167,48 @@ def test_each_bad_jsonl_line_is_rejected_with_its_reason_and_the_rest_is_read():
     assert results[3].input_prefix == '{"text": 5}\n' and results[3].input_length == 12
 
 
+def nested_json_line(depth: int) -> str:
+    """A JSON-lines record whose arrays and objects nest depth deep (the record itself is one)."""
+    return '{"text": "The harbour reopened.", "extra": ' + "[" * (depth - 1) + "]" * (depth - 1) + "}\n"
+
+
 def test_a_json_line_nested_past_the_depth_limit_is_rejected_wherever_it_is_read():
-    nested = '{"text": "The harbour reopened.", "extra": ' + "[" * 501 + "]" * 501 + "}\n"
-    shallow = '{"text": "The harbour reopened.", "extra": ' + "[" * 400 + "]" * 400 + "}\n"
-    results = read("deep.jsonl", (nested + shallow).encode())
+    results = read("deep.jsonl", (nested_json_line(502) + nested_json_line(401)).encode())
     assert outcomes(results) == [("deep.jsonl:1", "malformed_json"), ("deep.jsonl:2", "InputDocument")]
     assert results[0].detail == "arrays and objects nest more than 500 deep"
+
+
+@pytest.mark.parametrize(("depth", "outcome"), [(500, "InputDocument"), (501, "malformed_json")])
+def test_a_json_line_exactly_at_the_depth_limit_is_read_and_one_level_more_is_rejected(depth, outcome):
+    assert outcomes(read("edge.jsonl", nested_json_line(depth).encode())) == [("edge.jsonl:1", outcome)]
+
+
+def test_a_malformed_json_line_nested_past_the_depth_limit_is_rejected_for_its_depth():
+    unclosed = '{"text": "The harbour reopened.", "extra": ' + "[" * 600 + "\n"
+    far_too_deep = '{"extra": ' + "[" * 100_000 + "]" * 100_000 + "}\n"
+    broken = '{"text": "The harbour reopened.", "extra": [[1]\n'
+    results = read("bad.jsonl", (unclosed + far_too_deep + broken).encode())
+    assert [result.detail for result in results[:2]] == ["arrays and objects nest more than 500 deep"] * 2
+    assert results[2].reason == "malformed_json" and results[2].detail.startswith("not a JSON value")
+
+
+def test_brackets_inside_a_pages_strings_do_not_count_as_nesting():
+    html = "<script>var rows = " + "[" * 2000 + "];</script><p>{{ The harbour reopened. }}</p>"
+    (document,) = read("page.jsonl", (json.dumps({"html": html}) + "\n").encode())
+    assert isinstance(document, InputDocument) and document.html == html
+
+
+_JSON_VALUES = st.recursive(
+    st.none() | st.integers() | st.text(alphabet='[]{}"\\ab', max_size=6),
+    lambda children: st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=3), children, max_size=3),
+    max_leaves=30,
+)
+
+
+@given(_JSON_VALUES, st.integers(min_value=0, max_value=6))
+def test_the_depth_of_a_parsed_value_is_the_bracket_depth_of_its_text(value, max_depth):
+    text = json.dumps(value)
+    assert (nesting_depth(json.loads(text)) > max_depth) == json_nests_deeper_than(text, max_depth)
 
 
 def test_empty_jsonl_file_is_one_empty_input():

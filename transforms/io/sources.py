@@ -186,15 +186,31 @@ def document_from_json_line(
         text = line.removeprefix(b"\xef\xbb\xbf").decode("utf-8")
     except UnicodeDecodeError as error:
         return reject(source, UNDECODABLE, f"not valid UTF-8 at byte {error.start}: {error.reason}", line)
-    if json_nests_deeper_than(text, MAX_JSON_LINE_DEPTH):
-        return reject(source, MALFORMED_JSON, f"arrays and objects nest more than {MAX_JSON_LINE_DEPTH} deep", line)
+    too_deep = f"arrays and objects nest more than {MAX_JSON_LINE_DEPTH} deep"
+    # Parsed first, the depth read off the value: the bracket scan reads the whole line (2 ms for
+    # a page of HTML whose scripts hold brackets), so it runs only where parsing failed, to give the
+    # same reason whichever way the line is bad.
     try:
         item = json.loads(text)
     except (json.JSONDecodeError, RecursionError) as error:
+        if json_nests_deeper_than(text, MAX_JSON_LINE_DEPTH):
+            return reject(source, MALFORMED_JSON, too_deep, line)
         return reject(source, MALFORMED_JSON, f"not a JSON value: {error}", line)
+    if nesting_depth(item) > MAX_JSON_LINE_DEPTH:
+        return reject(source, MALFORMED_JSON, too_deep, line)
     if not isinstance(item, dict):
         return reject(source, MALFORMED_JSON, f"expected a JSON object, got {type(item).__name__}", line)
     return document_from_record(source, item, fields, limits, line)
+
+
+def nesting_depth(value) -> int:
+    """How deep arrays and objects nest in a parsed JSON value (0 for a string or a number), level
+    by level, without recursing: the bracket depth json_nests_deeper_than reads in its text."""
+    depth, level = 0, [value]
+    while containers := [item for item in level if isinstance(item, (dict, list))]:
+        depth += 1
+        level = [child for item in containers for child in (item.values() if isinstance(item, dict) else item)]
+    return depth
 
 
 def utf8_length(text: str, limit: int) -> int:
