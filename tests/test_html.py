@@ -558,6 +558,17 @@ def test_json_ld_nested_a_thousand_deep_is_ignored_and_the_article_kept(rules):
     assert [block.text[:16] for block in page.blocks] == ["The island ferry", "Passengers said "]
 
 
+@pytest.mark.parametrize("extra_levels, read", [(0, True), (1, False)])
+def test_json_ld_is_read_up_to_its_nesting_limit_and_ignored_past_it(rules, extra_levels, read):
+    from article_cleaner.transforms.extract.html import _MAX_JSON_LD_DEPTH
+
+    # The article object is one level; the rest is a chain of lists inside its "about" field.
+    chain = "[" * (_MAX_JSON_LD_DEPTH - 1 + extra_levels) + "]" * (_MAX_JSON_LD_DEPTH - 1 + extra_levels)
+    script = '{"@type": "NewsArticle", "headline": "Ferry returns", "author": "Ana Ruiz", "about": ' + chain + "}"
+    page = parse_html(f'<script type="application/ld+json">{script}</script><p>A paragraph of text.</p>', rules)
+    assert (page.author == "Ana Ruiz") is read
+
+
 def test_json_ld_with_brackets_inside_its_strings_is_read(rules):
     script = '{"@type": "NewsArticle", "headline": "Ferry [' + "[{" * 100 + '] returns", "author": "Ana Ruiz"}'
     page = parse_html(f'<script type="application/ld+json">{script}</script><p>A paragraph of text.</p>', rules)

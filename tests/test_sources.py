@@ -28,12 +28,11 @@ from article_cleaner.transforms.io.sources import (
     bounded_lines,
     document_from_json_line,
     format_of,
-    nesting_depth,
     plan_slices,
     read_file,
     read_slice,
 )
-from article_cleaner.transforms.limits.guards import json_nests_deeper_than
+from article_cleaner.transforms.limits.guards import json_nests_deeper_than, nesting_depth
 from article_cleaner.transforms.records import Filtered, InputDocument, Rejected
 
 ARTICLE = (

@@ -25,7 +25,7 @@ from article_cleaner.transforms.config.html_rules import (
 )
 from article_cleaner.transforms.extract.repeated_items import repeated_item_prose_share
 from article_cleaner.transforms.label.captions import bare_credit, split_credit
-from article_cleaner.transforms.limits.guards import json_nests_deeper_than
+from article_cleaner.transforms.limits.guards import nesting_depth
 from article_cleaner.transforms.records import Block, Caption, PageMarkup, ParsedPage, Removal
 
 _ISO_DATETIME = re.compile(
@@ -269,11 +269,11 @@ def _json_ld_article(script_text: str, declared_types: set[str]) -> dict:
 
     Adds the @type of every object of the script (its main entity too) to declared_types.
     """
-    if json_nests_deeper_than(script_text, _MAX_JSON_LD_DEPTH):
-        return {}
     try:
         data = json.loads(script_text)
-    except (ValueError, RecursionError):  # RecursionError: within the depth limit only on an already deep stack
+    except (ValueError, RecursionError):  # RecursionError: deeper than Python's stack allows
+        return {}
+    if nesting_depth(data) > _MAX_JSON_LD_DEPTH:  # read off the value: cheaper than scanning the text first
         return {}
     # (object, whether it may be the article): a main entity only declares a type; the article
     # is looked for where it always was, at the top level, in lists and in @graph. Breadth first: the

@@ -38,6 +38,7 @@ from article_cleaner.transforms.limits.guards import (
     LimitExceeded,
     decompressed_byte_cap,
     json_nests_deeper_than,
+    nesting_depth,
 )
 from article_cleaner.transforms.outcomes import (
     CORRUPT_COMPRESSION,
@@ -201,16 +202,6 @@ def document_from_json_line(
     if not isinstance(item, dict):
         return reject(source, MALFORMED_JSON, f"expected a JSON object, got {type(item).__name__}", line)
     return document_from_record(source, item, fields, limits, line)
-
-
-def nesting_depth(value) -> int:
-    """How deep arrays and objects nest in a parsed JSON value (0 for a string or a number), level
-    by level, without recursing: the bracket depth json_nests_deeper_than reads in its text."""
-    depth, level = 0, [value]
-    while containers := [item for item in level if isinstance(item, (dict, list))]:
-        depth += 1
-        level = [child for item in containers for child in (item.values() if isinstance(item, dict) else item)]
-    return depth
 
 
 def utf8_length(text: str, limit: int) -> int:

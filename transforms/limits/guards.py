@@ -76,6 +76,17 @@ def json_nests_deeper_than(text: str, max_depth: int) -> bool:
     return bool(depths.size) and int(depths.max()) > max_depth
 
 
+def nesting_depth(value) -> int:
+    """How deep arrays and objects nest in a parsed JSON value (0 for a string or a number), level
+    by level, without recursing: the bracket depth json_nests_deeper_than reads in its text (for a
+    value already parsed: reading the whole text again costs more than the parse)."""
+    depth, level = 0, [value]
+    while containers := [item for item in level if isinstance(item, (dict, list))]:
+        depth += 1
+        level = [child for item in containers for child in (item.values() if isinstance(item, dict) else item)]
+    return depth
+
+
 @dataclass(frozen=True, slots=True)
 class Deadline:
     """A per-document time budget, checked between cleaning stages: for callers of clean_document
