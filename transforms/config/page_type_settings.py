@@ -10,11 +10,10 @@ from dataclasses import dataclass
 from article_cleaner.transforms.config.checks import (
     ConfigError,
     compile_pattern,
-    reject_unknown_keys,
-    require_keys,
     require_list,
     require_mapping,
     require_number,
+    require_section,
     require_string_list,
     require_type,
 )
@@ -180,23 +179,12 @@ _RULE_KEYS = {"id", "type", "signal", "weight", "any_of", "at_least", "below", "
 
 def compile_page_type_settings(raw: object, path: str = "page_types") -> PageTypeSettings:
     """The `page_types:` section, validated; a ConfigError names the bad key path."""
-    section = require_mapping(raw, path)
-    reject_unknown_keys(
-        section,
-        _SECTION_KEYS,
-        path,
-    )
-    require_keys(
-        section,
-        _SECTION_KEYS,
-        path,
-    )
+    section = require_section(raw, path, _SECTION_KEYS)
     keep = require_string_list(section["keep"], f"{path}.keep")
     for index, name in enumerate(keep):
         if name not in PAGE_TYPES:
             raise ConfigError(f"{path}.keep[{index}]: unknown page type {name!r} (types: {', '.join(PAGE_TYPES)})")
     shape_path = f"{path}.text_shape"
-    shape = require_mapping(section["text_shape"], shape_path)
     shape_keys = {
         "prose_min_chars",
         "prose_endings",
@@ -207,8 +195,7 @@ def compile_page_type_settings(raw: object, path: str = "page_types") -> PageTyp
         "linked_heading_density",
         "min_divs_for_ratio",
     }
-    reject_unknown_keys(shape, shape_keys, shape_path)
-    require_keys(shape, shape_keys, shape_path)
+    shape = require_section(section["text_shape"], shape_path, shape_keys)
     rules, seen = [], set()
     for index, entry in enumerate(require_list(section["rules"], f"{path}.rules")):
         rule = _compile_rule(entry, f"{path}.rules[{index}]")
@@ -250,9 +237,7 @@ def _person_words(raw: object, path: str) -> dict[str, PersonWords]:
     by_language = {}
     for language, entry in require_mapping(raw, path).items():
         entry_path = f"{path}.{language}"
-        words = require_mapping(entry, entry_path)
-        reject_unknown_keys(words, set(PERSONS), entry_path)
-        require_keys(words, set(PERSONS), entry_path)
+        words = require_section(entry, entry_path, set(PERSONS))
         by_language[str(language)] = PersonWords(
             **{person: _word_forms(words[person], f"{entry_path}.{person}") for person in PERSONS}
         )
@@ -260,9 +245,7 @@ def _person_words(raw: object, path: str) -> dict[str, PersonWords]:
 
 
 def _url_shape(raw: object, path: str) -> UrlShapeSettings:
-    shape = require_mapping(raw, path)
-    reject_unknown_keys(shape, _URL_SHAPE_KEYS, path)
-    require_keys(shape, _URL_SHAPE_KEYS, path)
+    shape = require_section(raw, path, _URL_SHAPE_KEYS)
     return UrlShapeSettings(
         **{key: compile_pattern(shape[key], f"{path}.{key}", flags=0) for key in sorted(_URL_SHAPE_KEYS)}
     )
@@ -283,9 +266,8 @@ def _word_forms(raw: object, path: str) -> frozenset[str]:
 
 
 def _compile_rule(raw: object, path: str) -> PageTypeRule:
-    entry = require_mapping(raw, path)
-    reject_unknown_keys(entry, _RULE_KEYS, path)
-    require_keys(entry, {"id", "type", "signal", "weight"}, path)
+    required = {"id", "type", "signal", "weight"}
+    entry = require_section(raw, path, required, _RULE_KEYS - required)
     page_type = require_type(entry["type"], str, f"{path}.type")
     if page_type not in PAGE_TYPES:
         raise ConfigError(f"{path}.type: unknown page type {page_type!r} (types: {', '.join(PAGE_TYPES)})")
