@@ -7,6 +7,8 @@ import re
 
 import numpy as np
 
+from article_cleaner.transforms.corpus.word_characters import letters_and_digits
+
 _NOT_WORD = re.compile(r"[\W_]+")
 
 # A body is fingerprinted twice per run (by both exact dedups), and the regular expression
@@ -14,10 +16,6 @@ _NOT_WORD = re.compile(r"[\W_]+")
 # text's characters at once; below this length its fixed cost outweighs the regular expression's.
 _VECTOR_MIN_CHARS = 256
 _SPACE = ord(" ")
-# Whether each character of the Basic Multilingual Plane is a word character for the regular
-# expression (str.isalnum, the definition of its \w, less "_"). Read-only, built once per process.
-_IS_WORD = np.fromiter((chr(point).isalnum() for point in range(0x10000)), dtype=bool, count=0x10000)
-_IS_WORD.flags.writeable = False
 
 
 def normalized_words(text: str) -> str:
@@ -31,9 +29,7 @@ def normalized_words_of_each(texts: list[str]) -> list[str]:
     if sum(map(len, folded)) < _VECTOR_MIN_CHARS:
         return [_NOT_WORD.sub(" ", text).strip() for text in folded]
     points = np.frombuffer("".join(folded).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    if int(points.max()) >= len(_IS_WORD):  # beyond the table (emoji, rare scripts): the general way
-        return [_NOT_WORD.sub(" ", text).strip() for text in folded]
-    is_word = _IS_WORD[points]
+    is_word = letters_and_digits()[points]
     # Keep each word character and the first other character after a word of the same text, as
     # one space; a text's leading and trailing spaces go.
     after_word = np.empty_like(is_word)

@@ -8,16 +8,14 @@ Unsigned 64-bit arithmetic wraps around by design (numpy does not warn for array
 from __future__ import annotations
 
 import functools
-import re
-import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
 
 from article_cleaner.transforms.config.corpus_settings import NearDuplicateSettings
+from article_cleaner.transforms.corpus.word_characters import word_characters
 
-_WORD = re.compile(r"\w+")
 _WORD_BASE = np.uint64(0x100000001B3)  # odd, so its powers never vanish modulo 2**64
 # Odd 64-bit multipliers for combining the word hashes of a shingle (position-dependent, fixed).
 _SHINGLE_MULTIPLIERS = np.array(
@@ -111,19 +109,6 @@ def shingle_hashes(text: str, shingle_words: int) -> np.ndarray:
     return combined
 
 
-@functools.cache
-def _word_characters() -> np.ndarray:
-    """Whether each code point is a word character for the re module (\\w): a read-only table of
-    1.1 MB built once per process (0.1 s), so that a body is split into words without the regex
-    engine, which costs more than the hashing itself."""
-    every_character = "".join(map(chr, range(sys.maxunicode + 1)))
-    table = np.zeros(sys.maxunicode + 1, dtype=bool)
-    for match in _WORD.finditer(every_character):
-        table[match.start() : match.end()] = True
-    table.flags.writeable = False
-    return table
-
-
 def _word_hashes(text: str) -> np.ndarray:
     """One 64-bit hash per word (a run of \\w characters, casefolded), in text order.
 
@@ -134,7 +119,7 @@ def _word_hashes(text: str) -> np.ndarray:
     two ends, brought back to its own start by B's inverse (B is odd, so it has one modulo 2**64).
     """
     codes = np.frombuffer(text.casefold().encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    edges = np.flatnonzero(np.diff(_word_characters()[codes], prepend=False, append=False))
+    edges = np.flatnonzero(np.diff(word_characters()[codes], prepend=False, append=False))
     if not len(edges):
         return np.empty(0, dtype=np.uint64)
     starts, ends = edges[0::2], edges[1::2]  # a word is codes[start:end]
