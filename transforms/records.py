@@ -225,6 +225,10 @@ class Filtered:
         }
 
 
+# Between the paragraphs of Article.body: a blank line.
+PARAGRAPH_SEPARATOR = "\n\n"
+
+
 @dataclass(frozen=True, slots=True)
 class Article:
     """The clean article record written to the output."""

@@ -6,10 +6,9 @@ from dataclasses import replace
 
 from article_cleaner.transforms.config.corpus_settings import SiteBoilerplateSettings
 from article_cleaner.transforms.corpus.fingerprints import text_fingerprint, text_fingerprints
-from article_cleaner.transforms.records import Article, Removal
+from article_cleaner.transforms.records import PARAGRAPH_SEPARATOR, Article, Removal
 from article_cleaner.transforms.removal_kinds import SITE_BOILERPLATE
 
-PARAGRAPH_SEPARATOR = "\n\n"
 _KEY_BYTES = 8
 
 

@@ -10,6 +10,7 @@ from article_cleaner.transforms.label.citations import strip_inline_markers_of_e
 from article_cleaner.transforms.records import (
     BODY,
     CAPTION,
+    PARAGRAPH_SEPARATOR,
     REFERENCE,
     Article,
     Caption,
@@ -44,7 +45,7 @@ def body_paragraphs(labelled: tuple[LabelledBlock, ...], config: CleanerConfig) 
 
 def body_text(paragraphs: list[str]) -> str:
     """The article's body as its record holds it: the paragraphs, a blank line between them."""
-    return "\n\n".join(paragraphs)
+    return PARAGRAPH_SEPARATOR.join(paragraphs)
 
 
 def collect_captions(page: ParsedPage, labelled: tuple[LabelledBlock, ...]) -> tuple[Caption, ...]:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from article_cleaner.transforms.clean_document import (
     body_paragraphs,
+    body_text,
     label_blocks,
     page_type_of,
     parse_document,
@@ -40,7 +41,7 @@ def explain_document(
     parser's removals and captions (HTML), then each block in document order."""
     page = parse_document(document, config)
     labelled = label_blocks(page, document, config)
-    language, probability = detector.detect("\n\n".join(body_paragraphs(labelled, config)))
+    language, probability = detector.detect(body_text(body_paragraphs(labelled, config)))
     decision = page_type_of(page, labelled, document, language, config)
     kept = is_kept(decision.type, config.page_types, html_mode=document.text is None)
     outcome = "written" if kept else "filtered (page_type)"
