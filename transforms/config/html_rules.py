@@ -74,10 +74,7 @@ class CompoundWords:
                 continue
             split = splits.get(word)
             if split is None:
-                split = self.parts(word)
-                if len(splits) >= _REMEMBERED_RULINGS:
-                    splits.clear()
-                splits[word] = split
+                split = remembered(splits, word, self.parts(word), _REMEMBERED_RULINGS)
             parts += [part for part in split if part not in words]
         return (*words, *dict.fromkeys(parts)) if parts else words
 
@@ -534,10 +531,7 @@ class ElementRulings:
         key = (tag, *attributes.items())
         ruling = self._known.get(key)
         if ruling is None:
-            ruling = self._of_read_attributes(tag, attributes)
-            if len(self._known) >= self._limit:
-                self._known.clear()
-            self._known[key] = ruling
+            ruling = remembered(self._known, key, self._of_read_attributes(tag, attributes), self._limit)
         return ruling
 
     def _of_read_attributes(self, tag: str, attributes: dict) -> ElementRuling:
@@ -550,9 +544,7 @@ class ElementRulings:
         if ruling is None:
             words = self.words(attributes)
             ruling = self._ruling(tag, attributes, words) if words else self._wordless_ruling(tag, attributes)
-            if len(self._known_by_read) >= self._limit:
-                self._known_by_read.clear()
-            self._known_by_read[key] = ruling
+            remembered(self._known_by_read, key, ruling, self._limit)
         return ruling
 
     def _wordless_ruling(self, tag: str, attributes: dict) -> ElementRuling:
@@ -561,10 +553,7 @@ class ElementRulings:
         key = (tag, *[item for item in attributes.items() if item[0] in matched])
         ruling = self._known_wordless.get(key)
         if ruling is None:
-            ruling = self._ruling(tag, attributes, ())
-            if len(self._known_wordless) >= self._limit:
-                self._known_wordless.clear()
-            self._known_wordless[key] = ruling
+            ruling = remembered(self._known_wordless, key, self._ruling(tag, attributes, ()), self._limit)
         return ruling
 
     def without(
@@ -587,10 +576,17 @@ class ElementRulings:
             # Separators out: a configured word may be two neighbours joined ("upnext" for "up-next").
             if self._keyword_scan.search(_SEPARATORS.sub("", value.lower())):
                 words = self._compounds.with_parts(class_words(value))
-            if len(self._known_words) >= self._limit:
-                self._known_words.clear()
-            self._known_words[value] = words
+            remembered(self._known_words, value, words, self._limit)
         return words
+
+
+def remembered(memory: dict, key, value, limit: int):
+    """Stores value under key and returns it; a memory at its limit is emptied first (what a site
+    repeats is met again soon; what it does not would only grow the memory)."""
+    if len(memory) >= limit:
+        memory.clear()
+    memory[key] = value
+    return value
 
 
 def _substring_roots(words: frozenset[str]) -> list[str]:
