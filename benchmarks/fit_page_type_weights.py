@@ -89,23 +89,34 @@ def pages_of(bench: Path):
         yield page_id, entry.get("page_type", ARTICLE), document
 
 
-def rules_fired(document: InputDocument, config, detector: LanguageDetector) -> tuple[str, ...] | None:
-    """The ids of the rules that hold on a page, by the pipeline's own steps (clean_document's up to
-    the page type); None when the page has no article text. The config's decision over these rules
-    must be the real decide_page_type's: checked on every page."""
+def signals_of(document: InputDocument, config, detector: LanguageDetector) -> dict[str, object] | None:
+    """A page's page-type signals, by the pipeline's own steps (clean_document's up to the page type);
+    None when the page has no article text."""
     page = parse_document(document, config)
     labelled = label_blocks(page, document, config)
     body = body_paragraphs(labelled, config)
     if not body:
         return None
     language = detector.detect(body_text(body))[0]
-    settings = config.page_types
-    signals = page_signals(page, labelled, document.url, language, settings, config.html.blocks.link_block_rule)
+    return page_signals(page, labelled, document.url, language, config.page_types, config.html.blocks.link_block_rule)
+
+
+def rules_fired(document: InputDocument, config, detector: LanguageDetector) -> tuple[str, ...] | None:
+    """The ids of the rules that hold on a page (None: no article text). The config's decision over
+    these rules must be the real decide_page_type's: checked on every page."""
+    signals = signals_of(document, config, detector)
+    if signals is None:
+        return None
+    return fired_rules(signals, config.page_types)
+
+
+def fired_rules(signals: dict[str, object], settings) -> tuple[str, ...]:
+    """The ids of the rules that hold on these signals, checked against decide_page_type."""
     fired = tuple(rule.id for rule in settings.rules if rule.holds(signals.get(rule.signal)))
     replayed = decide_by_weights(fired, {rule.id: rule.weight for rule in settings.rules}, settings)
     real = decide_page_type(signals, settings, html_mode=True).type
     if replayed != real:
-        raise AssertionError(f"{document.source}: the rules replayed say {replayed}, the pipeline {real}")
+        raise AssertionError(f"the rules replayed say {replayed}, the pipeline {real}: {signals}")
     return fired
 
 
