@@ -44,6 +44,7 @@ from article_cleaner.pipelines.partitions import (
     today_utc,
     write_manifest,
 )
+from article_cleaner.pipelines.stop_signals import RunStopped, stops_raised
 from article_cleaner.transforms.clean import CleanArticles
 from article_cleaner.transforms.config.checks import ConfigError
 from article_cleaner.transforms.config.loading import config_problems, load_config
@@ -236,16 +237,21 @@ def run(argv: list[str] | None = None) -> int:
     staging = staging_folder(target, run_id)
     progress_folder = tempfile.mkdtemp(prefix="article-cleaner-progress-")
     try:
-        FileSystems.mkdirs(staging)
-        with allocator_growth_limited():
-            runner = local_runner(options, CleanArticlesOptions) if standard.runner == DEFAULT_RUNNER else None
-            pipeline = beam.Pipeline(runner=runner, options=options)
-            build_pipeline(pipeline, cleaner_options, config, fields, staging, progress_folder)
-            result = pipeline.run()
-            result.wait_until_finish()
+        with stops_raised():
+            FileSystems.mkdirs(staging)
+            with allocator_growth_limited():
+                runner = local_runner(options, CleanArticlesOptions) if standard.runner == DEFAULT_RUNNER else None
+                pipeline = beam.Pipeline(runner=runner, options=options)
+                build_pipeline(pipeline, cleaner_options, config, fields, staging, progress_folder)
+                result = pipeline.run()
+                result.wait_until_finish()
     except SystemExit as error:  # argparse, reading an option Beam's own checks use, prints why
         discard(staging)
         return error.code if isinstance(error.code, int) else EXIT_BAD_ARGUMENTS
+    except RunStopped as stop:  # a scheduler's timeout, Ctrl-C: as a failed run, saying so
+        discard(staging)
+        print(f"article-cleaner: the run was {stop}; nothing was published", file=sys.stderr)
+        return stop.exit_status
     except Exception as error:  # the run failed: nothing is published, the staging folder goes
         discard(staging)
         print(f"article-cleaner: the run failed: {type(error).__name__}: {error}", file=sys.stderr)
