@@ -12,7 +12,8 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
+# SIGHUP (a closed terminal) exists on POSIX systems only.
+STOP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGINT", "SIGHUP") if hasattr(signal, name))
 
 
 class RunStopped(BaseException):  # noqa: N818 - a stop, not an error of the run
@@ -57,6 +58,7 @@ def stops_raised() -> Iterator[None]:
         raise
     finally:
         for number, handler in previous.items():
-            signal.signal(number, handler)
+            if handler is not None:  # None: a handler set outside Python, which cannot be put back
+                signal.signal(number, handler)
         if received:
             logging.disable(logging.NOTSET)
