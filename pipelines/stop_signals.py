@@ -49,7 +49,10 @@ def stops_raised() -> Iterator[None]:
             logging.disable(logging.CRITICAL)
         raise RunStopped(received[0])
 
-    previous = {number: signal.signal(number, stop) for number in STOP_SIGNALS}
+    # An ignored signal stays ignored (`nohup` ignores SIGHUP); a handler set outside Python
+    # (getsignal() says None) could not be put back: such signals are left alone.
+    ours = [number for number in STOP_SIGNALS if signal.getsignal(number) not in (None, signal.SIG_IGN)]
+    previous = {number: signal.signal(number, stop) for number in ours}
     try:
         yield
     except BaseException as error:
@@ -58,7 +61,6 @@ def stops_raised() -> Iterator[None]:
         raise
     finally:
         for number, handler in previous.items():
-            if handler is not None:  # None: a handler set outside Python, which cannot be put back
-                signal.signal(number, handler)
+            signal.signal(number, handler)
         if received:
             logging.disable(logging.NOTSET)

@@ -91,3 +91,13 @@ def test_a_signal_in_the_block_raises_run_stopped_and_the_old_handler_comes_back
         time.sleep(5)  # the handler raises at once
     assert stopped.value.exit_status == 143
     assert signal.getsignal(signal.SIGTERM) is before
+
+
+def test_a_signal_the_process_ignores_stays_ignored_in_the_block():
+    previous = signal.signal(signal.SIGHUP, signal.SIG_IGN)  # as `nohup article-cleaner ...` starts it
+    try:
+        with stops_raised():
+            assert signal.getsignal(signal.SIGHUP) is signal.SIG_IGN
+            assert signal.getsignal(signal.SIGTERM) is not signal.SIG_IGN
+    finally:
+        signal.signal(signal.SIGHUP, previous)
