@@ -44,7 +44,7 @@ from article_cleaner.pipelines.partitions import (
     today_utc,
     write_manifest,
 )
-from article_cleaner.pipelines.stop_signals import RunStopped, stops_raised
+from article_cleaner.pipelines.stop_signals import RunStopped, cancel_unfinished, stops_raised
 from article_cleaner.transforms.clean import CleanArticles
 from article_cleaner.transforms.config.checks import ConfigError
 from article_cleaner.transforms.config.loading import config_problems, load_config
@@ -236,6 +236,7 @@ def run(argv: list[str] | None = None) -> int:
     run_id = new_run_id()
     staging = staging_folder(target, run_id)
     progress_folder = tempfile.mkdtemp(prefix="article-cleaner-progress-")
+    result = None
     try:
         with stops_raised():
             FileSystems.mkdirs(staging)
@@ -249,8 +250,9 @@ def run(argv: list[str] | None = None) -> int:
         discard(staging)
         return error.code if isinstance(error.code, int) else EXIT_BAD_ARGUMENTS
     except RunStopped as stop:  # a scheduler's timeout, Ctrl-C: as a failed run, saying so
+        cancelled = cancel_unfinished(result)
         discard(staging)
-        print(f"article-cleaner: the run was {stop}; nothing was published", file=sys.stderr)
+        print(f"article-cleaner: the run was {stop}; nothing was published{cancelled}", file=sys.stderr)
         return stop.exit_status
     except Exception as error:  # the run failed: nothing is published, the staging folder goes
         discard(staging)

@@ -12,6 +12,8 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from apache_beam.runners.runner import PipelineState
+
 # SIGHUP (a closed terminal) exists on POSIX systems only.
 STOP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGINT", "SIGHUP") if hasattr(signal, name))
 
@@ -64,3 +66,18 @@ def stops_raised() -> Iterator[None]:
             signal.signal(number, handler)
         if received:
             logging.disable(logging.NOTSET)
+
+
+def cancel_unfinished(result) -> str:
+    """Cancels the job of a runner that runs it elsewhere (Dataflow, Flink, Spark, a job service) when
+    the launcher is stopped while waiting for it; what was done, for the stop's line. The local
+    runners have no result until the run ends (their workers stop with the launcher): None."""
+    if result is None:
+        return ""
+    try:
+        if PipelineState.is_terminal(result.state):
+            return ""
+        result.cancel()
+    except Exception as error:  # the runner refused or could not be reached: the job may run on
+        return f"; cancelling the job failed ({type(error).__name__}: {error}), it may still be running"
+    return "; the job was cancelled"

@@ -125,3 +125,44 @@ def test_portable_runner_with_wheel_only_workers_gives_the_local_runners_records
     local_records = records(local_out)
     assert local_records, "the examples gave no records"
     assert records(portable_out) == local_records
+
+
+def test_a_stopped_launcher_cancels_its_job_on_the_job_service(portable_services, tmp_path):
+    job_endpoint, worker_endpoint = portable_services
+    corpus = tmp_path / "corpus.jsonl"
+    with corpus.open("w", encoding="utf-8") as out:  # long enough to be stopped while the job runs
+        for index in range(20_000):
+            text = f"Harbour wall, part {index}\n\n" + "\n\n".join(
+                f"The council voted on Tuesday to extend the harbour wall, note {index}-{n}." for n in range(8)
+            )
+            out.write(json.dumps({"id": f"d{index}", "text": text}) + "\n")
+    output = tmp_path / "out"
+    command = [
+        sys.executable, "-m", "article_cleaner", "--input", str(corpus), "--output", str(output),
+        "--runner=PortableRunner", f"--job_endpoint={job_endpoint}",
+        "--environment_type=EXTERNAL", f"--environment_config={worker_endpoint}",
+    ]  # fmt: skip
+    launcher = subprocess.Popen(command, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + STARTUP_SECONDS
+    while not running_jobs(job_endpoint):  # stopped while its job runs on the worker pool
+        assert launcher.poll() is None and time.monotonic() < deadline, "the run ended before it could be stopped"
+        time.sleep(0.2)
+    launcher.terminate()
+    try:
+        _, errors = launcher.communicate(timeout=60)
+    finally:
+        launcher.kill()
+    assert launcher.returncode == 143, errors[-2000:]
+    assert "the run was stopped by SIGTERM; nothing was published; the job was cancelled" in errors
+    assert not output.exists()
+    assert running_jobs(job_endpoint) == []
+
+
+def running_jobs(job_endpoint: str) -> list[str]:
+    """The ids of the jobs the job service reports as running."""
+    import grpc
+    from apache_beam.portability.api import beam_job_api_pb2, beam_job_api_pb2_grpc
+
+    with grpc.insecure_channel(job_endpoint) as channel:
+        jobs = beam_job_api_pb2_grpc.JobServiceStub(channel).GetJobs(beam_job_api_pb2.GetJobsRequest(), timeout=10)
+    return [job.job_id for job in jobs.job_info if job.state == beam_job_api_pb2.JobState.RUNNING]
