@@ -30,6 +30,7 @@ from apache_beam.options.pipeline_options import PipelineOptions, StandardOption
 
 from article_cleaner.pipelines.launch_checks import field_problem, folder_problem, option_problem
 from article_cleaner.pipelines.local_runner import local_runner
+from article_cleaner.pipelines.partition_lock import PartitionBusy, partition_locked
 from article_cleaner.pipelines.partitions import (
     DATE_PLACEHOLDER,
     PartitionError,
@@ -215,10 +216,24 @@ def run(argv: list[str] | None = None) -> int:
         fields = parse_field_map(cleaner_options.field_map)
         date = cleaner_options.date or today_utc()
         target = resolve_output(cleaner_options.output, date)
-        check_target(target, cleaner_options.overwrite)
     except (ConfigError, FieldMapError, PartitionError) as error:
         prefix = "invalid config: " if isinstance(error, ConfigError) else ""
         return _refuse(f"{prefix}{error}")
+    try:
+        with partition_locked(target, started):
+            return _run_partition(options, config, fields, date, target, started)
+    except PartitionBusy as busy:
+        return _refuse(str(busy))
+
+
+def _run_partition(options: PipelineOptions, config, fields, date: str, target: str, started: str) -> int:
+    """The run of one partition, its lock held: the target and inputs checked, the pipeline run, the
+    outputs published when every input is accounted for."""
+    cleaner_options = options.view_as(CleanArticlesOptions)
+    try:
+        check_target(target, cleaner_options.overwrite)
+    except PartitionError as error:
+        return _refuse(str(error))
     input_files, missing = matched_inputs(cleaner_options.input)
     if missing:
         return _refuse(f"no file matches --input {missing[0]!r}")

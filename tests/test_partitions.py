@@ -86,12 +86,17 @@ def kill_once_staging_appears(process, parent):
     pytest.fail("the run ended before it could be killed midway")
 
 
-def test_killed_runs_leave_no_success_and_no_partial_partition(inputs, tmp_path):
+def _big_batch(tmp_path, documents: int = 600):
     big = tmp_path / "big"
     big.mkdir()
     with (big / "batch.jsonl").open("w", encoding="utf-8") as out:
-        for number in range(600):
+        for number in range(documents):
             out.write(json.dumps({"id": f"doc-{number}", "text": ARTICLE.replace("7-2", f"{number}-2")}) + "\n")
+    return big
+
+
+def test_killed_runs_leave_no_success_and_no_partial_partition(inputs, tmp_path):
+    big = _big_batch(tmp_path)
     out_dir = tmp_path / "out"
     out_dir.mkdir()
 
@@ -118,3 +123,43 @@ def test_killed_runs_leave_no_success_and_no_partial_partition(inputs, tmp_path)
     # the next run clears the killed runs' staging folders
     assert run([*small, "--overwrite"]) == 0
     assert sorted(os.listdir(out_dir)) == ["dt=2026-11-22"]
+
+
+def test_a_run_overlapping_a_live_run_of_its_partition_is_refused_and_the_live_run_publishes(inputs, tmp_path, capsys):
+    big = _big_batch(tmp_path, 3000)
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+    partition = ["--output", str(out_dir / "dt={date}"), "--date", "2026-11-22"]
+    first = start_run(["--input", str(big / "*"), *partition], tmp_path)
+    deadline = time.monotonic() + 60
+    while not any(name.startswith("._staging-") for name in os.listdir(out_dir)):
+        assert first.poll() is None and time.monotonic() < deadline, "the first run ended before the second started"
+        time.sleep(0.05)
+    # A scheduler's retry while the first attempt still runs: it must not clear the live staging folder.
+    assert run(["--input", str(inputs / "*"), *partition, "--overwrite"]) == 2
+    refusal = capsys.readouterr().err
+    assert f"another run of {out_dir / 'dt=2026-11-22'} is in progress" in refusal
+    assert f"process {first.pid}" in refusal
+    assert first.wait(timeout=300) == 0
+    assert manifest(out_dir / "dt=2026-11-22")["counts"]["inputs"] == 3000
+    assert sorted(os.listdir(out_dir)) == ["dt=2026-11-22"]  # no staging folder, no lock file left
+
+
+def test_a_refused_run_creates_no_folder_for_its_output(tmp_path):
+    output = tmp_path / "new" / "nested" / "dt={date}"
+    assert run(["--input", str(tmp_path / "nothing" / "*"), "--output", str(output)]) == 2
+    assert not (tmp_path / "new").exists()
+
+
+def test_the_lock_is_per_partition_and_goes_with_its_run(tmp_path):
+    from article_cleaner.pipelines.partition_lock import PartitionBusy, partition_locked
+
+    with partition_locked(str(tmp_path / "dt=2026-11-21")):
+        with partition_locked(str(tmp_path / "dt=2026-11-22")):
+            pass  # a backfill of another day runs beside it
+        with pytest.raises(PartitionBusy, match="another run of .*dt=2026-11-21 is in progress"):
+            with partition_locked(str(tmp_path / "dt=2026-11-21")):
+                pass
+    with partition_locked(str(tmp_path / "dt=2026-11-21")):
+        pass  # released with the run that held it
+    assert list(tmp_path.iterdir()) == []
