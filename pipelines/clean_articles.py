@@ -30,7 +30,7 @@ from apache_beam.options.pipeline_options import PipelineOptions, StandardOption
 
 from article_cleaner.pipelines.launch_checks import field_problem, folder_problem, option_problem
 from article_cleaner.pipelines.local_runner import local_runner
-from article_cleaner.pipelines.partition_lock import PartitionBusy, partition_locked
+from article_cleaner.pipelines.partition_lock import PartitionUnavailable, partition_locked
 from article_cleaner.pipelines.partitions import (
     DATE_PLACEHOLDER,
     PartitionError,
@@ -222,8 +222,8 @@ def run(argv: list[str] | None = None) -> int:
     try:
         with partition_locked(target, started):
             return _run_partition(options, config, fields, date, target, started)
-    except PartitionBusy as busy:
-        return _refuse(str(busy))
+    except PartitionUnavailable as unavailable:
+        return _refuse(str(unavailable))
 
 
 def _run_partition(options: PipelineOptions, config, fields, date: str, target: str, started: str) -> int:

@@ -26,8 +26,9 @@ except ImportError:  # not a POSIX system: no flock
 LOCK_PREFIX = "._lock-"
 
 
-class PartitionBusy(Exception):  # noqa: N818 - a refusal, not a failure
-    """Another live run holds the partition's lock."""
+class PartitionUnavailable(Exception):  # noqa: N818 - a refusal, not a failure
+    """The partition cannot be locked for this run: another live run holds it, or the folder beside it
+    cannot be written."""
 
 
 def lock_path(target: str) -> str:
@@ -37,16 +38,20 @@ def lock_path(target: str) -> str:
 
 @contextmanager
 def partition_locked(target: str, started: str | None = None) -> Iterator[None]:
-    """Holds the target's lock while the block runs; PartitionBusy if another live run holds it."""
+    """Holds the target's lock while the block runs; PartitionUnavailable if another live run holds it."""
     if "://" in target or fcntl is None:
         yield
         return
     path = lock_path(target)
     created = _missing_folders(os.path.dirname(path))
-    os.makedirs(os.path.dirname(path), exist_ok=True)
     try:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
         handle = _acquired(path, target)
-    except PartitionBusy:
+    except OSError as error:
+        _remove_if_empty(created)
+        problem = f"{error.strerror}: {error.filename}"
+        raise PartitionUnavailable(f"cannot write beside --output {target} ({problem})") from None
+    except PartitionUnavailable:
         _remove_if_empty(created)
         raise
     try:
@@ -92,7 +97,7 @@ def _acquired(path: str, target: str) -> int:
         except BlockingIOError:
             owner = _owner(handle)
             os.close(handle)
-            raise PartitionBusy(
+            raise PartitionUnavailable(
                 f"another run of {target} is in progress ({owner}); wait for it to end, or stop it"
             ) from None
         try:
