@@ -40,3 +40,24 @@ def test_captions_that_are_only_a_credit_are_each_kept_once(config):
         ),
     )
     assert collect_captions(page, ()) == (Caption("", "Beckett Dubay/Reviewed"), Caption("", "Jonathan Chan/Reviewed"))
+
+
+def test_a_document_without_article_text_is_rejected_saying_what_it_held(config, detector):
+    from article_cleaner.transforms.records import Rejected
+
+    cases = [
+        (InputDocument("markup.html", html="<html><body><div></div></body></html>"), "no text was found in it"),
+        (InputDocument("prompt.txt", text="Subscribe to our newsletter"), "its one block of text is not article text"),
+        (
+            InputDocument(
+                "menu.html",
+                html="<html><body><nav><a href='/'>Home</a> <a href='/n'>News</a></nav>"
+                "<footer><p>Copyright 2024 Example News. All rights reserved.</p></footer></body></html>",
+            ),
+            "blocks of text is article text",
+        ),
+    ]
+    for document, detail in cases:
+        result = clean_document(document, config, detector)
+        assert isinstance(result, Rejected) and result.reason == "no_article_text", document.source
+        assert detail in result.detail, (document.source, result.detail)

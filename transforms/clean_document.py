@@ -97,7 +97,7 @@ def clean_document(
         return over_budget(document, deadline, "classifying")
     body = body_paragraphs(labelled, config)
     if not body:
-        return rejection(document, NO_ARTICLE_TEXT, f"all {len(labelled)} blocks were removed as boilerplate")
+        return rejection(document, NO_ARTICLE_TEXT, _no_article_text_detail(page, labelled))
     text = body_text(body)
     language = detector.detect(text)  # (code, probability)
     page_type = page_type_of(page, labelled, document, language[0], config)
@@ -144,3 +144,13 @@ def clean_document_in_time(
     """clean_document under a hard time limit (see within_budget)."""
     deadline = Deadline.starting_now(config.limits.time_budget_seconds)
     return within_budget(document, config, watchdog, lambda: clean_document(document, config, detector, deadline))
+
+
+def _no_article_text_detail(page: ParsedPage, labelled: tuple[LabelledBlock, ...]) -> str:
+    """Why a document gave no article text: it held no text, or none of its blocks was article text."""
+    blocks = len(labelled) + len(page.removals) or page.blocks_in
+    if not blocks:
+        return "no text was found in it"
+    if blocks == 1:
+        return "its one block of text is not article text (boilerplate, links, or too short)"
+    return f"none of its {blocks} blocks of text is article text (boilerplate, links, or too short)"
