@@ -5,13 +5,19 @@ with --direct_running_mode multi_processing) and fall back to Beam's defaults fo
 
 from __future__ import annotations
 
+import sys
+
 from apache_beam.options.pipeline_options import PipelineOptions
+from apache_beam.portability import python_urns
 from apache_beam.portability.api import beam_provision_api_pb2
 from apache_beam.runners.portability.fn_api_runner.fn_runner import ExtendedProvisionInfo, FnApiRunner
 from apache_beam.runners.portability.portable_runner import JobServiceHandle
 
 # Workers log warnings and errors unless the user asks otherwise (--default_sdk_harness_log_level).
 WORKER_LOG_LEVEL = "WARNING"
+# How FnApiRunner starts a worker process for --direct_running_mode multi_processing, and ours instead.
+BEAMS_WORKER_COMMAND = f"{sys.executable} -m apache_beam.runners.worker.sdk_worker_main"
+OUR_WORKER_COMMAND = f"{sys.executable} -m article_cleaner.pipelines.local_worker"
 
 
 def worker_options(options: PipelineOptions, own_options: type[PipelineOptions]) -> dict:
@@ -24,7 +30,19 @@ def worker_options(options: PipelineOptions, own_options: type[PipelineOptions])
     return chosen
 
 
+class _LocalRunner(FnApiRunner):
+    """FnApiRunner whose worker processes start through pipelines/local_worker.py. FnApiRunner writes
+    its worker command into the pipeline's environment while it runs the pipeline, so the command is
+    replaced in the pipeline it hands on; an environment a user chose is left alone."""
+
+    def run_via_runner_api(self, pipeline_proto, options):
+        for environment in pipeline_proto.components.environments.values():
+            if environment.urn == python_urns.SUBPROCESS_SDK and environment.payload == BEAMS_WORKER_COMMAND.encode():
+                environment.payload = OUR_WORKER_COMMAND.encode()
+        return super().run_via_runner_api(pipeline_proto, options)
+
+
 def local_runner(options: PipelineOptions, own_options: type[PipelineOptions]) -> FnApiRunner:
     encoded = JobServiceHandle.encode_pipeline_options(worker_options(options, own_options))
     provision = beam_provision_api_pb2.ProvisionInfo(pipeline_options=encoded)
-    return FnApiRunner(provision_info=ExtendedProvisionInfo(provision))
+    return _LocalRunner(provision_info=ExtendedProvisionInfo(provision))

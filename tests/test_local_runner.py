@@ -34,3 +34,34 @@ def test_relayed_worker_start_up_warnings_are_dropped_and_other_worker_lines_kep
     assert [record.getMessage() for record in caplog.records] == [
         'Worker: severity: ERROR message: "Traceback: ValueError in a DoFn"'
     ]
+
+
+def test_a_multi_process_run_prints_no_worker_start_up_lines(tmp_path):
+    import subprocess
+    import sys
+
+    from support import REPO_ROOT
+
+    command = [
+        sys.executable, "-m", "article_cleaner", "--input", str(REPO_ROOT / "examples" / "inputs" / "*"),
+        "--output", str(tmp_path / "out"), "--direct_running_mode", "multi_processing", "--direct_num_workers", "2",
+    ]  # fmt: skip
+    finished = subprocess.run(command, capture_output=True, text=True, timeout=300)
+    assert finished.returncode == 0, finished.stderr
+    # Before the worker entry point of our own, each worker printed three of these.
+    for start_up_line in ("apitools not found", "Logging handler created", MAIN_SESSION_WARNING):
+        assert start_up_line not in finished.stderr
+    assert "articles written" in finished.stdout
+
+
+def test_the_workers_filter_drops_only_the_start_up_lines():
+    from article_cleaner.pipelines.local_worker import HANDLER_CREATED, _WithoutStartupLines
+
+    def record(level, message):
+        return logging.LogRecord("apache_beam.runners.worker.sdk_worker_main", level, __file__, 1, message, (), None)
+
+    quiet = _WithoutStartupLines()
+    assert not quiet.filter(record(logging.INFO, HANDLER_CREATED))
+    assert not quiet.filter(record(logging.WARNING, f"{MAIN_SESSION_WARNING}:  User registered objects"))
+    assert quiet.filter(record(logging.CRITICAL, "Python sdk harness failed: "))
+    assert quiet.filter(record(logging.INFO, "Python sdk harness starting."))
