@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 import json
 import os
+import re
 import shutil
 import uuid
 from importlib import metadata
@@ -20,6 +21,7 @@ from apache_beam.io.filesystems import FileSystems
 DATE_PLACEHOLDER = "{date}"
 SUCCESS_FILE = "_SUCCESS"
 STAGING_PREFIX = "._staging-"
+REPLACED = ".replaced"  # the old copy of a partition, renamed aside while the new one moves in
 
 
 class PartitionError(ValueError):
@@ -50,6 +52,9 @@ def staging_folder(target: str, run_id: str) -> str:
     return FileSystems.join(parent, f"{STAGING_PREFIX}{name}-{run_id}")
 
 
+RUN_ID = re.compile(r"\d{8}T\d{6}Z-[0-9a-f]{8}")  # what new_run_id() makes
+
+
 def new_run_id() -> str:
     return datetime.datetime.now(datetime.UTC).strftime("%Y%m%dT%H%M%SZ-") + uuid.uuid4().hex[:8]
 
@@ -77,7 +82,13 @@ def remove_stale_staging(target: str) -> list[str]:
     parent, name = _split(target)
     if not _is_local(parent) or not os.path.isdir(parent):
         return []
-    stale = [entry.path for entry in os.scandir(parent) if entry.name.startswith(f"{STAGING_PREFIX}{name}-")]
+    prefix = f"{STAGING_PREFIX}{name}-"
+    # Only this target's: the staging folder of a target "out-de" also starts with "._staging-out-".
+    stale = [
+        entry.path
+        for entry in os.scandir(parent)
+        if entry.name.startswith(prefix) and RUN_ID.fullmatch(entry.name.removeprefix(prefix).removesuffix(REPLACED))
+    ]
     for path in stale:
         shutil.rmtree(path, ignore_errors=True)
     return stale
@@ -132,7 +143,7 @@ def publish(staging: str, target: str) -> None:
     _SUCCESS is written last, so a reader that waits for it never reads a mix.
     """
     if _is_local(target):
-        old = f"{staging}.replaced"
+        old = f"{staging}{REPLACED}"
         if os.path.exists(target):
             os.replace(target, old)
         os.replace(staging, target)

@@ -170,3 +170,15 @@ def test_an_output_that_cannot_be_written_is_refused_in_one_line(tmp_path, capsy
     blocker.write_text("not a folder", encoding="utf-8")
     assert run(["--input", str(tmp_path / "*"), "--output", str(blocker / "out")]) == 2
     assert f"cannot write beside --output {blocker / 'out'}" in capsys.readouterr().err
+
+
+def test_stale_staging_of_a_target_is_removed_and_that_of_a_target_named_like_it_kept(tmp_path):
+    from article_cleaner.pipelines.partitions import new_run_id, remove_stale_staging, staging_folder
+
+    mine = [staging_folder(str(tmp_path / "out"), new_run_id()) for _ in range(2)]
+    mine.append(mine[0] + ".replaced")  # a publish killed between its two renames
+    other = staging_folder(str(tmp_path / "out-de"), new_run_id())  # another target's run
+    for folder in (*mine, other):
+        os.makedirs(folder)
+    assert sorted(remove_stale_staging(str(tmp_path / "out"))) == sorted(mine)
+    assert [path.name for path in tmp_path.iterdir()] == [os.path.basename(other)]
