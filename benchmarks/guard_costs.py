@@ -95,12 +95,13 @@ def measure(pages: list[str], rounds: int) -> dict[str, np.ndarray]:
     """ms per page of each variant, the least over rounds (variants alternate, their order turning)."""
     from article_cleaner.transforms.config.loading import load_config
     from article_cleaner.transforms.limits.guards import limit_violation
+    from article_cleaner.transforms.records import InputDocument
 
     limits = load_config().limits
     tier = TwoTierPrototype(limits)
     depth_selector = _depth_selector(limits.max_html_nesting_depth)
     variants: dict[str, Callable[[str], object]] = {
-        "full scan (the guard today)": lambda html: limit_violation(None, html, limits),
+        "full scan (the guard today)": lambda html: limit_violation(InputDocument(source="", html=html), limits),
         "part: count('<')": lambda html: html.count("<"),
         "part: attribute alarm, regex pass only": tier.alarm.findall,
         "cheap tier (count, alarm, alarmed tags read)": tier.needs_full_scan,
@@ -164,8 +165,9 @@ def attribute_bombs(count: int = 300) -> dict[str, str]:
 def check_soundness(pages: dict, limits, tier: TwoTierPrototype) -> list:
     """Names of pages the full scan rejects but the cheap tier would pass (must be none)."""
     from article_cleaner.transforms.limits.guards import limit_violation
+    from article_cleaner.transforms.records import InputDocument
 
-    rejected = (name for name, html in pages.items() if limit_violation(None, html, limits))
+    rejected = (name for name, html in pages.items() if limit_violation(InputDocument(source=name, html=html), limits))
     return [name for name in rejected if not tier.needs_full_scan(pages[name])]
 
 

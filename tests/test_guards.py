@@ -81,9 +81,16 @@ def test_a_deeply_nested_page_costs_the_scan_no_more_than_a_flat_page_of_as_many
 
 def test_limit_violation_names_size_and_depth():
     limits = replace(DEFAULT_LIMITS, max_document_bytes=100, max_html_nesting_depth=10)
-    assert limit_violation("x" * 101, None, limits) == ("too_large", "101 characters, over the 100-byte limit")
-    assert limit_violation(None, "<b>" * 11, limits) == ("too_deeply_nested", "elements nest more than 10 deep")
-    assert limit_violation("<b>" * 11, None, limits) is None  # plain text is not markup
+    assert limit_violation(InputDocument(source="t", text="x" * 101), limits) == (
+        "too_large",
+        "101 characters, over the 100-byte limit",
+    )
+    deep = "<b>" * 11
+    assert limit_violation(InputDocument(source="h", html=deep), limits) == (
+        "too_deeply_nested",
+        "elements nest more than 10 deep",
+    )
+    assert limit_violation(InputDocument(source="t", text=deep), limits) is None  # plain text is not markup
 
 
 def test_markup_hidden_behind_a_raw_text_opener_inside_an_attribute_value_is_counted():
@@ -142,9 +149,20 @@ def test_an_attribute_bomb_is_rejected_before_parsing(config, detector):
 def test_a_page_read_as_utf8_bytes_gets_the_verdict_of_its_text(page):
     limits = replace(DEFAULT_LIMITS, max_tag_bytes=5000)
     read = document_from_bytes("page.html", page.encode("utf-8"), html=True)
-    assert read.html_utf8 is not None  # the scan reads the reader's bytes ...
-    verdict = limit_violation(None, read.html, limits, read.html_utf8)
-    assert verdict is not None and verdict == limit_violation(None, page, limits)  # ... to the same verdict
+    assert read.markup == page.encode("utf-8")  # the scan reads the reader's bytes ...
+    verdict = limit_violation(read, limits)
+    as_text = InputDocument(source="page.html", html=page)
+    assert verdict is not None and verdict == limit_violation(as_text, limits)  # ... to the same verdict
+
+
+def test_a_read_page_replaced_with_new_html_gets_the_verdict_of_its_new_html():
+    limits = replace(DEFAULT_LIMITS, max_html_nesting_depth=50)
+    shallow = "<html><body><article><p>Fähre fällt aus</p></article></body></html>"
+    deep = "<html><body>" + "<div>" * 60 + "<p>Fähre fällt aus</p>"
+    assert limit_violation(replace(document_from_bytes("p.html", shallow.encode(), html=True), html=deep), limits)
+    assert (
+        limit_violation(replace(document_from_bytes("p.html", deep.encode(), html=True), html=shallow), limits) is None
+    )
 
 
 def test_capped_stream_raises_past_its_cap():

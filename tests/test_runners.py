@@ -4,10 +4,17 @@ handed back to the system."""
 from __future__ import annotations
 
 import os
+import weakref
 
 import pytest
 
-from article_cleaner.transforms.corpus.runners import _glibc, allocator_growth_limited, release_freed_memory
+from article_cleaner.transforms.corpus import runners
+from article_cleaner.transforms.corpus.runners import (
+    _glibc,
+    allocator_growth_limited,
+    release_freed_memory,
+    releasing_freed_memory,
+)
 
 
 def test_the_allocator_limit_reaches_workers_started_during_the_run(monkeypatch):
@@ -61,3 +68,42 @@ def test_memory_freed_inside_the_heap_goes_back_to_the_system():
     release_freed_memory()
     assert holding - _anonymous_memory_bytes() > 32 * 1024 * 1024
     del kept
+
+
+class _Shard:
+    """Stands for a large object a worker's method decodes and drops."""
+
+
+def test_a_generator_method_releases_memory_once_its_last_value_is_taken_and_its_locals_are_gone(monkeypatch):
+    events, held = [], []
+
+    def record_release():
+        events.append(("released", held[0]() is None))
+
+    monkeypatch.setattr(runners, "release_freed_memory", record_release)
+
+    class Pairing:
+        @releasing_freed_memory
+        def process(self, band_shard, band_files):
+            shard = _Shard()
+            held.append(weakref.ref(shard))
+            yield from (band_shard, band_files)
+
+    outputs = Pairing().process("band 3", band_files=["bands-a"])
+    assert next(outputs) == "band 3" and events == []  # nothing released while values are still taken
+    assert list(outputs) == [["bands-a"]]
+    assert events == [("released", True)]  # once, after the shard it decoded was dropped
+
+
+def test_a_plain_method_releases_memory_after_it_returns(monkeypatch):
+    events = []
+    monkeypatch.setattr(runners, "release_freed_memory", lambda: events.append("released"))
+
+    @releasing_freed_memory
+    def write_band_file(rows):
+        events.append("written")
+        return "bands-a", len(rows)
+
+    assert write_band_file([1, 2, 3]) == ("bands-a", 3)
+    assert events == ["written", "released"]
+    assert write_band_file.__name__ == "write_band_file"

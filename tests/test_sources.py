@@ -95,11 +95,23 @@ def test_gzipped_html_file_with_a_meta_charset_becomes_an_html_document():
 def test_a_utf8_html_file_reaches_the_parser_as_the_bytes_read_and_parses_as_its_text_does():
     page = PAGE.replace("Harbour reopens</h1>", "Hafen öffnet wieder – «Portão»</h1>")
     [document] = read("page.html", page.encode())
-    assert document.html == page and document.html_utf8 == page.encode()
+    assert document.html == page and document.markup == page.encode()
     config = load_config()
-    assert parse_document(document, config) == parse_document(replace(document, html_utf8=None), config)
+    as_text = InputDocument(source=document.source, html=page)
+    assert as_text.markup == page
+    assert parse_document(document, config) == parse_document(as_text, config)
     [declared] = read("page.html", page.replace("<head>", '<head><meta charset="windows-1252">').encode("cp1252"))
-    assert declared.html_utf8 is None  # decoded from cp1252: the parser encodes its text
+    assert declared.markup == declared.html  # decoded from cp1252: the parser encodes its text
+
+
+def test_a_read_document_replaced_with_new_html_is_parsed_from_its_new_html():
+    page = PAGE.replace("Harbour reopens</h1>", "Hafen öffnet wieder</h1>")
+    [document] = read("page.html", page.encode())
+    other = page.replace("Hafen öffnet wieder", "Fähre fällt aus").replace("reopened on", "closed again on")
+    config = load_config()
+    replaced = parse_document(replace(document, html=other), config)
+    assert replaced == parse_document(InputDocument(source="page.html", html=other), config)
+    assert replaced != parse_document(document, config)
 
 
 def test_file_over_the_size_limit_is_rejected_from_its_size_without_being_read():

@@ -42,8 +42,8 @@ def parse_document(document: InputDocument, config: CleanerConfig) -> ParsedPage
     """Blocks of the document: the HTML parser's main content, or the paragraphs of flattened text."""
     if document.text is not None:
         return parse_text(document.text, title=document.title, url=document.url)
-    html = document.html_utf8 if document.html_utf8 is not None else document.html or ""
-    page = parse_html(html, config.html, url=document.url)
+    markup = document.markup
+    page = parse_html("" if markup is None else markup, config.html, url=document.url)
     return page if document.title is None else replace(page, title=document.title)
 
 
@@ -86,7 +86,7 @@ def clean_document(
     content = document.text if document.text is not None else document.html
     if content is None or not content.strip():
         return rejection(document, EMPTY_INPUT, "the document has no text")
-    violation = limit_violation(document.text, document.html, config.limits, document.html_utf8)
+    violation = limit_violation(document, config.limits)
     if violation is not None:
         return rejection(document, *violation)
     page = parse_document(document, config)

@@ -14,7 +14,13 @@ REFERENCE = "reference"
 
 @dataclass(frozen=True, slots=True)
 class InputDocument:
-    """One article to clean, as read from an input: plain text or HTML, never both."""
+    """One article to clean, as read from an input: plain text or HTML, never both.
+
+    The HTML parser and the markup guards read markup: a reader that decoded the page from UTF-8
+    builds the document with from_decoded_html, which keeps those bytes, so the page is not encoded
+    again. A copy made with dataclasses.replace (built through __init__) never carries them: it
+    cannot hand the parser the bytes of another text.
+    """
 
     source: str
     text: str | None = None
@@ -23,10 +29,28 @@ class InputDocument:
     url: str | None = None
     title: str | None = None
     folder: str | None = None  # the input file's folder: the site of a document without a URL
-    # html's UTF-8 encoding as the reader read it, when the bytes were that already: the HTML parser
-    # takes them instead of encoding html again. The same content as html, so no part of the
-    # document's identity; a copy that changes html must drop it.
-    html_utf8: bytes | None = field(default=None, compare=False, repr=False)
+    # html's UTF-8 encoding as read (set by from_decoded_html only): the same content as html, so no
+    # part of the document's identity.
+    _html_utf8: bytes | None = field(default=None, init=False, compare=False, repr=False)
+
+    @classmethod
+    def from_decoded_html(cls, source: str, html: str, utf8: bytes | None, **fields) -> InputDocument:
+        """An HTML document a reader decoded; utf8: the bytes it decoded when they were UTF-8 (the
+        parser then reads them), else None. Raises ValueError when utf8 cannot be html's encoding: a
+        length check that costs nothing (an ASCII text encodes to as many bytes as it has
+        characters, any other text to more)."""
+        document = cls(source=source, html=html, **fields)
+        if utf8 is not None:
+            if not (len(utf8) == len(html) if html.isascii() else len(html) < len(utf8) <= 4 * len(html)):
+                raise ValueError(f"{source}: {len(utf8)} bytes cannot be the UTF-8 of these {len(html)} characters")
+            object.__setattr__(document, "_html_utf8", utf8)  # frozen: set once, as it is built
+        return document
+
+    @property
+    def markup(self) -> str | bytes | None:
+        """The HTML as the parser and the markup guards read it: its UTF-8 bytes as read when the
+        document holds them, else html (None without html)."""
+        return self.html if self._html_utf8 is None else self._html_utf8
 
 
 @dataclass(frozen=True, slots=True)

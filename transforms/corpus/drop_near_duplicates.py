@@ -35,7 +35,7 @@ from article_cleaner.transforms.corpus.near_duplicates import (
     has_words,
     resolve_clusters,
 )
-from article_cleaner.transforms.corpus.runners import release_freed_memory
+from article_cleaner.transforms.corpus.runners import releasing_freed_memory
 from article_cleaner.transforms.corpus.spill import (
     ARTICLES_PER_SPILL_FILE,
     DeleteSpillFolder,
@@ -159,6 +159,7 @@ class _SpillAndWriteBands(beam.DoFn):
         if self._rows:
             yield GlobalWindows.windowed_value(self._write_band_file())
 
+    @releasing_freed_memory  # the band file's rows and signatures
     def _write_band_file(self) -> tuple[str, int]:
         path = FileSystems.join(self._folder, f"bands-{uuid.uuid4().hex}")
         columns = np.ascontiguousarray(np.stack(self._rows).T)
@@ -166,7 +167,6 @@ class _SpillAndWriteBands(beam.DoFn):
             handle.write(columns.tobytes())
             handle.write(np.stack(self._signatures).tobytes())
         self._rows, self._signatures = [], []
-        release_freed_memory()
         return path, columns.shape[1]
 
     def _close(self) -> None:
@@ -245,6 +245,7 @@ class _SimilarPairs(beam.DoFn):
         self._pairs: list[np.ndarray] = []
         self._held = 0
 
+    @releasing_freed_memory  # the shard's columns and signatures
     def process(self, band_shard, band_files):
         band, shard, shards = band_shard
         settings = self._settings
@@ -277,12 +278,11 @@ class _SimilarPairs(beam.DoFn):
                 self._held += int(np.count_nonzero(similar))
         if self._held >= PAIRS_PER_FLUSH:
             yield from self._distinct_pairs()
-        release_freed_memory()  # the shard's columns and signatures
 
+    @releasing_freed_memory  # the bundle's pairs
     def finish_bundle(self):
         for pair in self._distinct_pairs():
             yield GlobalWindows.windowed_value(pair)
-        release_freed_memory()
 
     def _distinct_pairs(self):
         if not self._pairs:
@@ -302,6 +302,7 @@ class _SketchesOfFile(beam.DoFn):
     """(file key, its path and the indexes of its articles in similar pairs) -> the ArticleSketch of
     each such article, once however many pairs it is in; a file without similar pairs is not read."""
 
+    @releasing_freed_memory  # the file's articles
     def process(self, file_group):
         file_key, grouped = file_group
         wanted = set(grouped["ends"])
@@ -310,7 +311,6 @@ class _SketchesOfFile(beam.DoFn):
         path = next(iter(grouped["path"]))
         for index, article in read_spill_records(path, wanted):
             yield _sketch(article, (file_key << _INDEX_BITS) | index, SpillPosition(path, index))
-        release_freed_memory()  # the file's articles
 
 
 def _sketch(article: Article, place: int, position: SpillPosition) -> ArticleSketch:
@@ -337,6 +337,7 @@ class _ResolveClusters(beam.DoFn):
     def __init__(self, permutations: int):
         self._permutations = permutations
 
+    @releasing_freed_memory  # every pair of the corpus, decoded at once
     def process(self, keyed_group):
         _, grouped = keyed_group
         sketch_at = {sketch.place: sketch for sketch in grouped["sketches"]}
@@ -365,13 +366,13 @@ class _ResolveClusters(beam.DoFn):
             yield beam.pvalue.TaggedOutput(
                 CLUSTERS, NearDuplicateCluster(kept.id, kept.source, kept.url, articles=others + 1)
             )
-        release_freed_memory()  # every pair of the corpus, decoded at once
 
 
 class _DropNearDuplicatesFromFile(beam.DoFn):
     """(spill file, None and (index, Duplicate) of its near-duplicates) -> its other articles (main),
     the Duplicate records (duplicates) and the file's path once it is read (files_read)."""
 
+    @releasing_freed_memory  # the file's articles
     def process(self, file_decisions):
         path, decisions = file_decisions
         duplicate_at = dict(decision for decision in decisions if decision is not None)
@@ -384,7 +385,6 @@ class _DropNearDuplicatesFromFile(beam.DoFn):
             counter(NEAR_DUPLICATES_FOUND).inc()
             yield beam.pvalue.TaggedOutput(DUPLICATES, duplicate)
         yield beam.pvalue.TaggedOutput(FILES_READ, path)
-        release_freed_memory()  # the file's articles
 
 
 class DropNearDuplicates(beam.PTransform):

@@ -6,9 +6,10 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import functools
+import inspect
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 LOCAL_RUNNERS = frozenset({"FnApiRunner", "DirectRunner", "BundleBasedDirectRunner", "SwitchingDirectRunner"})
 
@@ -45,6 +46,28 @@ def release_freed_memory() -> None:
     c_library = _glibc()
     if c_library is not None:
         c_library.malloc_trim(0)
+
+
+def releasing_freed_memory(method: Callable) -> Callable:
+    """method, then release_freed_memory each time a call of it is over: for a generator, once its
+    last value is taken, when its frame and the objects its locals held are gone. For the methods
+    of a worker (a DoFn's, or their helpers) at whose end large objects die."""
+    if inspect.isgeneratorfunction(method):
+
+        @functools.wraps(method)
+        def generate_then_release(*args, **kwargs):
+            yield from method(*args, **kwargs)
+            release_freed_memory()
+
+        return generate_then_release
+
+    @functools.wraps(method)
+    def call_then_release(*args, **kwargs):
+        result = method(*args, **kwargs)
+        release_freed_memory()
+        return result
+
+    return call_then_release
 
 
 @contextlib.contextmanager

@@ -153,7 +153,7 @@ def document_from_bytes(
     if isinstance(decoded, Undecodable):
         return reject(source, UNDECODABLE, decoded.detail, data)
     if html:
-        return InputDocument(source=source, html=decoded.text, html_utf8=decoded.utf8, **fields)
+        return InputDocument.from_decoded_html(source, decoded.text, decoded.utf8, **fields)
     return InputDocument(source=source, text=decoded.text, **fields)
 
 
@@ -168,6 +168,7 @@ def document_from_record(
     size = len(content) if isinstance(content, bytes) else utf8_length(content, limits.max_document_bytes)
     if size > limits.max_document_bytes:
         return reject(source, TOO_LARGE, f"{size} bytes, over the {limits.max_document_bytes}-byte limit", original)
+    html_utf8 = None
     for name in ("text", "html"):
         if isinstance(values[name], bytes):
             decoded = decode_text(values[name], html=name == "html")
@@ -175,7 +176,9 @@ def document_from_record(
                 return reject(source, UNDECODABLE, f"field {fields.source_of(name)!r}: {decoded.detail}", original)
             values[name] = decoded.text
             if name == "html":
-                values["html_utf8"] = decoded.utf8
+                html_utf8 = decoded.utf8
+    if html_utf8 is not None:
+        return InputDocument.from_decoded_html(source, values.pop("html"), html_utf8, **values)
     return InputDocument(source=source, **values)
 
 

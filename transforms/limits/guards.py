@@ -12,6 +12,7 @@ import numpy as np
 
 from article_cleaner.transforms.limits.markup_scan import markup_breach
 from article_cleaner.transforms.outcomes import DECOMPRESSION_BOMB, TOO_LARGE
+from article_cleaner.transforms.records import InputDocument
 
 # A JSON string to its closing quote, or to the end of the text when unterminated: a failed match
 # would be retried from every later quote, which makes the scan quadratic on a run of \" escapes.
@@ -107,21 +108,19 @@ def time_is_up(deadline: Deadline | None) -> bool:
     return deadline is not None and deadline.passed()
 
 
-def limit_violation(
-    text: str | None, html: str | None, limits, html_utf8: bytes | None = None
-) -> tuple[str, str] | None:
+def limit_violation(document: InputDocument, limits) -> tuple[str, str] | None:
     """(reason, detail) when a document is over a limit and must not be parsed, else None.
 
     Readers check bytes before decoding; this catches documents handed in directly (a library user's
-    beam.Create). A character count over the byte limit means the bytes are over it too. html_utf8,
-    html's UTF-8 encoding when the reader kept it, spares the markup scan encoding html again.
+    beam.Create). A character count over the byte limit means the bytes are over it too. The markup
+    scan reads the markup as the parser will (InputDocument.markup: the bytes read, when held).
     """
-    content = text if text is not None else html
+    content = document.text if document.text is not None else document.html
     if content is not None and len(content) > limits.max_document_bytes:
         return TOO_LARGE, f"{len(content)} characters, over the {limits.max_document_bytes}-byte limit"
-    if text is None and html is not None:
+    if document.text is None and document.html is not None:
         return markup_breach(
-            html if html_utf8 is None else html_utf8,
+            document.markup,
             limits.max_html_nesting_depth,
             limits.max_attributes_per_element,
             limits.max_tag_bytes,

@@ -72,7 +72,7 @@ def explain_within_limits(
 ) -> tuple[ExplainedBlock, ...] | Rejected:
     """explain_document, or the reject the cleaner gives a document over a limit or its time budget:
     explaining a page must not hang on what the pipeline would have refused to parse."""
-    violation = limit_violation(document.text, document.html, config.limits, document.html_utf8)
+    violation = limit_violation(document, config.limits)
     if violation is not None:
         return rejection(document, *violation)
     return within_budget(document, config, watchdog, lambda: explain_document(document, config, detector))
