@@ -36,6 +36,7 @@ from article_cleaner.pipelines.partitions import (
     PartitionError,
     check_target,
     discard,
+    finish_interrupted_publish,
     new_run_id,
     publish,
     remove_stale_staging,
@@ -230,6 +231,7 @@ def _run_partition(options: PipelineOptions, config, fields, date: str, target: 
     """The run of one partition, its lock held: the target and inputs checked, the pipeline run, the
     outputs published when every input is accounted for."""
     cleaner_options = options.view_as(CleanArticlesOptions)
+    finish_interrupted_publish(target)  # a partition is never left missing by a killed publish
     try:
         check_target(target, cleaner_options.overwrite)
     except PartitionError as error:

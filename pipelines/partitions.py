@@ -94,6 +94,27 @@ def remove_stale_staging(target: str) -> list[str]:
     return stale
 
 
+def finish_interrupted_publish(target: str) -> str | None:
+    """A local publish killed between its two renames leaves no target: the old copy renamed aside
+    (`<staging>.replaced`) and the new one still in its staging folder, _SUCCESS written. The new copy
+    is moved into place (that run had finished and balanced) and the old one removed; without it,
+    the old copy comes back. Returns the folder put in place, or None when nothing was interrupted."""
+    parent, name = _split(target)
+    if not _is_local(target) or os.path.exists(target) or not os.path.isdir(parent):
+        return None
+    prefix = f"{STAGING_PREFIX}{name}-"
+    for entry in os.scandir(parent):
+        run_id = entry.name.removeprefix(prefix).removesuffix(REPLACED)
+        if not (entry.name.startswith(prefix) and entry.name.endswith(REPLACED) and RUN_ID.fullmatch(run_id)):
+            continue
+        new = entry.path.removesuffix(REPLACED)
+        chosen = new if os.path.exists(os.path.join(new, SUCCESS_FILE)) else entry.path
+        os.replace(chosen, target)
+        shutil.rmtree(entry.path, ignore_errors=True)
+        return chosen
+    return None
+
+
 def package_version() -> str:
     try:
         return metadata.version("article-cleaner")

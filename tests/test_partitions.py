@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -182,3 +183,27 @@ def test_stale_staging_of_a_target_is_removed_and_that_of_a_target_named_like_it
         os.makedirs(folder)
     assert sorted(remove_stale_staging(str(tmp_path / "out"))) == sorted(mine)
     assert [path.name for path in tmp_path.iterdir()] == [os.path.basename(other)]
+
+
+@pytest.mark.parametrize("new_copy_finished", [True, False])
+def test_a_publish_killed_between_its_renames_is_finished_or_undone_by_the_next_run(
+    inputs, tmp_path, new_copy_finished
+):
+    from article_cleaner.pipelines.partitions import new_run_id, staging_folder
+
+    out_dir = tmp_path / "out"
+    partition = ["--input", str(inputs / "*"), "--output", str(out_dir / "dt={date}"), "--date", "2026-11-22"]
+    assert run(partition) == 0
+    target = out_dir / "dt=2026-11-22"
+    old_manifest = manifest(target)
+    # The killed publish: the old copy renamed aside, the new copy (finished, or not) still staged.
+    staging = staging_folder(str(target), new_run_id())
+    os.replace(target, staging + ".replaced")
+    os.makedirs(staging)
+    if new_copy_finished:
+        (Path(staging) / "_SUCCESS").write_text(json.dumps({"run_id": "the new run"}), encoding="utf-8")
+    # The next run without --overwrite finds the partition in place, and leaves it alone.
+    assert run(partition) == 2
+    expected = {"run_id": "the new run"} if new_copy_finished else old_manifest
+    assert manifest(target) == expected
+    assert not Path(staging + ".replaced").exists()
