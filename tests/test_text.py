@@ -27,6 +27,24 @@ def test_first_paragraph_is_the_title():
     assert page.blocks_in == 3
 
 
+def test_a_first_paragraph_longer_than_a_title_stays_in_the_body(config, detector):
+    from article_cleaner.transforms.clean_document import clean_document
+    from article_cleaner.transforms.records import Article, InputDocument
+
+    shape = config.content_selection.block_shape
+    sentence = "The council voted on Tuesday to extend the harbour wall by two hundred metres after the storms. "
+    one_line = sentence * 8  # an article a scraper flattened into one line
+    page = parse_text(one_line, shape=shape)
+    assert page.title is None and [block.text for block in page.blocks] == [one_line.strip()]
+    assert parse_text("Harbour wall to be extended\n\n" + one_line, shape=shape).title == "Harbour wall to be extended"
+    # Written without spaces, words are counted by characters: a long paragraph of Chinese is no title.
+    chinese = "市议会周二投票决定将港口防波堤延长两百米，此前冬季风暴三次淹没鱼市。" * 4
+    assert parse_text(chinese, shape=shape).title is None
+    assert parse_text("港口防波堤将延长\n\n" + chinese, shape=shape).title == "港口防波堤将延长"
+    result = clean_document(InputDocument("one-line.txt", text=one_line), config, detector)
+    assert isinstance(result, Article) and result.body == one_line.strip()
+
+
 def test_given_title_is_dropped_from_the_body_when_the_scraper_kept_it():
     page = parse_text("Headline\n\nBody one.", title="Headline")
     assert [block.text for block in page.blocks] == ["Body one."]

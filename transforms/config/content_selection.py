@@ -28,6 +28,7 @@ class BlockShapeSettings:
     inner_sentence_end: re.Pattern
     repeated_prefix_characters: int
     truncation_marks: tuple[str, ...]
+    title_max_words: int
 
 
 @dataclass(frozen=True, slots=True)

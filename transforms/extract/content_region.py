@@ -50,6 +50,15 @@ _SHORT = -1  # a short line without sentence punctuation: a heading, a menu entr
 _BOILERPLATE = -2  # text that reads like no language: lists of names, dates, counters
 
 
+def words_in(text: str, shape: BlockShapeSettings) -> float:
+    """A text's length in words: its spaced words, and in scripts written without spaces (Chinese,
+    Japanese, Thai...) shape.unspaced_characters_per_word characters a word."""
+    words = len(text.split())
+    if not text.isascii() and _UNCASED_SCRIPT.search(text) is not None:
+        words += len(_UNSPACED_SCRIPT.findall(text)) / shape.unspaced_characters_per_word
+    return words
+
+
 def _measure(text: str, shape: BlockShapeSettings) -> tuple[int, float]:
     """Class of the block and its length in words."""
     tokens = text.split()
