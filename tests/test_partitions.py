@@ -152,20 +152,6 @@ def test_a_refused_run_creates_no_folder_for_its_output(tmp_path):
     assert not (tmp_path / "new").exists()
 
 
-def test_the_lock_is_per_partition_and_goes_with_its_run(tmp_path):
-    from article_cleaner.pipelines.partition_lock import PartitionUnavailable, partition_locked
-
-    with partition_locked(str(tmp_path / "dt=2026-11-21")):
-        with partition_locked(str(tmp_path / "dt=2026-11-22")):
-            pass  # a backfill of another day runs beside it
-        with pytest.raises(PartitionUnavailable, match="another run of .*dt=2026-11-21 is in progress"):
-            with partition_locked(str(tmp_path / "dt=2026-11-21")):
-                pass
-    with partition_locked(str(tmp_path / "dt=2026-11-21")):
-        pass  # released with the run that held it
-    assert list(tmp_path.iterdir()) == []
-
-
 def test_an_output_that_cannot_be_written_is_refused_in_one_line(tmp_path, capsys):
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder", encoding="utf-8")
