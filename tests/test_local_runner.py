@@ -52,16 +52,3 @@ def test_a_multi_process_run_prints_no_worker_start_up_lines(tmp_path):
     for start_up_line in ("apitools not found", "Logging handler created", MAIN_SESSION_WARNING):
         assert start_up_line not in finished.stderr
     assert "articles written" in finished.stdout
-
-
-def test_the_workers_filter_drops_only_the_start_up_lines():
-    from article_cleaner.pipelines.local_worker import HANDLER_CREATED, _WithoutStartupLines
-
-    def record(level, message):
-        return logging.LogRecord("apache_beam.runners.worker.sdk_worker_main", level, __file__, 1, message, (), None)
-
-    quiet = _WithoutStartupLines()
-    assert not quiet.filter(record(logging.INFO, HANDLER_CREATED))
-    assert not quiet.filter(record(logging.WARNING, f"{MAIN_SESSION_WARNING}:  User registered objects"))
-    assert quiet.filter(record(logging.CRITICAL, "Python sdk harness failed: "))
-    assert quiet.filter(record(logging.INFO, "Python sdk harness starting."))
