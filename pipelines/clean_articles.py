@@ -317,7 +317,10 @@ def _help_text() -> str:
         prog=PROGRAM,
         description="Clean scraped article pages into article records (an Apache Beam pipeline).",
         epilog="Any Beam pipeline option (--runner, --direct_num_workers, ...) passes through to Beam. "
-        f"Also: {PROGRAM} explain FILE, {PROGRAM} config show|check (each with --help).",
+        f"Also: {PROGRAM} explain FILE, {PROGRAM} config show|check (each with --help). "
+        f"Exit status: {EXIT_OK} published; {EXIT_RUN_FAILED} the run failed or left inputs unaccounted for "
+        f"(nothing published); {EXIT_BAD_ARGUMENTS} refused before running (arguments, config, output, "
+        "another run of the partition in progress); 128+N stopped by signal N (nothing published).",
     )
     CleanArticlesOptions._add_argparse_args(parser)
     return parser.format_help()

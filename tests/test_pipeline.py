@@ -405,4 +405,5 @@ def test_the_command_names_itself_in_its_usage_and_starts_without_beams_apitools
     assert finished.returncode == 0
     assert finished.stdout.startswith("usage: article-cleaner ")
     assert "--set KEY.PATH=VALUE" in finished.stdout
+    assert "Exit status: 0 published" in " ".join(finished.stdout.split())  # what a scheduler keys on
     assert "apitools" not in finished.stderr
