@@ -11,12 +11,13 @@ have no locks: there, as before, one run per partition at a time is the schedule
 
 from __future__ import annotations
 
-import datetime
 import json
 import os
 import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
+
+from article_cleaner.pipelines.partitions import is_local, split_target
 
 try:
     import fcntl
@@ -32,14 +33,15 @@ class PartitionUnavailable(Exception):  # noqa: N818 - a refusal, not a failure
 
 
 def lock_path(target: str) -> str:
-    parent, _, name = target.rstrip("/").rpartition("/")
-    return os.path.join(parent or ".", f"{LOCK_PREFIX}{name}")
+    parent, name = split_target(target)
+    return os.path.join(parent, f"{LOCK_PREFIX}{name}")
 
 
 @contextmanager
-def partition_locked(target: str, started: str | None = None) -> Iterator[None]:
-    """Holds the target's lock while the block runs; PartitionUnavailable if another live run holds it."""
-    if "://" in target or fcntl is None:
+def partition_locked(target: str, started: str) -> Iterator[None]:
+    """Holds the target's lock while the block runs (started: when the run began, for a refused
+    run's message); PartitionUnavailable if another live run holds it."""
+    if not is_local(target) or fcntl is None:
         yield
         return
     path = lock_path(target)
@@ -55,7 +57,7 @@ def partition_locked(target: str, started: str | None = None) -> Iterator[None]:
         _remove_if_empty(created)
         raise
     try:
-        owner = {"host": socket.gethostname(), "pid": os.getpid(), "started": started or _now()}
+        owner = {"host": socket.gethostname(), "pid": os.getpid(), "started": started}
         os.ftruncate(handle, 0)
         os.write(handle, (json.dumps(owner) + "\n").encode("utf-8"))
         yield
@@ -115,7 +117,3 @@ def _owner(handle: int) -> str:
         return f"host {owner['host']}, process {owner['pid']}, started {owner['started']}"
     except (OSError, ValueError, KeyError, TypeError):
         return "its owner is not recorded yet"
-
-
-def _now() -> str:
-    return datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")

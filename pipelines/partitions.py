@@ -42,13 +42,14 @@ def resolve_output(template: str, date: str | None) -> str:
     return template.replace(DATE_PLACEHOLDER, date).rstrip("/")
 
 
-def _split(path: str) -> tuple[str, str]:
+def split_target(path: str) -> tuple[str, str]:
+    """(the folder a target lies in, its name): staging folders and the partition lock lie beside it."""
     parent, _, name = path.rstrip("/").rpartition("/")
     return parent or ".", name
 
 
 def staging_folder(target: str, run_id: str) -> str:
-    parent, name = _split(target)
+    parent, name = split_target(target)
     return FileSystems.join(parent, f"{STAGING_PREFIX}{name}-{run_id}")
 
 
@@ -59,18 +60,19 @@ def new_run_id() -> str:
     return datetime.datetime.now(datetime.UTC).strftime("%Y%m%dT%H%M%SZ-") + uuid.uuid4().hex[:8]
 
 
-def _is_local(path: str) -> bool:
+def is_local(path: str) -> bool:
+    """A path on a local disk, not an object store's URL (gs://, s3://)."""
     return "://" not in path
 
 
 def has_content(folder: str) -> bool:
-    if _is_local(folder):
+    if is_local(folder):
         return os.path.isdir(folder) and any(os.scandir(folder))
     return bool(_files(folder))
 
 
 def check_target(target: str, overwrite: bool) -> None:
-    if _is_local(target) and os.path.exists(target) and not os.path.isdir(target):
+    if is_local(target) and os.path.exists(target) and not os.path.isdir(target):
         # Never replaced, even with --overwrite: a file there is not an earlier run's output.
         raise PartitionError(f"--output {target} is a file, not a folder; name a folder for the outputs")
     if has_content(target) and not overwrite:
@@ -79,19 +81,24 @@ def check_target(target: str, overwrite: bool) -> None:
 
 def remove_stale_staging(target: str) -> list[str]:
     """Staging folders of earlier runs of this target that never published (killed or failed)."""
-    parent, name = _split(target)
-    if not _is_local(parent) or not os.path.isdir(parent):
-        return []
-    prefix = f"{STAGING_PREFIX}{name}-"
-    # Only this target's: the staging folder of a target "out-de" also starts with "._staging-out-".
-    stale = [
-        entry.path
-        for entry in os.scandir(parent)
-        if entry.name.startswith(prefix) and RUN_ID.fullmatch(entry.name.removeprefix(prefix).removesuffix(REPLACED))
-    ]
+    stale = [entry.path for entry in _staging_entries(target)]
     for path in stale:
         shutil.rmtree(path, ignore_errors=True)
     return stale
+
+
+def _staging_entries(target: str) -> list[os.DirEntry]:
+    """This target's staging folders on a local disk, and the old copies a publish renamed aside
+    (`<staging>.replaced`); not those of a target whose name starts like it ("out-de" for "out")."""
+    parent, name = split_target(target)
+    if not is_local(parent) or not os.path.isdir(parent):
+        return []
+    prefix = f"{STAGING_PREFIX}{name}-"
+    return [
+        entry
+        for entry in os.scandir(parent)
+        if entry.name.startswith(prefix) and RUN_ID.fullmatch(entry.name.removeprefix(prefix).removesuffix(REPLACED))
+    ]
 
 
 def finish_interrupted_publish(target: str) -> str | None:
@@ -99,13 +106,10 @@ def finish_interrupted_publish(target: str) -> str | None:
     (`<staging>.replaced`) and the new one still in its staging folder, _SUCCESS written. The new copy
     is moved into place (that run had finished and balanced) and the old one removed; without it,
     the old copy comes back. Returns the folder put in place, or None when nothing was interrupted."""
-    parent, name = _split(target)
-    if not _is_local(target) or os.path.exists(target) or not os.path.isdir(parent):
+    if not is_local(target) or os.path.exists(target):
         return None
-    prefix = f"{STAGING_PREFIX}{name}-"
-    for entry in os.scandir(parent):
-        run_id = entry.name.removeprefix(prefix).removesuffix(REPLACED)
-        if not (entry.name.startswith(prefix) and entry.name.endswith(REPLACED) and RUN_ID.fullmatch(run_id)):
+    for entry in _staging_entries(target):
+        if not entry.name.endswith(REPLACED):
             continue
         new = entry.path.removesuffix(REPLACED)
         chosen = new if os.path.exists(os.path.join(new, SUCCESS_FILE)) else entry.path
@@ -163,7 +167,7 @@ def publish(staging: str, target: str) -> None:
     Object stores have no directory rename: the old _SUCCESS goes first, the files are moved, and
     _SUCCESS is written last, so a reader that waits for it never reads a mix.
     """
-    if _is_local(target):
+    if is_local(target):
         old = f"{staging}{REPLACED}"
         if os.path.exists(target):
             os.replace(target, old)
@@ -186,7 +190,7 @@ def _files(folder: str) -> list[str]:
 
 
 def discard(staging: str) -> None:
-    if _is_local(staging):
+    if is_local(staging):
         shutil.rmtree(staging, ignore_errors=True)
     elif files := _files(staging):
         FileSystems.delete(files)
