@@ -281,7 +281,7 @@ def text_mode_speed(bench: Path, passes: int = 5) -> tuple[float, int]:
     for _ in range(passes):
         clock = time.perf_counter()
         for number, text in enumerate(texts):
-            page = parse_text(text)
+            page = parse_text(text, config.content_selection.block_shape)
             labelled = classify_blocks(page.blocks, config, locate_article=True)
             body = body_paragraphs(labelled, config)
             if body:

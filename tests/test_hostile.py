@@ -181,7 +181,7 @@ def test_every_slow_shape_gets_its_outcome_within_twice_the_budget_and_the_run_f
 def test_clean_document_on_arbitrary_text_returns_an_article_a_reject_or_a_filtered_page(config, detector, text):
     result = clean_document(InputDocument(source="s", text=text), config, detector)
     assert isinstance(result, Article | Rejected | Filtered)
-    assert parse_text(text).blocks_in >= 0
+    assert parse_text(text, config.content_selection.block_shape).blocks_in >= 0
 
 
 MARKUP = st.lists(

@@ -42,7 +42,7 @@ def parse_document(document: InputDocument, config: CleanerConfig) -> ParsedPage
     """Blocks of the document: the HTML parser's main content, or the paragraphs of flattened text."""
     if document.text is not None:
         shape = config.content_selection.block_shape
-        return parse_text(document.text, title=document.title, url=document.url, shape=shape)
+        return parse_text(document.text, shape, title=document.title, url=document.url)
     markup = document.markup
     page = parse_html("" if markup is None else markup, config.html, url=document.url)
     return page if document.title is None else replace(page, title=document.title)

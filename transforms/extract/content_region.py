@@ -53,24 +53,24 @@ _BOILERPLATE = -2  # text that reads like no language: lists of names, dates, co
 def words_in(text: str, shape: BlockShapeSettings) -> float:
     """A text's length in words: its spaced words, and in scripts written without spaces (Chinese,
     Japanese, Thai...) shape.unspaced_characters_per_word characters a word."""
-    words = len(text.split())
-    if not text.isascii() and _UNCASED_SCRIPT.search(text) is not None:
-        words += len(_UNSPACED_SCRIPT.findall(text)) / shape.unspaced_characters_per_word
-    return words
+    return _words_and_case(text, len(text.split()), shape)[0]
+
+
+def _words_and_case(text: str, spaced_words: int, shape: BlockShapeSettings) -> tuple[float, bool]:
+    """(the text's length in words, whether it is mostly in scripts without letter case)."""
+    # The unspaced scripts are among the uncased ones: a text with neither (most non-ASCII text,
+    # Latin with curly quotes) is scanned once, without building lists of matches.
+    if text.isascii() or _UNCASED_SCRIPT.search(text) is None:
+        return spaced_words, False
+    unspaced = len(_UNSPACED_SCRIPT.findall(text))
+    words = spaced_words + unspaced / shape.unspaced_characters_per_word if unspaced else spaced_words
+    return words, len(_UNCASED_SCRIPT.findall(text)) * 2 > len(text)
 
 
 def _measure(text: str, shape: BlockShapeSettings) -> tuple[int, float]:
     """Class of the block and its length in words."""
     tokens = text.split()
-    words = len(tokens)
-    uncased = False
-    # The unspaced scripts are among the uncased ones: a text with neither (most non-ASCII text,
-    # Latin with curly quotes) is scanned once, without building lists of matches.
-    if not text.isascii() and _UNCASED_SCRIPT.search(text) is not None:
-        unspaced = len(_UNSPACED_SCRIPT.findall(text))
-        if unspaced:
-            words += unspaced / shape.unspaced_characters_per_word
-        uncased = len(_UNCASED_SCRIPT.findall(text)) * 2 > len(text)
+    words, uncased = _words_and_case(text, len(tokens), shape)
     stripped = text.rstrip().rstrip(shape.closing_characters)
     if stripped.endswith(shape.truncation_marks):
         # A teaser cut off by the site ("...", "…") is a pointer to another page, not prose here.

@@ -52,15 +52,13 @@ def _single_spaced(text: str) -> bool:
     return "  " not in text and " \n" not in text and "\n " not in text and text[:1] != " " and text[-1:] != " "
 
 
-def parse_text(
-    text: str, title: str | None = None, url: str | None = None, shape: BlockShapeSettings | None = None
-) -> ParsedPage:
+def parse_text(text: str, shape: BlockShapeSettings, title: str | None = None, url: str | None = None) -> ParsedPage:
     """Blocks of a flattened page. Without a given title, the first paragraph is the title when it is
-    no longer than a title (shape.title_max_words; any length without shape): a text of one long
-    paragraph, an article flattened into one line, is its body, not a title."""
+    no longer than a title (shape.title_max_words): a text of one long paragraph, an article
+    flattened into one line, is its body, not a title."""
     paragraphs = split_paragraphs(text)
     blocks_in = len(paragraphs)
-    if title is None and paragraphs and (shape is None or words_in(paragraphs[0], shape) <= shape.title_max_words):
+    if title is None and paragraphs and words_in(paragraphs[0], shape) <= shape.title_max_words:
         title, paragraphs = paragraphs[0], paragraphs[1:]
     elif title is not None:
         title = _WHITESPACE.sub(" ", title).strip() or None
