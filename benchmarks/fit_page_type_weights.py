@@ -74,8 +74,13 @@ class PageEvidence:
 
     @property
     def half(self) -> str:
-        number = int(self.page_id) if self.benchmark == OTHER_SET else int(self.page_id[-1], 16)
-        return HALVES[number % 2]
+        return half_of(self.benchmark, self.page_id)
+
+
+def half_of(benchmark: str, page_id: str) -> str:
+    """'even' or 'odd': an article set's id is a hash (its last hex digit's parity), wcxb-dev-other's a number."""
+    number = int(page_id) if benchmark == OTHER_SET else int(page_id[-1], 16)
+    return HALVES[number % 2]
 
 
 def pages_of(bench: Path):

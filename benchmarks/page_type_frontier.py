@@ -35,7 +35,16 @@ from article_cleaner.transforms.config.loading import load_config
 from article_cleaner.transforms.config.page_type_settings import ARTICLE, PAGE_TYPES, SET_SIGNALS
 from article_cleaner.transforms.label.language import LanguageDetector
 
-from fit_page_type_weights import ARTICLE_SETS, HALVES, OTHER_SET, decide_by_weights, fired_rules, pages_of, signals_of
+from fit_page_type_weights import (
+    ARTICLE_SETS,
+    HALVES,
+    OTHER_SET,
+    decide_by_weights,
+    fired_rules,
+    half_of,
+    pages_of,
+    signals_of,
+)
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 PRIORS = tuple(x / 2 for x in range(6, -5, -1))  # article_prior 3.0, 2.5, ... -2.0
@@ -56,8 +65,7 @@ class TypedPage:
 
     @property
     def half(self) -> str:
-        number = int(self.page_id) if self.benchmark == OTHER_SET else int(self.page_id[-1], 16)
-        return HALVES[number % 2]
+        return half_of(self.benchmark, self.page_id)
 
     @property
     def is_article(self) -> bool:
