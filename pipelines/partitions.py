@@ -44,8 +44,8 @@ def resolve_output(template: str, date: str | None) -> str:
 
 def split_target(path: str) -> tuple[str, str]:
     """(the folder a target lies in, its name): staging folders and the partition lock lie beside it."""
-    parent, _, name = path.rstrip("/").rpartition("/")
-    return parent or ".", name
+    parent, separator, name = path.rstrip("/").rpartition("/")
+    return parent or separator or ".", name  # "/out" lies in "/", "out" in "."
 
 
 def staging_folder(target: str, run_id: str) -> str:

@@ -193,3 +193,12 @@ def test_a_publish_killed_between_its_renames_is_finished_or_undone_by_the_next_
     expected = {"run_id": "the new run"} if new_copy_finished else old_manifest
     assert manifest(target) == expected
     assert not Path(staging + ".replaced").exists()
+
+
+def test_a_target_lies_in_its_own_folder_also_at_the_root_or_relative():
+    from article_cleaner.pipelines.partitions import split_target
+
+    assert split_target("/out") == ("/", "out")  # was ".": staging beside the working directory
+    assert split_target("out/") == (".", "out")
+    assert split_target("data/out") == ("data", "out")
+    assert split_target("gs://bucket/articles/dt=2026-11-22") == ("gs://bucket/articles", "dt=2026-11-22")
